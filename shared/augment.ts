@@ -1,0 +1,336 @@
+// on-the-fly augmentation of one 28x28 training image: a random affine map
+// (shift, rotation, scale, shear about the centre) plus simard et al. (2003)
+// elastic distortion, sampled in one bilinear pass, then an optional random
+// 1-step thickening/thinning of the strokes.
+//
+// coordinates: x = column, y = row (pointing down), pixel centres at integers,
+// image centre at (IMAGE_SIDE - 1) / 2 = 13.5. sampling outside the image reads 0.
+
+import { D, IMAGE_SIDE } from './dims';
+import type { Rng } from './rng';
+
+const S = IMAGE_SIDE;
+const LAST = S - 1;
+const CENTRE = LAST / 2;
+const DEG = Math.PI / 180;
+// maps a uint32 to the open interval (-1, 1), symmetric about 0
+const U32_TO_SIGNED = 2 / 4294967296;
+
+export interface AugmentOptions {
+  /** max shift in pixels per axis; drawn uniformly (sub-pixel) in [-maxShift, maxShift] */
+  maxShift: number;
+  /** max rotation in degrees; drawn uniformly in [-maxRotateDeg, maxRotateDeg] */
+  maxRotateDeg: number;
+  /** isotropic scale drawn uniformly in [1 - scaleRange, 1 + scaleRange] */
+  scaleRange: number;
+  /** max horizontal shear (x += shear * y about the centre), drawn in [-shear, shear] */
+  shear?: number;
+  /** elastic displacement strength in pixels per unit smoothed noise; 0 = off */
+  elasticAlpha: number;
+  /** gaussian sigma (pixels) smoothing the elastic displacement field; must be > 0 when alpha > 0 */
+  elasticSigma: number;
+  /** probability of a random 1-step grayscale dilation or erosion (half each); 0 = off */
+  strokeJitter?: number;
+  /**
+   * the smoothed field is computed exactly every `elasticStep` pixels (plus the last
+   * row/column) and bilinearly interpolated in between; 1 = every pixel (slowest).
+   * default: floor(sigma / 2), at least 1, which keeps the interpolation error
+   * near 3% of the field's spread while cutting the convolution work ~3x.
+   */
+  elasticStep?: number;
+}
+
+/**
+ * defaults for mnist, tuned by eye on artifacts/augment-preview.png:
+ * - shift ±2 px and rotation ±12°: the spread of real digits around their
+ *   centre-of-mass framing and slant; more starts clipping 7s and 1s at the border.
+ * - scale ±10% and shear ±0.15: writer-to-writer size and slant variation.
+ * - elastic alpha 24, sigma 4: simard's sigma; alpha a bit below their 34 because
+ *   the affine part already moves things (alpha 34 alone is ~1.4 px rms displacement).
+ * - strokeJitter 0.3: canvas drawings are often thicker or thinner than mnist strokes.
+ */
+export const DEFAULT_AUGMENT: AugmentOptions = {
+  maxShift: 2,
+  maxRotateDeg: 12,
+  scaleRange: 0.1,
+  shear: 0.15,
+  elasticAlpha: 24,
+  elasticSigma: 4,
+  strokeJitter: 0.3,
+};
+
+/** an explicit forward transform, applied about the image centre: shear, then scale, then rotate, then shift */
+export interface AffineParams {
+  /** +x moves the content right, in pixels */
+  shiftX: number;
+  /** +y moves the content down, in pixels */
+  shiftY: number;
+  /** positive turns the content counter-clockwise as displayed */
+  rotateDeg: number;
+  /** > 1 enlarges the content */
+  scale: number;
+  /** x += shear * (y - centre) */
+  shear: number;
+}
+
+/**
+ * fills m with the inverse map (output pixel -> source position):
+ * src = (m[0] x + m[1] y + m[2], m[3] x + m[4] y + m[5]).
+ */
+export function inverseAffine(m: Float64Array, p: AffineParams): void {
+  const c = Math.cos(p.rotateDeg * DEG);
+  const s = Math.sin(p.rotateDeg * DEG);
+  const inv = 1 / p.scale;
+  // forward is R(θ)·scale·Shear with R = [c s; -s c] (y points down); invert each factor
+  const a = (c - p.shear * s) * inv;
+  const b = (-s - p.shear * c) * inv;
+  const e = s * inv;
+  const f = c * inv;
+  const ox = CENTRE + p.shiftX;
+  const oy = CENTRE + p.shiftY;
+  m[0] = a;
+  m[1] = b;
+  m[2] = CENTRE - a * ox - b * oy;
+  m[3] = e;
+  m[4] = f;
+  m[5] = CENTRE - e * ox - f * oy;
+}
+
+/** out = inp warped by the affine params (bilinear, zero outside). allocates a 6-entry matrix; for tests and tools */
+export function warpAffine(out: Float32Array, inp: Float32Array, params: AffineParams): void {
+  checkBuffers(out, inp);
+  const m = new Float64Array(6);
+  inverseAffine(m, params);
+  sample(out, inp, m, null);
+}
+
+function checkBuffers(out: Float32Array, inp: Float32Array): void {
+  if (out.length !== D || inp.length !== D) throw new RangeError(`augment: images must have ${D} values`);
+  // the sampler reads inp at arbitrary positions after writing out, so they must not overlap
+  if (
+    out.buffer === inp.buffer &&
+    out.byteOffset < inp.byteOffset + inp.byteLength &&
+    inp.byteOffset < out.byteOffset + out.byteLength
+  ) {
+    throw new RangeError('augment: out and inp must not overlap');
+  }
+}
+
+/**
+ * elastic displacement field: per-pixel uniform(-1, 1) noise for dx and dy,
+ * gaussian-smoothed (separable, zero beyond the border) and scaled by alpha, but
+ * evaluated only on a coarse node grid; the sampler interpolates between nodes.
+ */
+interface ElasticField {
+  /** nodes per axis */
+  n: number;
+  /** smoothed field at the nodes, interleaved (dx, dy), row-major n x n, already times alpha */
+  grid: Float32Array;
+  /** per pixel coordinate: index of the node at or before it, and the weight of the next node */
+  seg: Int32Array;
+  segW: Float64Array;
+  /** one grid row interpolated to the current output row, interleaved (dx, dy) */
+  row: Float32Array;
+}
+
+function createElasticField(alpha: number, sigma: number, step: number) {
+  const radius = Math.min(LAST, Math.ceil(3 * sigma));
+  const kernel = new Float64Array(2 * radius + 1);
+  let total = 0;
+  for (let k = -radius; k <= radius; k++) total += kernel[k + radius] = Math.exp((-k * k) / (2 * sigma * sigma));
+  for (let k = 0; k < kernel.length; k++) kernel[k] /= total;
+
+  // node positions 0, step, 2 step, ... and always the last pixel
+  const n = Math.ceil(LAST / step) + 1;
+  const pos = new Int32Array(n);
+  for (let j = 0; j < n; j++) pos[j] = Math.min(j * step, LAST);
+  const seg = new Int32Array(S);
+  const segW = new Float64Array(S);
+  for (let x = 0; x < S; x++) {
+    const j = Math.min(Math.floor(x / step), n - 2);
+    seg[x] = j;
+    segW[x] = (x - pos[j]) / (pos[j + 1] - pos[j]);
+  }
+
+  const noise = new Float32Array(2 * D);
+  const rows = new Float32Array(2 * S * n); // horizontal pass: every row, node columns
+  const field: ElasticField = { n, grid: new Float32Array(2 * n * n), seg, segW, row: new Float32Array(2 * n) };
+
+  const fill = (rng: Rng): void => {
+    // fixed order: pixel by pixel, dx then dy
+    for (let i = 0; i < 2 * D; i++) noise[i] = (rng.nextUint32() + 0.5) * U32_TO_SIGNED - 1;
+    for (let y = 0; y < S; y++) {
+      const base = y * S;
+      for (let j = 0; j < n; j++) {
+        const c = pos[j];
+        const lo = c - radius < 0 ? 0 : c - radius;
+        const hi = c + radius > LAST ? LAST : c + radius;
+        let sx = 0;
+        let sy = 0;
+        for (let x = lo, k = lo - c + radius; x <= hi; x++, k++) {
+          const w = kernel[k];
+          const i = 2 * (base + x);
+          sx += w * noise[i];
+          sy += w * noise[i + 1];
+        }
+        const o = 2 * (y * n + j);
+        rows[o] = sx;
+        rows[o + 1] = sy;
+      }
+    }
+    const grid = field.grid;
+    for (let i = 0; i < n; i++) {
+      const c = pos[i];
+      const lo = c - radius < 0 ? 0 : c - radius;
+      const hi = c + radius > LAST ? LAST : c + radius;
+      for (let j = 0; j < n; j++) {
+        let sx = 0;
+        let sy = 0;
+        for (let y = lo, k = lo - c + radius; y <= hi; y++, k++) {
+          const w = kernel[k];
+          const o = 2 * (y * n + j);
+          sx += w * rows[o];
+          sy += w * rows[o + 1];
+        }
+        const o = 2 * (i * n + j);
+        grid[o] = alpha * sx;
+        grid[o + 1] = alpha * sy;
+      }
+    }
+  };
+  return { field, fill };
+}
+
+/** bilinear read of inp at (sx, sy), zero outside */
+function bilinear(inp: Float32Array, sx: number, sy: number): number {
+  const x0 = Math.floor(sx);
+  const y0 = Math.floor(sy);
+  const fx = sx - x0;
+  const fy = sy - y0;
+  if (x0 >= 0 && y0 >= 0 && x0 < LAST && y0 < LAST) {
+    const i = y0 * S + x0;
+    // a + f (b - a) returns a exactly when f = 0, so the identity warp is exact
+    const top = inp[i] + fx * (inp[i + 1] - inp[i]);
+    const bottom = inp[i + S] + fx * (inp[i + S + 1] - inp[i + S]);
+    return top + fy * (bottom - top);
+  }
+  if (x0 < -1 || y0 < -1 || x0 > LAST || y0 > LAST) return 0;
+  // straddles the border: missing neighbours count as 0
+  const x0in = x0 >= 0;
+  const x1in = x0 < LAST;
+  const y0in = y0 >= 0;
+  const y1in = y0 < LAST;
+  const i = y0 * S + x0;
+  const p00 = x0in && y0in ? inp[i] : 0;
+  const p10 = x1in && y0in ? inp[i + 1] : 0;
+  const p01 = x0in && y1in ? inp[i + S] : 0;
+  const p11 = x1in && y1in ? inp[i + S + 1] : 0;
+  const top = p00 + fx * (p10 - p00);
+  const bottom = p01 + fx * (p11 - p01);
+  return top + fy * (bottom - top);
+}
+
+/** out[y, x] = inp at m·(x, y) + field(x, y), clamped to [0, 1] */
+function sample(out: Float32Array, inp: Float32Array, m: Float64Array, field: ElasticField | null): void {
+  const m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5];
+  for (let y = 0; y < S; y++) {
+    const bx = m1 * y + m2;
+    const by = m4 * y + m5;
+    const o = y * S;
+    if (field === null) {
+      for (let x = 0; x < S; x++) {
+        const v = bilinear(inp, m0 * x + bx, m3 * x + by);
+        out[o + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+      continue;
+    }
+    // interpolate the node grid to this row once, then along x per pixel
+    const { n, grid, seg, segW, row } = field;
+    const gi = 2 * n * seg[y];
+    const wy = segW[y];
+    for (let j = 0; j < 2 * n; j++) row[j] = grid[gi + j] + wy * (grid[gi + 2 * n + j] - grid[gi + j]);
+    for (let x = 0; x < S; x++) {
+      const j = 2 * seg[x];
+      const wx = segW[x];
+      const dx = row[j] + wx * (row[j + 2] - row[j]);
+      const dy = row[j + 1] + wx * (row[j + 3] - row[j + 1]);
+      const v = bilinear(inp, m0 * x + bx + dx, m3 * x + by + dy);
+      out[o + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+}
+
+// a full cross max/min changes stroke width by 2 px, which looked blotchy (dilate)
+// or tore thin strokes (erode); going halfway is about one pixel
+const MORPH_AMOUNT = 0.5;
+
+/** out = inp moved MORPH_AMOUNT of the way to its 3x3 cross max (dilate) or min (erode), zero outside */
+function morph(out: Float32Array, inp: Float32Array, dilate: boolean): void {
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      const i = y * S + x;
+      const c = inp[i];
+      const l = x > 0 ? inp[i - 1] : 0;
+      const r = x < LAST ? inp[i + 1] : 0;
+      const u = y > 0 ? inp[i - S] : 0;
+      const d = y < LAST ? inp[i + S] : 0;
+      const e = dilate ? Math.max(c, l, r, u, d) : Math.min(c, l, r, u, d);
+      out[i] = c + MORPH_AMOUNT * (e - c);
+    }
+  }
+}
+
+function check(name: string, v: number, ok: boolean): void {
+  if (!Number.isFinite(v) || !ok) throw new RangeError(`augment: bad ${name}: ${v}`);
+}
+
+/**
+ * returns augment(out, inp, rng): out = a random distortion of inp (both D long,
+ * values in [0, 1], must not overlap). all scratch is allocated here; the returned
+ * function does not allocate. rng draws, in order: 5 uniforms (shift x, shift y,
+ * rotation, scale, shear), then 2 uniforms if strokeJitter > 0 (whether, which),
+ * then 2 D uint32s if elasticAlpha > 0. same seed and options -> same bytes.
+ */
+export function createAugmenter(options: AugmentOptions): (out: Float32Array, inp: Float32Array, rng: Rng) => void {
+  const { maxShift, maxRotateDeg, scaleRange, elasticAlpha, elasticSigma } = options;
+  const shear = options.shear ?? 0;
+  const jitter = options.strokeJitter ?? 0;
+  check('maxShift', maxShift, maxShift >= 0);
+  check('maxRotateDeg', maxRotateDeg, maxRotateDeg >= 0);
+  check('scaleRange', scaleRange, scaleRange >= 0 && scaleRange < 1);
+  check('shear', shear, shear >= 0);
+  check('strokeJitter', jitter, jitter >= 0 && jitter <= 1);
+  check('elasticAlpha', elasticAlpha, elasticAlpha >= 0);
+  check('elasticSigma', elasticSigma, elasticAlpha === 0 || elasticSigma > 0);
+  const step = options.elasticStep ?? Math.max(1, Math.floor(elasticSigma / 2));
+  check('elasticStep', step, Number.isInteger(step) && step >= 1 && step <= LAST);
+
+  const m = new Float64Array(6);
+  const params: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
+  const elastic = elasticAlpha > 0 ? createElasticField(elasticAlpha, elasticSigma, step) : null;
+  const field = elastic ? elastic.field : null;
+  const scratch = new Float32Array(D);
+
+  return (out, inp, rng) => {
+    checkBuffers(out, inp);
+    params.shiftX = (2 * rng.uniform() - 1) * maxShift;
+    params.shiftY = (2 * rng.uniform() - 1) * maxShift;
+    params.rotateDeg = (2 * rng.uniform() - 1) * maxRotateDeg;
+    params.scale = 1 + (2 * rng.uniform() - 1) * scaleRange;
+    params.shear = (2 * rng.uniform() - 1) * shear;
+    let morphing = false;
+    let dilate = false;
+    if (jitter > 0) {
+      morphing = rng.uniform() < jitter;
+      dilate = rng.uniform() < 0.5;
+    }
+    if (elastic) elastic.fill(rng);
+    inverseAffine(m, params);
+    if (!morphing) {
+      sample(out, inp, m, field);
+      return;
+    }
+    sample(scratch, inp, m, field);
+    morph(out, scratch, dilate);
+  };
+}

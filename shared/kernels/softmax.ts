@@ -1,0 +1,52 @@
+// softmax with cross-entropy. B = batch, K = classes.
+
+/** probs (B, K) = softmax(logits (B, K)), shifted by the row max so exp never overflows */
+export function softmaxForward(probs: Float32Array, logits: Float32Array, B: number, K: number): void {
+  for (let b = 0; b < B; b++) {
+    const o = b * K;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (logits[o + k] > max) max = logits[o + k];
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(logits[o + k] - max);
+      probs[o + k] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let k = 0; k < K; k++) probs[o + k] *= inv;
+  }
+}
+
+/**
+ * Σ_b cross-entropy of probs (B, K) against targets (B) smoothed by `smoothing`
+ * (target = (1 - s)·onehot + s/K); returns the sum, not the mean, so shards add up exactly.
+ */
+export function crossEntropyForward(probs: Float32Array, targets: ArrayLike<number>, B: number, K: number, smoothing = 0): number {
+  let loss = 0;
+  const off = smoothing / K;
+  for (let b = 0; b < B; b++) {
+    const o = b * K;
+    const t = targets[b];
+    for (let k = 0; k < K; k++) {
+      const q = (k === t ? 1 - smoothing : 0) + off;
+      if (q !== 0) loss -= q * Math.log(probs[o + k] + 1e-12);
+    }
+  }
+  return loss;
+}
+
+/** dlogits (B, K) = (probs - target) · scale: the gradient of softmax + cross-entropy together */
+export function softmaxCrossEntropyBackward(
+  dlogits: Float32Array, probs: Float32Array, targets: ArrayLike<number>,
+  B: number, K: number, scale: number, smoothing = 0,
+): void {
+  const off = smoothing / K;
+  for (let b = 0; b < B; b++) {
+    const o = b * K;
+    const t = targets[b];
+    for (let k = 0; k < K; k++) {
+      const q = (k === t ? 1 - smoothing : 0) + off;
+      dlogits[o + k] = (probs[o + k] - q) * scale;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { sha256Hex } from './checksum';
+import { D, K } from './dims';
+import { checkSizes, createNetwork, paramCount, type Network } from './network';
+import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
+
+// the model file, version 1. little-endian throughout.
+//   0  magic "MNISTMLP" (8 bytes)
+//   8  u32 format version
+//  12  u32 header length (JSON, UTF-8, space-padded to a multiple of 4)
+//  16  u32 payload length
+//  20  32 bytes SHA-256 of everything from byte 52 on (header and payload)
+//  52  header JSON: architecture, dtype, parameter count, metadata
+//  ..  payload: float32 — per layer weight (IN, OUT) row-major, then bias (OUT)
+//               int8    — per layer scales f32 (IN), bias f32 (OUT), weight i8 (IN, OUT), zero-padded to 4 bytes
+
+export const MODEL_MAGIC = 'MNISTMLP';
+export const MODEL_FORMAT_VERSION = 1;
+const PREFIX_BYTES = 52;
+const MAX_HEADER_BYTES = 64 * 1024;
+const MAX_PARAMS = 64 * 1024 * 1024;
+
+export type ModelDtype = 'float32' | 'int8';
+
+export interface ModelMetadata {
+  createdAt: string; // ISO date
+  dataset: string;
+  testAccuracy: number; // 0..1 on the 10,000 MNIST test images
+  testLoss?: number;
+  epochs?: number;
+  trainSeconds?: number;
+  training: Record<string, string | number | boolean | null>; // the flags the trainer ran with
+  [extra: string]: unknown;
+}
+
+export interface ModelHeader {
+  architecture: { sizes: number[]; hidden: 'relu'; output: 'softmax'; input: string; layout: string };
+  dtype: ModelDtype;
+  paramCount: number;
+  metadata: ModelMetadata;
+}
+
+export interface DecodedModel {
+  version: string; // first 16 hex digits of the checksum: the model's immutable name
+  checksum: string; // SHA-256 hex of header and payload
+  header: ModelHeader;
+  network: Network; // float32 weights, dequantized when the file is int8
+  bytes: number; // file size
+}
+
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}
+
+const RETRAIN = 'retrain with `npm run train` and upload again';
+
+export function versionOf(checksum: string): string {
+  return checksum.slice(0, 16);
+}
+
+function payloadBytes(sizes: readonly number[], dtype: ModelDtype): number {
+  if (dtype === 'float32') return paramCount(sizes) * 4;
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += 4 * sizes[l] + 4 * sizes[l + 1] + align4(sizes[l] * sizes[l + 1]);
+  return n;
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+function writePayload(out: Uint8Array, net: Network, dtype: ModelDtype): void {
+  if (dtype === 'float32') {
+    out.set(new Uint8Array(net.params.buffer, net.params.byteOffset, net.params.byteLength));
+    return;
+  }
+  let o = 0;
+  for (const q of quantizeNetwork(net)) {
+    for (const part of [q.scales, q.bias, q.weight] as const) {
+      out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), o);
+      o += align4(part.byteLength);
+    }
+  }
+}
+
+/** the model file for `net`; int8 stores weights quantized per row (about 1/4 of the size) */
+export async function encodeModel(net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32'): Promise<Uint8Array> {
+  const header: ModelHeader = {
+    architecture: {
+      sizes: [...net.sizes],
+      hidden: 'relu',
+      output: 'softmax',
+      input: '28x28 grayscale, row-major, pixel / 255, ink bright on dark',
+      layout: 'per layer: weight (in, out) row-major, then bias (out)',
+    },
+    dtype,
+    paramCount: net.params.length,
+    metadata,
+  };
+  let json = JSON.stringify(header);
+  let headerBytes = new TextEncoder().encode(json);
+  const padded = align4(headerBytes.length);
+  json += ' '.repeat(padded - headerBytes.length);
+  headerBytes = new TextEncoder().encode(json);
+  const payloadLength = payloadBytes(net.sizes, dtype);
+  const file = new Uint8Array(PREFIX_BYTES + headerBytes.length + payloadLength);
+  file.set(new TextEncoder().encode(MODEL_MAGIC), 0);
+  const view = new DataView(file.buffer);
+  view.setUint32(8, MODEL_FORMAT_VERSION, true);
+  view.setUint32(12, headerBytes.length, true);
+  view.setUint32(16, payloadLength, true);
+  file.set(headerBytes, PREFIX_BYTES);
+  writePayload(file.subarray(PREFIX_BYTES + headerBytes.length), net, dtype);
+  const checksum = await sha256Hex(file.subarray(PREFIX_BYTES));
+  for (let i = 0; i < 32; i++) file[20 + i] = parseInt(checksum.slice(2 * i, 2 * i + 2), 16);
+  return file;
+}
+
+function fail(message: string): never {
+  throw new ModelFormatError(message);
+}
+
+function parseHeader(bytes: Uint8Array): ModelHeader {
+  let header: ModelHeader;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    fail(`the model header is not valid JSON; ${RETRAIN}`);
+  }
+  const sizes = header?.architecture?.sizes;
+  if (!Array.isArray(sizes)) fail('the model header has no architecture.sizes');
+  try {
+    checkSizes(sizes);
+  } catch (e) {
+    fail(`the model header's architecture is invalid: ${(e as Error).message}`);
+  }
+  if (sizes[0] !== D || sizes[sizes.length - 1] !== K) fail(`the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} classes; this server needs ${D} → ${K}`);
+  if (header.architecture.hidden !== 'relu' || header.architecture.output !== 'softmax') fail('only ReLU hidden layers with a softmax output are supported');
+  if (header.dtype !== 'float32' && header.dtype !== 'int8') fail(`dtype "${String(header.dtype)}" is not float32 or int8`);
+  if (paramCount(sizes) > MAX_PARAMS) fail(`the model has ${paramCount(sizes)} parameters, more than ${MAX_PARAMS}`);
+  if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);
+  const acc = header.metadata?.testAccuracy;
+  if (typeof acc !== 'number' || !(acc >= 0 && acc <= 1)) fail('the model metadata has no test accuracy in 0..1');
+  return header;
+}
+
+function readPayload(payload: Uint8Array, sizes: readonly number[], dtype: ModelDtype): Network {
+  // copy so the float views are aligned whatever the source buffer's offset
+  const copy = payload.slice();
+  if (dtype === 'float32') return createNetwork(sizes, new Float32Array(copy.buffer, 0, paramCount(sizes)));
+  const net = createNetwork(sizes);
+  let o = 0;
+  net.layers.forEach(({ inSize: IN, outSize: OUT, weight, bias }) => {
+    const q: QuantizedLayer = {
+      scales: new Float32Array(copy.buffer, o, IN),
+      bias: new Float32Array(copy.buffer, o + 4 * IN, OUT),
+      weight: new Int8Array(copy.buffer, o + 4 * IN + 4 * OUT, IN * OUT),
+    };
+    o += 4 * IN + 4 * OUT + align4(IN * OUT);
+    dequantizeLayer(weight, q, IN, OUT);
+    bias.set(q.bias);
+  });
+  return net;
+}
+
+/** checks everything before trusting anything: magic, version, sizes, checksum, then finite values */
+export async function decodeModel(bytes: Uint8Array): Promise<DecodedModel> {
+  if (bytes.length < PREFIX_BYTES) fail(`the model file is ${bytes.length} bytes, too short to be a model; ${RETRAIN}`);
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+  if (magic !== MODEL_MAGIC) fail(`not a model file (magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${MODEL_MAGIC}")`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const formatVersion = view.getUint32(8, true);
+  if (formatVersion !== MODEL_FORMAT_VERSION) {
+    fail(`model format version ${formatVersion} is not supported (this code reads version ${MODEL_FORMAT_VERSION}); ${formatVersion > MODEL_FORMAT_VERSION ? 'update this code' : RETRAIN}`);
+  }
+  const headerLength = view.getUint32(12, true);
+  const payloadLength = view.getUint32(16, true);
+  if (headerLength > MAX_HEADER_BYTES) fail(`the model header claims ${headerLength} bytes, more than ${MAX_HEADER_BYTES}`);
+  if (PREFIX_BYTES + headerLength + payloadLength !== bytes.length) {
+    fail(`the model file is ${bytes.length} bytes but its header says ${PREFIX_BYTES + headerLength + payloadLength}: it is truncated or has extra bytes; upload it again`);
+  }
+  const checksum = await sha256Hex(bytes.subarray(PREFIX_BYTES));
+  let stored = '';
+  for (let i = 0; i < 32; i++) stored += bytes[20 + i].toString(16).padStart(2, '0');
+  if (checksum !== stored) fail(`the model's checksum does not match its contents (stored ${stored.slice(0, 16)}…, computed ${checksum.slice(0, 16)}…): the file is corrupt; upload it again`);
+  const header = parseHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
+  const expected = payloadBytes(header.architecture.sizes, header.dtype);
+  if (payloadLength !== expected) fail(`the payload is ${payloadLength} bytes but a ${header.dtype} [${header.architecture.sizes.join(', ')}] model needs ${expected}`);
+  const network = readPayload(bytes.subarray(PREFIX_BYTES + headerLength), header.architecture.sizes, header.dtype);
+  for (let i = 0; i < network.params.length; i++) {
+    if (!Number.isFinite(network.params[i])) fail(`parameter ${i} is ${network.params[i]}: the model diverged or is corrupt; ${RETRAIN}`);
+  }
+  return { version: versionOf(checksum), checksum, header, network, bytes: bytes.length };
+}
