@@ -9,7 +9,7 @@ const config = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 12, orient: 'top', direction: 'horizontal', title: null, symbolStrokeWidth: 2 },
+  legend: { labelFontSize: 12, orient: 'top', direction: 'horizontal', title: null, symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 400 },
   title: { fontSize: 14, anchor: 'start' },
 } as const;
 

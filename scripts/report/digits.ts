@@ -43,10 +43,10 @@ export const isMisclassified = (s: SampleRecord): boolean => s.predicted !== s.l
 
 const percent = (c: number): string => `${Math.floor(c * 100)}%`;
 
-const CELL_W = 84, CELL_H = 108, IMG = 56, PAD = 6;
+const CELL_W = 92, CELL_H = 108, IMG = 56, PAD = 6;
 
 /** columns x rows grid; misclassified digits get a red frame and a "true N" line */
-export function digitGridSvg(samples: SampleRecord[], columns = 8): string {
+export function digitGridSvg(samples: SampleRecord[], columns = 10): string {
   const cols = Math.max(1, Math.min(columns, samples.length));
   const rows = Math.ceil(samples.length / cols);
   const width = cols * CELL_W + PAD * 2, height = rows * CELL_H + PAD * 2;

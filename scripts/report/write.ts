@@ -54,7 +54,7 @@ function epochTable(epochs: EpochRecord[]): string {
   const head = ['epoch', 'train loss', 'train acc', 'test loss', 'test acc', 'seconds', 'samples/s', ...(hasLr ? ['learning rate'] : [])];
   const rows = epochs.map((e) => {
     const cells = [String(e.epoch), fixed(e.trainLoss, 4), pct(e.trainAccuracy), fixed(e.testLoss, 4), pct(e.testAccuracy),
-      fixed(e.seconds, 1), fixed(e.samplesPerSec, 0), ...(hasLr ? [e.learningRate === undefined ? '' : show(e.learningRate)] : [])];
+      fixed(e.seconds, 1), fixed(e.samplesPerSec, 0), ...(hasLr ? [e.learningRate === undefined ? '' : String(Number(e.learningRate.toPrecision(3)))] : [])];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   return `<table class="num"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -94,6 +94,7 @@ td.low{color:#c5221f;font-weight:600}
 details summary{cursor:pointer;font-weight:600}
 details table{margin-top:10px}
 footer{margin-top:16px}
+@media (max-width:520px){main{padding:12px 8px 32px}section{padding:12px 10px}th,td{padding:4px 5px}}
 `;
 
 export async function writeReport(dir: string, report: RunReport): Promise<string> {
@@ -121,22 +122,22 @@ export async function writeReport(dir: string, report: RunReport): Promise<strin
 <body>
 <main>
 <header><h1>${esc(report.title)}</h1><p class="meta">${esc(summary)}</p></header>
-<section class="cols">
+<section id="run" class="cols">
 ${keyValueTable('Settings', report.settings)}
 ${keyValueTable('Figures', report.figures)}
 </section>
-<section>
+<section id="curves">
 <h2>Training curves</h2>
 <div class="cols"><figure style="margin:0">${loss}</figure><figure style="margin:0">${accuracy}</figure></div>
 <details><summary>Per-epoch numbers</summary><div class="scroll">${epochTable(report.epochs)}</div></details>
 </section>
-<section class="cols">
+<section id="confusion" class="cols">
 <div><h2>Confusion matrix (test set)</h2><div class="scroll">${confusion}</div>
 <p class="note">Rows are the true digit, columns the prediction. Blue: correct. Red: errors, darker for the more frequent confusions.</p></div>
 <div><h2>Per-class precision and recall</h2><div class="scroll">${perClassTable(perClass, report.confusion)}</div>
 <p class="note">Lowest precision and recall in red.</p></div>
 </section>
-<section>
+<section id="samples">
 <h2>Sample test digits</h2>
 <p class="note">${report.samples.length} shown, <span class="wrong-count">${wrong} misclassified</span> (red frame, with the true label).</p>
 <div class="scroll">${digitGridSvg(report.samples)}</div>
