@@ -33,7 +33,14 @@ export interface ModelMetadata {
 }
 
 export interface ModelHeader {
-  architecture: { sizes: number[]; hidden: 'relu'; output: 'softmax'; input: string; layout: string };
+  architecture: {
+    sizes: number[];
+    hidden: 'relu';
+    output: 'softmax';
+    inputScale: number; // the network sees pixel (0..255) × inputScale: 1/255, or 1 for the seed article's raw pixels
+    input: string;
+    layout: string;
+  };
   dtype: ModelDtype;
   paramCount: number;
   metadata: ModelMetadata;
@@ -81,13 +88,16 @@ function writePayload(out: Uint8Array, net: Network, dtype: ModelDtype): void {
 }
 
 /** the model file for `net`; int8 stores weights quantized per row (about 1/4 of the size) */
-export async function encodeModel(net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32'): Promise<Uint8Array> {
+export async function encodeModel(
+  net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', inputScale = 1 / 255,
+): Promise<Uint8Array> {
   const header: ModelHeader = {
     architecture: {
       sizes: [...net.sizes],
       hidden: 'relu',
       output: 'softmax',
-      input: '28x28 grayscale, row-major, pixel / 255, ink bright on dark',
+      inputScale,
+      input: '28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale',
       layout: 'per layer: weight (in, out) row-major, then bias (out)',
     },
     dtype,
@@ -133,6 +143,8 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   }
   if (sizes[0] !== D || sizes[sizes.length - 1] !== K) fail(`the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} classes; this server needs ${D} → ${K}`);
   if (header.architecture.hidden !== 'relu' || header.architecture.output !== 'softmax') fail('only ReLU hidden layers with a softmax output are supported');
+  const scale = header.architecture.inputScale;
+  if (typeof scale !== 'number' || !(scale > 0 && scale <= 1)) fail('the model header has no input scale in (0, 1]');
   if (header.dtype !== 'float32' && header.dtype !== 'int8') fail(`dtype "${String(header.dtype)}" is not float32 or int8`);
   if (paramCount(sizes) > MAX_PARAMS) fail(`the model has ${paramCount(sizes)} parameters, more than ${MAX_PARAMS}`);
   if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);

@@ -22,8 +22,8 @@ export interface Predictor {
   predict(images: ArrayLike<number>[]): Prediction[];
 }
 
-/** wraps a network with reusable buffers; B grows as needed */
-export function createPredictor(net: Network): Predictor {
+/** wraps a network with reusable buffers; B grows as needed. inputScale comes from the model header */
+export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX): Predictor {
   let ws: Workspace | null = null;
   let x = new Float32Array(0);
   const K = net.sizes[net.sizes.length - 1];
@@ -38,7 +38,7 @@ export function createPredictor(net: Network): Predictor {
       for (let b = 0; b < B; b++) {
         const img = images[b];
         if (img.length !== D) throw new Error(`image ${b} has ${img.length} pixels, expected ${D}`);
-        for (let d = 0; d < D; d++) x[b * D + d] = img[d] / PIXEL_MAX;
+        for (let d = 0; d < D; d++) x[b * D + d] = img[d] * inputScale;
       }
       const probs = forward(net, x, B, ws);
       const out: Prediction[] = [];

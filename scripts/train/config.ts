@@ -1,0 +1,83 @@
+// everything that decides a training run. same config + same seed = same weights, byte for byte.
+
+export type OptimizerName = 'adam' | 'sgd' | 'gd';
+export type ScheduleName = 'constant' | 'cosine';
+
+export interface TrainConfig {
+  hidden: number[]; // hidden layer sizes, e.g. [128] or [256, 128]
+  epochs: number;
+  batch: number; // samples per step; 'gd' uses the whole training set
+  lr: number; // peak learning rate
+  schedule: ScheduleName; // cosine: decays from lr to lr · minLrFactor over the run, after warmup
+  warmupEpochs: number;
+  minLrFactor: number;
+  optimizer: OptimizerName;
+  momentum: number; // sgd only
+  weightDecay: number; // decoupled (AdamW style)
+  labelSmoothing: number;
+  augment: boolean; // random affine + elastic distortions, generated on the fly
+  init: 'he' | 'uniform'; // uniform: U(-0.5, 0.5) as the seed article
+  scale: 'unit' | 'raw'; // unit: pixels / 255; raw: 0..255 as the seed article
+  seed: number;
+  shards: number; // fixed gradient split of every batch: results do not depend on the thread count
+  threads: number; // worker threads computing shards in parallel (≤ shards)
+  trainLimit: number; // use only the first N training images (0 = all), for quick runs and tests
+}
+
+/** reaches ≥ 98.3% test accuracy with 128 hidden units (median of 3 seeds, see README) */
+export const DEFAULT_CONFIG: TrainConfig = {
+  hidden: [128],
+  epochs: 15,
+  batch: 64,
+  lr: 0.002,
+  schedule: 'cosine',
+  warmupEpochs: 0,
+  minLrFactor: 0.02,
+  optimizer: 'adam',
+  momentum: 0.9,
+  weightDecay: 0,
+  labelSmoothing: 0,
+  augment: false,
+  init: 'he',
+  scale: 'unit',
+  seed: 1,
+  shards: 2,
+  threads: 2,
+  trainLimit: 0,
+};
+
+/** learning rate at a step (0-based) of `totalSteps` */
+export function learningRate(c: TrainConfig, step: number, stepsPerEpoch: number, totalSteps: number): number {
+  const warmup = Math.round(c.warmupEpochs * stepsPerEpoch);
+  if (step < warmup) return (c.lr * (step + 1)) / warmup;
+  if (c.schedule === 'constant') return c.lr;
+  const t = (step - warmup) / Math.max(1, totalSteps - warmup);
+  const min = c.lr * c.minLrFactor;
+  return min + 0.5 * (c.lr - min) * (1 + Math.cos(Math.PI * Math.min(1, t)));
+}
+
+export function inputScale(c: TrainConfig): number {
+  return c.scale === 'raw' ? 1 : 1 / 255;
+}
+
+export function describe(c: TrainConfig): Record<string, string | number | boolean> {
+  return {
+    hidden: c.hidden.join(','),
+    epochs: c.epochs,
+    batch: c.batch,
+    lr: c.lr,
+    schedule: c.schedule,
+    warmupEpochs: c.warmupEpochs,
+    minLrFactor: c.minLrFactor,
+    optimizer: c.optimizer,
+    momentum: c.momentum,
+    weightDecay: c.weightDecay,
+    labelSmoothing: c.labelSmoothing,
+    augment: c.augment,
+    init: c.init,
+    scale: c.scale,
+    seed: c.seed,
+    shards: c.shards,
+    trainLimit: c.trainLimit,
+  };
+}

@@ -1,0 +1,165 @@
+import { Worker } from 'node:worker_threads';
+import { K } from '../../shared/dims';
+import { createNetwork, initHe, initUniform, type Network } from '../../shared/network';
+import { createRng } from '../../shared/rng';
+import type { Mnist } from '../lib/mnist';
+import { learningRate, type TrainConfig } from './config';
+import { allocate, CTRL, EVAL_STRIDE, views } from './shared-state';
+import type { ThreadCommand, ThreadInit } from './thread';
+
+// runs a training: threads compute, this thread shuffles, keeps time and reports progress.
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number; // mean over the epoch's batches, as they were trained
+  trainAccuracy: number; // running: predictions made during the epoch, before each step
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number; // training only, evaluation excluded
+  samplesPerSec: number;
+  learningRate: number; // at the epoch's last step
+  confusion: number[][]; // (K, K) [true][predicted] on the test set
+}
+
+export interface Progress {
+  epoch: number;
+  samplesDone: number;
+  samples: number;
+  loss: number; // running mean this epoch
+  accuracy: number;
+  samplesPerSec: number;
+}
+
+export interface TrainResult {
+  network: Network; // an unshared copy of the final parameters
+  epochs: EpochResult[];
+  secondsTo98: number | null; // wall time from the first step until a test evaluation first reached 98%
+  seconds: number; // wall time of the whole run, evaluations included
+  trainSamplesPerSec: number; // over all epochs, training steps only
+  sizes: number[];
+}
+
+export interface TrainHooks {
+  onProgress?(p: Progress): void;
+  onEpoch?(r: EpochResult): void;
+}
+
+export function architecture(config: TrainConfig): number[] {
+  return [784, ...config.hidden, K];
+}
+
+function send(threads: Worker[], command: ThreadCommand): Promise<void> {
+  return Promise.all(
+    threads.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { type: string; message?: string }) => {
+            w.off('error', onError);
+            if (m.type === 'done') resolve();
+            else reject(new Error(`trainer thread failed: ${m.message}`));
+          };
+          const onError = (e: Error) => {
+            w.off('message', onMessage);
+            reject(e);
+          };
+          w.once('message', onMessage);
+          w.once('error', onError);
+          w.postMessage(command);
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+export async function train(config: TrainConfig, data: Mnist, hooks: TrainHooks = {}): Promise<TrainResult> {
+  if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
+  const sizes = architecture(config);
+  const N = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
+  const trainSplit = { images: data.train.images.subarray(0, N * 784), labels: data.train.labels.subarray(0, N) };
+  const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
+  const sv = views(buffers, sizes, config.shards);
+
+  const rng = createRng(config.seed);
+  const net = createNetwork(sizes, sv.params);
+  if (config.init === 'uniform') initUniform(net, rng);
+  else initHe(net, rng);
+
+  const threads: Worker[] = [];
+  for (let t = 0; t < config.threads; t++) {
+    const init: ThreadInit = { buffers, config, sizes, thread: t };
+    threads.push(new Worker(new URL('./thread.ts', import.meta.url), { workerData: init }));
+  }
+
+  const batch = config.optimizer === 'gd' ? N : config.batch;
+  const stepsPerEpoch = Math.ceil(N / batch);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const epochs: EpochResult[] = [];
+  const started = performance.now();
+  let trainSeconds = 0;
+  let secondsTo98: number | null = null;
+
+  try {
+    for (let e = 0; e < config.epochs; e++) {
+      for (let i = 0; i < N; i++) sv.order[i] = i;
+      if (config.optimizer !== 'gd') rng.shuffle(sv.order);
+      sv.trainStats.fill(0);
+      Atomics.store(sv.control, CTRL.samplesDone, 0);
+
+      const t0 = performance.now();
+      const runningLoss = () => {
+        let loss = 0, correct = 0;
+        for (let s = 0; s < config.shards; s++) {
+          loss += sv.trainStats[2 * s];
+          correct += sv.trainStats[2 * s + 1];
+        }
+        return { loss, correct };
+      };
+      const timer = setInterval(() => {
+        const done = Atomics.load(sv.control, CTRL.samplesDone);
+        const { loss, correct } = runningLoss();
+        const sec = (performance.now() - t0) / 1000;
+        hooks.onProgress?.({ epoch: e + 1, samplesDone: done, samples: N, loss: done ? loss / done : NaN, accuracy: done ? correct / done : NaN, samplesPerSec: sec > 0 ? done / sec : 0 });
+      }, 100);
+      try {
+        await send(threads, { type: 'epoch', epoch: e, firstStep: e * stepsPerEpoch, totalSteps, stepsPerEpoch, count: N });
+      } finally {
+        clearInterval(timer);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      trainSeconds += seconds;
+
+      await send(threads, { type: 'evaluate' });
+      const stride = EVAL_STRIDE(K);
+      let testLoss = 0, correct = 0;
+      const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+      for (let t = 0; t < config.threads; t++) {
+        const s = sv.evalStats.subarray(t * stride, (t + 1) * stride);
+        testLoss += s[0];
+        correct += s[1];
+        for (let i = 0; i < K * K; i++) confusion[Math.floor(i / K)][i % K] += s[2 + i];
+      }
+      const M = data.test.count;
+      const { loss, correct: trainCorrect } = runningLoss();
+      const result: EpochResult = {
+        epoch: e + 1,
+        trainLoss: loss / N,
+        trainAccuracy: trainCorrect / N,
+        testLoss: testLoss / M,
+        testAccuracy: correct / M,
+        seconds,
+        samplesPerSec: N / seconds,
+        learningRate: learningRate(config, (e + 1) * stepsPerEpoch - 1, stepsPerEpoch, totalSteps),
+        confusion,
+      };
+      epochs.push(result);
+      if (secondsTo98 === null && result.testAccuracy >= 0.98) secondsTo98 = (performance.now() - started) / 1000;
+      hooks.onEpoch?.(result);
+      if (!Number.isFinite(result.trainLoss)) throw new Error(`training diverged in epoch ${e + 1} (loss ${result.trainLoss}); lower --lr`);
+    }
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()));
+  }
+
+  const network = createNetwork(sizes, Float32Array.from(sv.params));
+  const samples = N * config.epochs;
+  return { network, epochs, secondsTo98, seconds: (performance.now() - started) / 1000, trainSamplesPerSec: samples / trainSeconds, sizes };
+}

@@ -1,0 +1,61 @@
+import { createAugmenter, DEFAULT_AUGMENT } from '../../shared/augment';
+import { backward } from '../../shared/backward';
+import { D } from '../../shared/dims';
+import { createWorkspace, forward } from '../../shared/forward';
+import type { Network } from '../../shared/network';
+import { argmax } from '../../shared/predict';
+import { createRng, type Rng } from '../../shared/rng';
+import type { TrainConfig } from './config';
+
+// one shard of one batch: gather the images, augment them if asked, forward, backward
+// (accumulating into grads: the caller zeroes them once per batch).
+// everything a shard computes depends only on (config, epoch, sample position), never on
+// which thread runs it, so any thread count gives the same bytes.
+
+export interface ShardResult {
+  loss: number; // summed over the shard
+  correct: number;
+}
+
+/** a seed per (run, epoch, position): each sample's augmentation is independent of scheduling */
+export function sampleSeed(seed: number, epoch: number, position: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(epoch + 1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 15), 0x27d4eb2d) ^ Math.imul(position + 1, 0x165667b1);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, scale: number) {
+  const ws = createWorkspace(sizes, capacity);
+  const x = new Float32Array(capacity * D); // (B, D) network input
+  const raw = new Float32Array(D); // one image before augmentation
+  const y = new Uint8Array(capacity);
+  const augment = config.augment ? createAugmenter(DEFAULT_AUGMENT) : null;
+  const K = sizes[sizes.length - 1];
+
+  return function run(
+    net: Network, grads: Network, images: Uint8Array, labels: Uint8Array,
+    order: Uint32Array, from: number, count: number, epoch: number, gradScale: number,
+  ): ShardResult {
+    for (let b = 0; b < count; b++) {
+      const i = order[from + b];
+      y[b] = labels[i];
+      const src = i * D;
+      if (augment === null) {
+        const dst = b * D;
+        for (let d = 0; d < D; d++) x[dst + d] = images[src + d] * scale;
+      } else {
+        // augmentation works on [0, 1] images; rescale after
+        for (let d = 0; d < D; d++) raw[d] = images[src + d] / 255;
+        const rng: Rng = createRng(sampleSeed(config.seed, epoch, from + b));
+        const out = x.subarray(b * D, (b + 1) * D);
+        augment(out, raw, rng);
+        if (scale !== 1 / 255) for (let d = 0; d < D; d++) out[d] *= scale * 255;
+      }
+    }
+    forward(net, x, count, ws);
+    let correct = 0;
+    for (let b = 0; b < count; b++) if (argmax(ws.probs, b * K, K) === y[b]) correct++;
+    const loss = backward(net, grads, x, y, count, ws, { scale: gradScale, labelSmoothing: config.labelSmoothing });
+    return { loss, correct };
+  };
+}
