@@ -86,7 +86,8 @@ export async function train(config: TrainConfig, data: Mnist, hooks: TrainHooks 
   const threads: Worker[] = [];
   for (let t = 0; t < config.threads; t++) {
     const init: ThreadInit = { buffers, config, sizes, thread: t };
-    threads.push(new Worker(new URL('./thread.ts', import.meta.url), { workerData: init }));
+    // the thread is TypeScript: load it through tsx whether we run under tsx, vitest or plain node
+    threads.push(new Worker(new URL('./thread.ts', import.meta.url), { workerData: init, execArgv: ['--import', 'tsx'] }));
   }
 
   const batch = config.optimizer === 'gd' ? N : config.batch;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { backward } from '../../shared/backward';
+import { createWorkspace, forward } from '../../shared/forward';
+import { createNetwork, initHe } from '../../shared/network';
+import { createRng } from '../../shared/rng';
+import { naiveLoss } from './reference';
+
+// the analytic gradient (float32 kernels) against central differences of a float64 naive loss.
+
+function gradientCheck(sizes: number[], B: number, seed: number) {
+  const rng = createRng(seed);
+  const net = createNetwork(sizes);
+  initHe(net, rng);
+  for (let i = 0; i < net.params.length; i++) net.params[i] += 0.05 * rng.normal(); // non-zero biases too
+  const x = Float32Array.from({ length: B * sizes[0] }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform()));
+  const targets = Array.from({ length: B }, () => rng.int(sizes[sizes.length - 1]));
+  const grads = createNetwork(sizes);
+  const ws = createWorkspace(sizes, B);
+  forward(net, x, B, ws);
+  const loss = backward(net, grads, x, targets, B, ws, { scale: 1 });
+
+  const params = Float64Array.from(net.params);
+  expect(loss).toBeCloseTo(naiveLoss(params, sizes, x, targets, B), 3);
+  const h = 1e-5;
+  let worst = { i: -1, analytic: 0, numeric: 0, err: 0 };
+  for (let i = 0; i < params.length; i++) {
+    const keep = params[i];
+    params[i] = keep + h;
+    const up = naiveLoss(params, sizes, x, targets, B);
+    params[i] = keep - h;
+    const down = naiveLoss(params, sizes, x, targets, B);
+    params[i] = keep;
+    const numeric = (up - down) / (2 * h);
+    const err = Math.abs(numeric - grads.params[i]) / (1e-4 + Math.abs(numeric));
+    if (err > worst.err) worst = { i, analytic: grads.params[i], numeric, err };
+  }
+  return worst;
+}
+
+describe('backward pass', () => {
+  it('matches central finite differences for a one-hidden-layer network', () => {
+    const worst = gradientCheck([12, 7, 4], 3, 1);
+    expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+  });
+
+  it('matches central finite differences for a two-hidden-layer network', () => {
+    const worst = gradientCheck([10, 8, 6, 5], 4, 2);
+    expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+  });
+
+  it('gradients of shards add up to the gradient of the whole batch', () => {
+    const sizes = [9, 6, 3], B = 6;
+    const rng = createRng(3);
+    const net = createNetwork(sizes);
+    initHe(net, rng);
+    const x = Float32Array.from({ length: B * 9 }, () => rng.uniform());
+    const t = Array.from({ length: B }, () => rng.int(3));
+    const whole = createNetwork(sizes), halves = createNetwork(sizes);
+    const ws = createWorkspace(sizes, B);
+    forward(net, x, B, ws);
+    backward(net, whole, x, t, B, ws, { scale: 1 / B });
+    for (const [from, n] of [[0, 2], [2, 4]]) {
+      const xs = x.subarray(from * 9, (from + n) * 9);
+      forward(net, xs, n, ws);
+      backward(net, halves, xs, t.slice(from, from + n), n, ws, { scale: 1 / B });
+    }
+    for (let i = 0; i < whole.params.length; i++) expect(halves.params[i]).toBeCloseTo(whole.params[i], 6);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { linearBackward, linearForward } from '../../shared/kernels/linear';
+import { reluBackward, reluForward } from '../../shared/kernels/relu';
+import { crossEntropyForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/kernels/softmax';
+import { createRng } from '../../shared/rng';
+import { expectClose, naiveLinear, naiveSoftmax } from './reference';
+
+const rng = createRng(42);
+/** random values with about `zeros` of them exactly 0, like MNIST pixels */
+const sparse = (n: number, zeros = 0.7) => Float32Array.from({ length: n }, () => (rng.uniform() < zeros ? 0 : rng.uniform() * 2 - 1));
+
+describe('linear kernels', () => {
+  const B = 5, IN = 37, OUT = 11;
+  const inp = sparse(B * IN), weight = sparse(IN * OUT, 0), bias = sparse(OUT, 0);
+
+  it('forward matches the naive matmul, zero inputs included', () => {
+    const out = new Float32Array(B * OUT);
+    linearForward(out, inp, weight, bias, B, IN, OUT);
+    expectClose(out, naiveLinear(inp, weight, bias, B, IN, OUT), 1e-5, 1e-5);
+  });
+
+  it('backward matches the naive transposed products and accumulates into the weight gradient', () => {
+    const dout = sparse(B * OUT, 0);
+    const dinp = new Float32Array(B * IN), dweight = new Float32Array(IN * OUT).fill(0.5), dbias = new Float32Array(OUT).fill(-1);
+    linearBackward(dinp, dweight, dbias, dout, inp, weight, B, IN, OUT);
+    const refDinp = new Float64Array(B * IN), refDw = new Float64Array(IN * OUT).fill(0.5), refDb = new Float64Array(OUT).fill(-1);
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < OUT; j++) {
+        refDb[j] += dout[b * OUT + j];
+        for (let i = 0; i < IN; i++) {
+          refDinp[b * IN + i] += dout[b * OUT + j] * weight[i * OUT + j];
+          refDw[i * OUT + j] += inp[b * IN + i] * dout[b * OUT + j];
+        }
+      }
+    expectClose(dinp, refDinp, 1e-5, 1e-5);
+    expectClose(dweight, refDw, 1e-5, 1e-5);
+    expectClose(dbias, refDb, 1e-5, 1e-5);
+  });
+
+  it('backward without an input gradient still computes the weight gradient', () => {
+    const dout = sparse(B * OUT, 0);
+    const a = new Float32Array(IN * OUT), b = new Float32Array(IN * OUT);
+    linearBackward(null, a, new Float32Array(OUT), dout, inp, weight, B, IN, OUT);
+    linearBackward(new Float32Array(B * IN), b, new Float32Array(OUT), dout, inp, weight, B, IN, OUT);
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+});
+
+describe('relu', () => {
+  it('forward clamps negatives to zero and backward passes gradient only where the unit was active', () => {
+    const x = Float32Array.from([-2, -0, 0, 0.5, 3]);
+    const y = new Float32Array(5);
+    reluForward(y, x, 5);
+    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 3]);
+    const d = new Float32Array(5);
+    reluBackward(d, Float32Array.from([1, 2, 3, 4, 5]), y, 5);
+    expect(Array.from(d)).toEqual([0, 0, 0, 4, 5]);
+  });
+});
+
+describe('softmax and cross-entropy', () => {
+  const B = 4, K = 10;
+  const logits = Float32Array.from({ length: B * K }, () => rng.normal() * 5);
+  const targets = [3, 0, 9, 3];
+
+  it('softmax matches the naive one, rows sum to 1, and huge logits do not overflow', () => {
+    const p = new Float32Array(B * K);
+    softmaxForward(p, logits, B, K);
+    expectClose(p, naiveSoftmax(logits, B, K), 1e-6, 1e-5);
+    const big = Float32Array.from({ length: K }, (_, k) => 1000 + k);
+    const q = new Float32Array(K);
+    softmaxForward(q, big, 1, K);
+    expect(q.every(Number.isFinite)).toBe(true);
+    expect(q.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+    expect(q[9]).toBeGreaterThan(q[8]);
+  });
+
+  it('cross-entropy is the summed negative log-probability of the targets', () => {
+    const p = new Float32Array(B * K);
+    softmaxForward(p, logits, B, K);
+    const ref = targets.reduce((s, t, b) => s - Math.log(p[b * K + t]), 0);
+    expect(crossEntropyForward(p, targets, B, K)).toBeCloseTo(ref, 4);
+  });
+
+  it('the combined gradient is (probs - onehot) · scale, and label smoothing moves mass to the other classes', () => {
+    const p = new Float32Array(B * K);
+    softmaxForward(p, logits, B, K);
+    const d = new Float32Array(B * K);
+    softmaxCrossEntropyBackward(d, p, targets, B, K, 0.25);
+    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) expect(d[b * K + k]).toBeCloseTo((p[b * K + k] - (k === targets[b] ? 1 : 0)) * 0.25, 6);
+    softmaxCrossEntropyBackward(d, p, targets, B, K, 1, 0.1);
+    expect(d[3]).toBeCloseTo(p[3] - 0.91, 6);
+    expect(d[4]).toBeCloseTo(p[4] - 0.01, 6);
+  });
+});

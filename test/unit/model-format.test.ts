@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model-format';
+import { createNetwork, initHe } from '../../shared/network';
+import { createRng } from '../../shared/rng';
+import { sha256Hex } from '../../shared/checksum';
+
+const meta: ModelMetadata = { createdAt: '2026-11-29T00:00:00.000Z', dataset: 'test', testAccuracy: 0.5, training: { lr: 0.001 } };
+
+function net(sizes = [784, 16, 10], seed = 1) {
+  const n = createNetwork(sizes);
+  initHe(n, createRng(seed));
+  return n;
+}
+
+/** rewrites the stored checksum so that only the intended defect remains */
+async function resign(file: Uint8Array): Promise<Uint8Array> {
+  const hex = await sha256Hex(file.subarray(52));
+  for (let i = 0; i < 32; i++) file[20 + i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return file;
+}
+
+describe('model file', () => {
+  it('round-trips weights, architecture and metadata exactly', async () => {
+    const n = net([784, 32, 16, 10]);
+    const m = await decodeModel(await encodeModel(n, meta));
+    expect(m.header.architecture.sizes).toEqual([784, 32, 16, 10]);
+    expect(m.header.dtype).toBe('float32');
+    expect(m.header.metadata).toEqual(meta);
+    expect(m.header.architecture.inputScale).toBeCloseTo(1 / 255, 12);
+    expect(Buffer.from(m.network.params.buffer).equals(Buffer.from(n.params.buffer))).toBe(true);
+    expect(m.version).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('names a model by its content: same bytes same version, other weights another version', async () => {
+    const a = await decodeModel(await encodeModel(net(), meta));
+    const b = await decodeModel(await encodeModel(net(), meta));
+    const c = await decodeModel(await encodeModel(net(undefined, 2), meta));
+    expect(a.version).toBe(b.version);
+    expect(c.version).not.toBe(a.version);
+  });
+
+  it('stores int8 weights in about a quarter of the size, within half a quantization step', async () => {
+    const n = net([784, 128, 10]);
+    const f32 = await encodeModel(n, meta);
+    const i8 = await encodeModel(n, meta, 'int8');
+    expect(i8.length / f32.length).toBeLessThan(0.27);
+    const m = await decodeModel(i8);
+    expect(m.header.dtype).toBe('int8');
+    for (const [l, layer] of n.layers.entries()) {
+      for (let i = 0; i < layer.inSize; i++) {
+        let max = 0;
+        for (let j = 0; j < layer.outSize; j++) max = Math.max(max, Math.abs(layer.weight[i * layer.outSize + j]));
+        let worst = 0;
+        for (let j = 0; j < layer.outSize; j++) {
+          const k = i * layer.outSize + j;
+          worst = Math.max(worst, Math.abs(m.network.layers[l].weight[k] - layer.weight[k]));
+        }
+        if (worst > max / 254 + 1e-7) throw new Error(`layer ${l} row ${i}: error ${worst} exceeds half a step ${max / 254}`);
+      }
+      expect(Array.from(m.network.layers[l].bias)).toEqual(Array.from(layer.bias));
+    }
+  });
+
+  it('refuses a wrong magic', async () => {
+    const f = await encodeModel(net(), meta);
+    f[0] = 'X'.charCodeAt(0);
+    await expect(decodeModel(f)).rejects.toThrow(/not a model file/);
+  });
+
+  it('refuses another format version and says what to do', async () => {
+    const f = await encodeModel(net(), meta);
+    new DataView(f.buffer).setUint32(8, MODEL_FORMAT_VERSION + 1, true);
+    await expect(decodeModel(f)).rejects.toThrow(/version 2 is not supported.*update this code/);
+  });
+
+  it('refuses a truncated file and one with extra bytes', async () => {
+    const f = await encodeModel(net(), meta);
+    await expect(decodeModel(f.subarray(0, f.length - 4))).rejects.toThrow(/truncated/);
+    await expect(decodeModel(Uint8Array.from([...f, 0]))).rejects.toThrow(/truncated or has extra bytes/);
+    await expect(decodeModel(f.subarray(0, 10))).rejects.toThrow(/too short/);
+  });
+
+  it('refuses a flipped bit anywhere in the weights', async () => {
+    const f = await encodeModel(net(), meta);
+    f[f.length - 100] ^= 0x10;
+    await expect(decodeModel(f)).rejects.toThrow(/checksum does not match/);
+  });
+
+  it('refuses non-finite weights even when the checksum is right', async () => {
+    const n = net();
+    n.params[123] = NaN;
+    await expect(decodeModel(await encodeModel(n, meta))).rejects.toThrow(/parameter 123 is NaN/);
+    n.params[123] = Infinity;
+    await expect(decodeModel(await encodeModel(n, meta))).rejects.toThrow(/parameter 123 is Infinity/);
+  });
+
+  it('refuses a header whose architecture disagrees with the payload size', async () => {
+    const f = await encodeModel(net([784, 16, 10]), meta);
+    const text = new TextDecoder().decode(f.subarray(52, 52 + new DataView(f.buffer).getUint32(12, true)));
+    const tampered = text.replace('[784,16,10]', '[784,17,10]').replace('"paramCount":12730', '"paramCount":13525');
+    f.set(new TextEncoder().encode(tampered), 52);
+    await expect(decodeModel(await resign(f))).rejects.toThrow(/payload is \d+ bytes but a float32 \[784, 17, 10\] model needs/);
+  });
+
+  it('refuses a model that does not map 784 pixels to 10 digits', async () => {
+    await expect(decodeModel(await encodeModel(net([100, 8, 10]), meta))).rejects.toThrow(/needs 784 → 10/);
+  });
+});

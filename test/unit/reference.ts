@@ -1,0 +1,57 @@
+// naive float64 references the kernels are checked against: obviously right, not fast.
+
+export function naiveLinear(inp: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>, B: number, IN: number, OUT: number): Float64Array {
+  const out = new Float64Array(B * OUT);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < OUT; j++) {
+      let s = bias[j];
+      for (let i = 0; i < IN; i++) s += inp[b * IN + i] * weight[i * OUT + j];
+      out[b * OUT + j] = s;
+    }
+  return out;
+}
+
+export function naiveSoftmax(logits: ArrayLike<number>, B: number, K: number): Float64Array {
+  const p = new Float64Array(B * K);
+  for (let b = 0; b < B; b++) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, logits[b * K + k]);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(logits[b * K + k] - max);
+    for (let k = 0; k < K; k++) p[b * K + k] = Math.exp(logits[b * K + k] - max) / sum;
+  }
+  return p;
+}
+
+/** summed cross-entropy of an MLP (ReLU hidden, softmax out) with params laid out as shared/network.ts */
+export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number): number {
+  let a: ArrayLike<number> = x;
+  let offset = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const IN = sizes[l], OUT = sizes[l + 1];
+    const w = Array.from({ length: IN * OUT }, (_, i) => params[offset + i]);
+    offset += IN * OUT;
+    const bias = Array.from({ length: OUT }, (_, i) => params[offset + i]);
+    offset += OUT;
+    const z = naiveLinear(a, w, bias, B, IN, OUT);
+    if (l + 2 < sizes.length) for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]);
+    a = z;
+  }
+  const K = sizes[sizes.length - 1];
+  const p = naiveSoftmax(a, B, K);
+  let loss = 0;
+  for (let b = 0; b < B; b++) loss -= Math.log(p[b * K + targets[b]]);
+  return loss;
+}
+
+/** the first index where |a - b| > atol + rtol·|b|, or -1 */
+export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol = 0): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]))) return i;
+  return -1;
+}
+
+export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol = 0): void {
+  const i = firstMismatch(a, b, atol, rtol);
+  if (i >= 0) throw new Error(`mismatch at index ${i}: ${a[i]} vs ${b[i]} (lengths ${a.length}, ${b.length}; atol ${atol}, rtol ${rtol})`);
+}

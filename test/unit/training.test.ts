@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../shared/checksum';
+import { loadMnist } from '../../scripts/lib/mnist';
+import { evaluate } from '../../scripts/lib/evaluate';
+import { DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
+import { train } from '../../scripts/train/engine';
+import { parseCli } from '../../scripts/train/cli';
+
+const data = loadMnist();
+const hash = (p: Float32Array) => sha256Hex(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+
+describe('training on real MNIST', () => {
+  it('learns 5,000 real images well enough to pass 90% on the 10,000 test images in 3 epochs', async () => {
+    const r = await train({ ...DEFAULT_CONFIG, epochs: 3, trainLimit: 5000 }, data);
+    expect(r.epochs).toHaveLength(3);
+    expect(r.epochs[2].testAccuracy).toBeGreaterThan(0.9);
+    expect(r.epochs[2].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
+    // the engine's per-epoch evaluation and the shared evaluation agree exactly
+    expect(evaluate(r.network, data.test, 1 / 255).accuracy).toBe(r.epochs[2].testAccuracy);
+  });
+
+  it('gives the same weights byte for byte for the same seed, whatever the thread count', async () => {
+    const config = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 2000, augment: true };
+    const one = await train({ ...config, threads: 1 }, data);
+    const two = await train({ ...config, threads: 2 }, data);
+    const again = await train({ ...config, threads: 2 }, data);
+    const other = await train({ ...config, threads: 2, seed: 2 }, data);
+    expect(await hash(two.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(again.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
+  });
+
+  it('runs the seed article setting: full-batch gradient descent on raw pixels with uniform init', async () => {
+    const { config } = parseCli(['--preset', 'article', '--epochs', '2', '--train-limit', '3000']);
+    expect(config).toMatchObject({ optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001 });
+    const r = await train(config, data);
+    expect(r.epochs).toHaveLength(2);
+    // one step per epoch: the second epoch's loss is measured after the first step, and must have dropped
+    expect(r.epochs[1].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
+    expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.1);
+  });
+
+  it('trains a deeper network from a flag', async () => {
+    const { config } = parseCli(['--hidden', '64,32', '--epochs', '2', '--train-limit', '5000']);
+    const r = await train(config, data);
+    expect(r.sizes).toEqual([784, 64, 32, 10]);
+    expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.88);
+  });
+});
+
+describe('training flags', () => {
+  it('has defaults and rejects bad values with the flag named', () => {
+    expect(parseCli([]).config).toEqual(DEFAULT_CONFIG);
+    expect(() => parseCli(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
+    expect(() => parseCli(['--optimizer', 'rmsprop'])).toThrow(/--optimizer must be one of adam, sgd, gd/);
+    expect(() => parseCli(['--hidden', '128,x'])).toThrow(/--hidden/);
+    expect(() => parseCli(['--threads', '3'])).toThrow(/--threads must be an integer in 1..2/);
+    expect(() => parseCli(['--bogus'])).toThrow(/bogus/);
+  });
+
+  it('decays the learning rate along a cosine from lr to lr · minLrFactor', () => {
+    const c = { ...DEFAULT_CONFIG, lr: 1, minLrFactor: 0.1 };
+    expect(learningRate(c, 0, 10, 100)).toBeCloseTo(1, 6);
+    expect(learningRate(c, 50, 10, 100)).toBeCloseTo(0.55, 6);
+    expect(learningRate(c, 100, 10, 100)).toBeCloseTo(0.1, 6);
+    expect(learningRate({ ...c, warmupEpochs: 1 }, 4, 10, 100)).toBeCloseTo(0.5, 6);
+  });
+});
