@@ -1,0 +1,186 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { D, K } from '../../shared/dims';
+import { createPredictor } from '../../shared/predict';
+import { preprocessPixels } from '../../shared/preprocess';
+import { call, expectError, postJson } from './helpers/http';
+import { dotImage, expectedProbabilities, handNetwork, modelFile, publish, type ModelFile } from './helpers/models';
+
+// the JSON routes against the hand-set model, whose answers are known in closed form.
+
+let model: ModelFile;
+const reference = createPredictor(handNetwork());
+
+beforeAll(async () => {
+  model = await modelFile(handNetwork());
+  await publish(env.MODELS, model);
+});
+
+function expectClose(actual: number[], expected: number[], tolerance = 1e-6) {
+  expect(actual).toHaveLength(expected.length);
+  const bad = actual.findIndex((v, i) => !(Math.abs(v - expected[i]) <= tolerance));
+  expect(bad, `first bad index ${bad}: ${actual[bad]} vs ${expected[bad]}`).toBe(-1);
+}
+
+function grid(flat: number[]): number[][] {
+  return Array.from({ length: 28 }, (_, y) => flat.slice(y * 28, y * 28 + 28));
+}
+
+describe('POST /classify with JSON pixels', () => {
+  it('classifies a flat 784-value image and names the model version', async () => {
+    const res = await postJson('/classify', { pixels: dotImage(7) });
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body.digit).toBe(7);
+    expect(body.model).toEqual({ version: model.version });
+    expectClose(body.probabilities, expectedProbabilities(7, 255));
+    expect(body.confidence).toBe(body.probabilities[7]);
+    // the worker runs shared/predict, so its answer is the reference's to the last bit
+    expect(body.probabilities).toEqual(reference.predict([dotImage(7)])[0].probabilities);
+    expect(body).not.toHaveProperty('preprocessed');
+  });
+
+  it('classifies a 28×28 nested array the same as the flat one', async () => {
+    const flat = await (await postJson('/classify', { pixels: dotImage(3, 128) })).json<any>();
+    const nested = await (await postJson('/classify', { pixels: grid(dotImage(3, 128)) })).json<any>();
+    expect(nested).toEqual(flat);
+    expect(nested.digit).toBe(3);
+    expectClose(nested.probabilities, expectedProbabilities(3, 128));
+  });
+
+  it('accepts fractional pixel values and the bounds 0 and 255', async () => {
+    const img = dotImage(5, 254.5);
+    img[100] = 0;
+    img[783] = 255;
+    const body = await (await postJson('/classify', { pixels: img })).json<any>();
+    expect(body.digit).toBe(5);
+    expectClose(body.probabilities, expectedProbabilities(5, 254.5));
+  });
+
+  it('uses the pixels as they are unless preprocess is true, and then runs the shared preprocessing', async () => {
+    const img = dotImage(2);
+    const raw = await (await postJson('/classify', { pixels: img, preprocess: false, return_input: true })).json<any>();
+    expect(raw.digit).toBe(2);
+    expect(raw.preprocessed).toEqual(img);
+
+    const pre = await (await postJson('/classify', { pixels: img, preprocess: true, return_input: true })).json<any>();
+    const expectedInput = preprocessPixels(img);
+    expect(pre.preprocessed).toEqual(Array.from(expectedInput));
+    // recentred, the ink leaves the top row the hand model reads: every logit is 0
+    expect(pre.probabilities).toEqual(reference.predict([expectedInput])[0].probabilities);
+    expectClose(pre.probabilities, new Array(K).fill(0.1));
+  });
+
+  it('answers 422 no_digit when asked to preprocess an empty drawing', async () => {
+    const message = await expectError(await postJson('/classify', { pixels: new Array(D).fill(0), preprocess: true }), 422, 'no_digit');
+    expect(message).toMatch(/empty/);
+  });
+
+  it('classifies an empty drawing as it is when preprocess is off', async () => {
+    const body = await (await postJson('/classify', { pixels: new Array(D).fill(0) })).json<any>();
+    expectClose(body.probabilities, new Array(K).fill(0.1));
+  });
+});
+
+describe('POST /classify/batch', () => {
+  it('answers one prediction per image, in order', async () => {
+    const pixels = [7, 0, 9, 4, 4, 1];
+    const res = await postJson('/classify/batch', { images: pixels.map((p) => dotImage(p)) });
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body.model).toEqual({ version: model.version });
+    expect(body.results.map((r: any) => r.digit)).toEqual(pixels);
+    body.results.forEach((r: any, i: number) => expectClose(r.probabilities, expectedProbabilities(pixels[i], 255)));
+  });
+
+  it('takes flat and 28×28 images side by side', async () => {
+    const body = await (await postJson('/classify/batch', { images: [dotImage(8), grid(dotImage(6))] })).json<any>();
+    expect(body.results.map((r: any) => r.digit)).toEqual([8, 6]);
+  });
+
+  it('accepts 256 images', async () => {
+    const images = Array.from({ length: 256 }, (_, i) => dotImage(i % 10, 200));
+    const res = await postJson('/classify/batch', { images });
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body.results).toHaveLength(256);
+    expect(body.results.map((r: any) => r.digit)).toEqual(images.map((_, i) => i % 10));
+  });
+
+  it('refuses 257 images with 400', async () => {
+    const images = Array.from({ length: 257 }, () => dotImage(1, 9));
+    const message = await expectError(await postJson('/classify/batch', { images }), 400, 'invalid_input');
+    expect(message).toBe('images must have 1..256 images, got 257');
+  });
+
+  it('refuses an empty batch with 400', async () => {
+    expect(await expectError(await postJson('/classify/batch', { images: [] }), 400, 'invalid_input')).toBe('images must have 1..256 images, got 0');
+  });
+
+  it('names the image that has no digit when preprocessing a batch', async () => {
+    const message = await expectError(await postJson('/classify/batch', { images: [dotImage(1), new Array(D).fill(0)], preprocess: true }), 422, 'no_digit');
+    expect(message).toMatch(/^images\[1\]: /);
+  });
+
+  it('names the bad pixel of the bad image', async () => {
+    const bad = dotImage(1);
+    bad[40] = -1;
+    expect(await expectError(await postJson('/classify/batch', { images: [dotImage(1), bad] }), 400, 'invalid_input')).toBe('images[1][40] = -1 is outside 0..255');
+  });
+});
+
+describe('model information', () => {
+  it('GET /model describes the model being served', async () => {
+    const res = await call('/model');
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body).toMatchObject({
+      version: model.version,
+      architecture: { sizes: [784, 10, 10], inputScale: 1 / 255 },
+      dtype: 'float32',
+      paramCount: 784 * 10 + 10 + 10 * 10 + 10,
+      bytes: model.bytes.length,
+      testAccuracy: 0.5,
+      training: { optimizer: 'none', epochs: 0 },
+      dataset: 'hand-set weights (test)',
+      createdAt: '2026-11-01T00:00:00.000Z',
+    });
+    expect(body.checksum).toMatch(new RegExp(`^${model.version}[0-9a-f]{48}$`));
+    expect(Date.parse(body.loadedAt)).toBeGreaterThan(0);
+  });
+
+  it('GET /model/weights answers the model file byte for byte, cacheable, with the version as ETag', async () => {
+    const res = await call('/model/weights');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('etag')).toBe(`"${model.version}"`);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(model.bytes);
+  });
+
+  it('GET /model/weights answers 304 when the browser already has this version', async () => {
+    const res = await call('/model/weights', { headers: { 'If-None-Match': `"${model.version}"` } });
+    expect(res.status).toBe(304);
+    expect(await res.text()).toBe('');
+  });
+
+  it('GET /healthz is 200 with the model version', async () => {
+    const res = await call('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json<any>()).toMatchObject({ status: 'ok', model: { version: model.version } });
+  });
+
+  it('GET /readyz is 200 when the current model is the one loaded', async () => {
+    const res = await call('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json<any>()).toMatchObject({ status: 'ready', model: { version: model.version } });
+  });
+
+  it('HEAD /healthz answers the GET headers without a body', async () => {
+    const res = await call('/healthz', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+  });
+});

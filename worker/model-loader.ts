@@ -1,0 +1,156 @@
+import { decodeModel, type DecodedModel } from '../shared/model-format';
+import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model-store';
+import { createPredictor, type Predictor } from '../shared/predict';
+import { ApiError } from './errors';
+
+// one decoded model per isolate, kept in module scope by index.ts.
+// - the first requests share one in-flight load; if it fails, the next request tries again.
+// - afterwards the pointer is re-read at most every refreshMs, in the background (waitUntil):
+//   a request that already has a model never waits on KV, so a slow or failing KV read adds no
+//   latency, and the swap is one assignment, so requests in flight keep the model they started with.
+// - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error) keeps the
+//   last good model; only an isolate that never loaded one answers 503.
+// - with nothing loaded yet, a bad current model falls back to the pointer's previous versions.
+
+export interface LoadedModel {
+  model: DecodedModel;
+  predictor: Predictor;
+  file: Uint8Array; // the model file as stored, for GET /model/weights
+  loadedAt: string; // ISO date
+}
+
+export interface ModelStatus {
+  current: LoadedModel | null;
+  /** the version pointer/current named when it was last read successfully */
+  pointerVersion: string | null;
+  /** ms since epoch of the last pointer check, successful or not */
+  checkedAt: number | null;
+  /** why the last load or refresh did not end on the pointer's model */
+  lastError: string | null;
+}
+
+export interface ModelLoader {
+  /** the model to answer with; waits only when none is loaded; throws 503 model_unavailable */
+  get(kv: KVNamespace, refreshMs: number, waitUntil: (p: Promise<unknown>) => void): Promise<LoadedModel>;
+  status(): ModelStatus;
+}
+
+export interface ModelLoaderOptions {
+  now?: () => number;
+  log?: (message: string) => void;
+  /** seconds a client should wait after a 503 */
+  retryAfterSeconds?: number;
+}
+
+/** how many of pointer.previous a fresh isolate tries when the current model is bad */
+const MAX_FALLBACKS = 3;
+
+class LoadError extends Error {}
+
+export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const retryAfter = String(options.retryAfterSeconds ?? 10);
+
+  let current: LoadedModel | null = null;
+  let firstLoad: Promise<LoadedModel> | null = null;
+  let refreshing: Promise<void> | null = null;
+  let pointerVersion: string | null = null;
+  let checkedAt: number | null = null;
+  let lastError: string | null = null;
+
+  async function kvGet<T>(what: string, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
+      throw new LoadError(`reading ${what} from KV failed (${(e as Error)?.message ?? String(e)})`);
+    }
+  }
+
+  async function readPointer(kv: KVNamespace) {
+    const text = await kvGet(CURRENT_POINTER_KEY, () => kv.get(CURRENT_POINTER_KEY, 'text'));
+    const pointer = parsePointer(text);
+    if (pointer === null) throw new LoadError(text === null ? `no model has been uploaded (${CURRENT_POINTER_KEY} is missing)` : `${CURRENT_POINTER_KEY} is not a valid pointer`);
+    pointerVersion = pointer.version;
+    return pointer;
+  }
+
+  async function readModel(kv: KVNamespace, version: string): Promise<LoadedModel> {
+    const key = modelKey(version);
+    const buffer = await kvGet(key, () => kv.get(key, 'arrayBuffer'));
+    if (buffer === null) throw new LoadError(`${key} is missing`);
+    const file = new Uint8Array(buffer);
+    let model: DecodedModel;
+    try {
+      model = await decodeModel(file);
+    } catch (e) {
+      throw new LoadError(`${key} is unusable: ${(e as Error).message}`);
+    }
+    if (model.version !== version) throw new LoadError(`${key} holds model ${model.version}, not ${version}`);
+    const predictor = createPredictor(model.network, model.header.architecture.inputScale);
+    return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
+  }
+
+  async function load(kv: KVNamespace): Promise<LoadedModel> {
+    checkedAt = now();
+    try {
+      const pointer = await readPointer(kv);
+      const problems: string[] = [];
+      for (const version of [pointer.version, ...pointer.previous.slice(0, MAX_FALLBACKS)]) {
+        try {
+          current = await readModel(kv, version);
+          lastError = problems.length ? `serving ${version} because ${problems.join('; ')}` : null;
+          if (lastError) log(`model loader: ${lastError}`);
+          return current;
+        } catch (e) {
+          if (!(e instanceof LoadError)) throw e;
+          problems.push(e.message);
+        }
+      }
+      throw new LoadError(problems.join('; '));
+    } catch (e) {
+      lastError = e instanceof LoadError ? e.message : `unexpected: ${String(e)}`;
+      log(`model loader: no model loaded: ${lastError}`);
+      throw new ApiError(503, 'model_unavailable', `no model is available yet: ${lastError}; try again later`, { 'Retry-After': retryAfter });
+    }
+  }
+
+  async function refresh(kv: KVNamespace, loaded: LoadedModel): Promise<void> {
+    checkedAt = now();
+    try {
+      const pointer = await readPointer(kv);
+      if (pointer.version === loaded.model.version) {
+        lastError = null;
+        return;
+      }
+      current = await readModel(kv, pointer.version);
+      lastError = null;
+      log(`model loader: now serving ${pointer.version} (was ${loaded.model.version})`);
+    } catch (e) {
+      lastError = e instanceof LoadError ? e.message : `unexpected: ${String(e)}`;
+      log(`model loader: keeping ${loaded.model.version}: ${lastError}`);
+    }
+  }
+
+  return {
+    async get(kv, refreshMs, waitUntil) {
+      const loaded = current;
+      if (loaded === null) {
+        firstLoad ??= load(kv).finally(() => (firstLoad = null));
+        return firstLoad;
+      }
+      if (refreshing === null && (checkedAt === null || now() - checkedAt >= refreshMs)) {
+        refreshing = refresh(kv, loaded).finally(() => (refreshing = null));
+        waitUntil(refreshing);
+      }
+      return loaded;
+    },
+    status: () => ({ current, pointerVersion, checkedAt, lastError }),
+  };
+}
+
+/** MODEL_REFRESH_SECONDS as milliseconds; anything unparsable means the default minute */
+export function refreshMsFrom(value: string | undefined): number {
+  const seconds = Number(value);
+  return value !== undefined && value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
+}

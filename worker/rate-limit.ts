@@ -1,0 +1,25 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from './errors';
+import type { Bindings } from './env';
+
+// per-client-IP limit through the Workers rate-limiting binding. skipped when the binding is absent
+// (a deploy without [[ratelimits]]) or the request carries no CF-Connecting-IP (only local calls lack it).
+// the binding's counters are per Cloudflare location and eventually consistent: a brake on abuse,
+// not an exact quota.
+
+/** the period configured for CLASSIFY_LIMITER in wrangler.toml: the longest a client must wait */
+const PERIOD_SECONDS = 60;
+
+export const rateLimit: MiddlewareHandler<{ Bindings: Bindings }> = async (c, next) => {
+  const limiter = c.env?.CLASSIFY_LIMITER;
+  const ip = c.req.header('cf-connecting-ip');
+  if (limiter && ip) {
+    const { success } = await limiter.limit({ key: ip });
+    if (!success) {
+      throw new ApiError(429, 'rate_limited', `too many requests from this address; wait up to ${PERIOD_SECONDS} s and try again`, {
+        'Retry-After': String(PERIOD_SECONDS),
+      });
+    }
+  }
+  await next();
+};

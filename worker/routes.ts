@@ -1,0 +1,125 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { KiB, MiB, readBody } from './body';
+import { rateLimit } from './rate-limit';
+import {
+  BatchJson, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
+  ImageQuery, ImageUpload, ModelInfo, PngBody, ReadyResponse,
+} from './schemas';
+
+// the route table: paths, bodies, limits and every documented answer. handlers live in index.ts.
+
+/** a single image as JSON is at most ~16 KB of digits; the cap leaves room for floats and whitespace */
+export const JSON_LIMIT = 64 * KiB;
+/** 256 images of integer pixels are ~0.8 MB */
+export const BATCH_LIMIT = MiB;
+export const IMAGE_LIMIT = MiB;
+
+const ERRORS = {
+  400: 'invalid_json, invalid_input, invalid_multipart or bad_png: the message names the problem',
+  404: 'not_found: no such route',
+  405: 'method_not_allowed: the path exists for other methods (see the Allow header)',
+  413: 'body_too_large, file_too_large or image_too_large',
+  415: 'unsupported_media_type or not_png',
+  422: 'well-formed but unusable: no_digit, unsupported_png, unusable_image',
+  429: 'rate_limited: see Retry-After',
+  503: 'model_unavailable: no model could be loaded yet; see Retry-After',
+} as const;
+
+type ErrorStatus = keyof typeof ERRORS;
+
+function errors<S extends ErrorStatus = never>(...statuses: S[]) {
+  const out = {} as Record<S, { description: string; content: { 'application/json': { schema: typeof ErrorResponse } } }>;
+  for (const s of [...statuses, 500 as S]) {
+    out[s] = { description: s === (500 as S) ? 'internal_error: a bug on our side, logged' : ERRORS[s], content: { 'application/json': { schema: ErrorResponse } } };
+  }
+  return out;
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const classify = createRoute({
+  method: 'post',
+  path: '/classify',
+  summary: 'Classify one digit',
+  description:
+    'Send 28×28 pixels as JSON, a PNG as the raw body, or a PNG in a multipart/form-data field named `image`. ' +
+    `JSON is used as it is unless "preprocess": true; images are decoded and preprocessed unless ?preprocess=false (28×28 images only). ` +
+    `Limits: ${JSON_LIMIT / KiB} KiB of JSON, ${IMAGE_LIMIT / MiB} MiB and 1024×1024 px for images.`,
+  middleware: [rateLimit, readBody({ json: JSON_LIMIT, png: IMAGE_LIMIT, multipart: IMAGE_LIMIT })] as const,
+  request: {
+    query: ImageQuery,
+    body: {
+      // not `required` in zod-openapi's sense: that would run the JSON validator on PNG bodies too
+      required: false,
+      content: {
+        'application/json': { schema: ClassifyJson },
+        'image/png': { schema: PngBody },
+        'multipart/form-data': { schema: ImageUpload },
+      },
+    },
+  },
+  responses: { 200: json(ClassifyResponse, 'the digit, its probability, all ten probabilities and the model that answered'), ...errors(400, 413, 415, 422, 429, 503) },
+});
+
+export const classifyBatch = createRoute({
+  method: 'post',
+  path: '/classify/batch',
+  summary: 'Classify up to 256 digits at once',
+  description: `Results come back in the order of the images. Limit ${BATCH_LIMIT / MiB} MiB of JSON.`,
+  middleware: [rateLimit, readBody({ json: BATCH_LIMIT })] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: BatchJson } } } },
+  responses: { 200: json(BatchResponse, 'one prediction per image, in order'), ...errors(400, 413, 415, 422, 429, 503) },
+});
+
+export const healthz = createRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness: can this worker answer?',
+  description:
+    '200 with the model version while a good model is loaded (loading one if needed, and possibly an older one kept because a newer upload is bad); ' +
+    '503 model_unavailable with Retry-After when none can be loaded.',
+  responses: { 200: json(HealthResponse, 'serving'), ...errors(503) },
+});
+
+export const readyz = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: is the current model the one being served?',
+  description:
+    'Stricter than /healthz: 200 only when the loaded, checked model is the one pointer/current named at the last check. ' +
+    '503 model_stale while an older model is kept because the current one is missing or corrupt, 503 model_unavailable when nothing is loaded.',
+  responses: { 200: json(ReadyResponse, 'serving the current model'), ...errors(), 503: json(ErrorResponse, 'model_unavailable or model_stale') },
+});
+
+export const modelInfo = createRoute({
+  method: 'get',
+  path: '/model',
+  summary: 'The model being served',
+  responses: { 200: json(ModelInfo, 'version, checksum, architecture, size, accuracy and training settings'), ...errors(503) },
+});
+
+export const modelWeights = createRoute({
+  method: 'get',
+  path: '/model/weights',
+  summary: 'The model file, to run the same forward pass in a browser',
+  description: 'The raw model file (shared/model-format.ts) of the version being served. ETag is the version; cacheable for 60 s.',
+  responses: {
+    200: { description: 'the model file', content: { 'application/octet-stream': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
+    304: { description: 'If-None-Match matched the version being served' },
+    ...errors(503),
+  },
+});
+
+export const openapi = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document (OpenAPI 3.1)',
+  responses: { 200: { description: 'the OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } }, ...errors() },
+});
+
+export const docs = createRoute({
+  method: 'get',
+  path: '/docs',
+  summary: 'This API as a readable page',
+  responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, ...errors() },
+});
