@@ -40,6 +40,8 @@ export interface ModelLoaderOptions {
   log?: (message: string) => void;
   /** seconds a client should wait after a 503 */
   retryAfterSeconds?: number;
+  /** a load or refresh that takes longer fails, so a hung KV read cannot stall requests or block later refreshes */
+  timeoutMs?: number;
 }
 
 /** how many of pointer.previous a fresh isolate tries when the current model is bad */
@@ -47,10 +49,19 @@ const MAX_FALLBACKS = 3;
 
 class LoadError extends Error {}
 
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LoadError(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((m: string) => console.warn(m));
   const retryAfter = String(options.retryAfterSeconds ?? 10);
+  const timeoutMs = options.timeoutMs ?? 10_000;
 
   let current: LoadedModel | null = null;
   let firstLoad: Promise<LoadedModel> | null = null;
@@ -91,23 +102,29 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
   }
 
+  /** the pointer's model, else the newest good one of its previous versions */
+  async function firstGood(kv: KVNamespace): Promise<LoadedModel> {
+    const pointer = await readPointer(kv);
+    const problems: string[] = [];
+    for (const version of [pointer.version, ...pointer.previous.slice(0, MAX_FALLBACKS)]) {
+      try {
+        const loaded = await readModel(kv, version);
+        lastError = problems.length ? `serving ${version} because ${problems.join('; ')}` : null;
+        if (lastError) log(`model loader: ${lastError}`);
+        return loaded;
+      } catch (e) {
+        if (!(e instanceof LoadError)) throw e;
+        problems.push(e.message);
+      }
+    }
+    throw new LoadError(problems.join('; '));
+  }
+
   async function load(kv: KVNamespace): Promise<LoadedModel> {
     checkedAt = now();
     try {
-      const pointer = await readPointer(kv);
-      const problems: string[] = [];
-      for (const version of [pointer.version, ...pointer.previous.slice(0, MAX_FALLBACKS)]) {
-        try {
-          current = await readModel(kv, version);
-          lastError = problems.length ? `serving ${version} because ${problems.join('; ')}` : null;
-          if (lastError) log(`model loader: ${lastError}`);
-          return current;
-        } catch (e) {
-          if (!(e instanceof LoadError)) throw e;
-          problems.push(e.message);
-        }
-      }
-      throw new LoadError(problems.join('; '));
+      current = await withTimeout(firstGood(kv), timeoutMs, 'loading the model');
+      return current;
     } catch (e) {
       lastError = e instanceof LoadError ? e.message : `unexpected: ${String(e)}`;
       log(`model loader: no model loaded: ${lastError}`);
@@ -118,12 +135,12 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
   async function refresh(kv: KVNamespace, loaded: LoadedModel): Promise<void> {
     checkedAt = now();
     try {
-      const pointer = await readPointer(kv);
+      const pointer = await withTimeout(readPointer(kv), timeoutMs, 'reading the pointer');
       if (pointer.version === loaded.model.version) {
         lastError = null;
         return;
       }
-      current = await readModel(kv, pointer.version);
+      current = await withTimeout(readModel(kv, pointer.version), timeoutMs, `loading ${pointer.version}`);
       lastError = null;
       log(`model loader: now serving ${pointer.version} (was ${loaded.model.version})`);
     } catch (e) {
