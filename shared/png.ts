@@ -1,0 +1,428 @@
+// a png decoder written by hand on purpose: it sits behind a public upload endpoint, so the size
+// limits must be enforced from the header before anything is inflated, and inflation must stop
+// the moment it yields more bytes than the header promised (a decompression bomb). off-the-shelf
+// decoders inflate the whole stream first and check afterwards, which is the allocation we refuse.
+// it uses only web-standard globals, so the same file runs in node, workerd and browsers.
+
+import { ImageError, type DecodedImage } from './image';
+
+export { ImageError, type DecodedImage } from './image';
+
+export interface PngLimits {
+  /** largest accepted file, in bytes */
+  maxBytes: number;
+  /** widest accepted image, in pixels */
+  maxWidth: number;
+  /** tallest accepted image, in pixels */
+  maxHeight: number;
+}
+
+export const DEFAULT_PNG_LIMITS: Readonly<PngLimits> = {
+  maxBytes: 1024 * 1024,
+  maxWidth: 1024,
+  maxHeight: 1024,
+};
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/** true when the bytes start with the png signature; says nothing about the rest of the file */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= SIGNATURE.length && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * decodes a non-interlaced png into luminance and alpha.
+ * throws ImageError: 413 file_too_large / image_too_large, 415 not_png,
+ * 422 unsupported_png, 400 bad_png (corrupt, truncated or lying about its size).
+ */
+export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = {}): Promise<DecodedImage> {
+  const max: PngLimits = {
+    maxBytes: limits.maxBytes ?? DEFAULT_PNG_LIMITS.maxBytes,
+    maxWidth: limits.maxWidth ?? DEFAULT_PNG_LIMITS.maxWidth,
+    maxHeight: limits.maxHeight ?? DEFAULT_PNG_LIMITS.maxHeight,
+  };
+  if (bytes.length > max.maxBytes) {
+    throw new ImageError(
+      'file_too_large',
+      `the file is ${bytes.length} bytes but the limit is ${max.maxBytes} bytes; resize or crop the image and try again`,
+      413,
+    );
+  }
+  if (!isPng(bytes)) {
+    throw new ImageError('not_png', 'this is not a PNG file (it does not start with the PNG signature); upload a .png image', 415);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // the header is read and checked on its own, before any other chunk and before inflating
+  const first = readChunk(bytes, view, SIGNATURE.length);
+  if (first.type !== 'IHDR') throw badPng(`the first chunk must be IHDR but it is ${first.type}`);
+  const header = parseHeader(first.data, max);
+
+  const parts = readImageChunks(bytes, view, first.next, header);
+  const stride = rowBytes(header);
+  const raw = await inflateExactly(parts.idat, header.height * (1 + stride));
+  unfilter(raw, header, stride);
+  return toGrayAndAlpha(raw, header, stride, parts);
+}
+
+// ---------------------------------------------------------------- chunks
+
+interface Chunk {
+  type: string;
+  data: Uint8Array;
+  /** offset of the chunk after this one */
+  next: number;
+}
+
+function badPng(what: string): ImageError {
+  return new ImageError('bad_png', `${what}; the file is corrupted or not a valid PNG, re-export it and try again`, 400);
+}
+
+function readChunk(bytes: Uint8Array, view: DataView, offset: number): Chunk {
+  if (offset + 12 > bytes.length) {
+    throw badPng(`the file ends in the middle of a chunk header at byte ${offset}, so it looks truncated`);
+  }
+  const length = view.getUint32(offset);
+  const type = chunkType(bytes, offset + 4);
+  const dataStart = offset + 8;
+  const remaining = bytes.length - dataStart - 4;
+  if (length > remaining) {
+    throw badPng(`chunk ${type} claims ${length} bytes of data but only ${Math.max(0, remaining)} remain, so the file looks truncated`);
+  }
+  const dataEnd = dataStart + length;
+  const stored = view.getUint32(dataEnd);
+  const computed = crc32(bytes.subarray(offset + 4, dataEnd));
+  if (stored !== computed) {
+    throw badPng(`chunk ${type} has a bad CRC (stored ${hex(stored)}, computed ${hex(computed)})`);
+  }
+  return { type, data: bytes.subarray(dataStart, dataEnd), next: dataEnd + 4 };
+}
+
+function chunkType(bytes: Uint8Array, at: number): string {
+  const codes = Array.from(bytes.subarray(at, at + 4));
+  // chunk types are four ascii letters; anything else means we are reading garbage
+  const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (!codes.every(isLetter)) throw badPng(`the chunk at byte ${at - 4} has an invalid type (not four letters)`);
+  return String.fromCharCode(...codes);
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
+}
+
+/** what the chunks between IHDR and IEND contribute */
+interface ImageChunks {
+  idat: Uint8Array[];
+  /** PLTE entries as r,g,b triples */
+  palette: Uint8Array | null;
+  transparency: Uint8Array | null;
+}
+
+function readImageChunks(bytes: Uint8Array, view: DataView, start: number, header: Header): ImageChunks {
+  const found: ImageChunks = { idat: [], palette: null, transparency: null };
+  let idatEnded = false;
+  for (let offset = start; ; ) {
+    if (offset >= bytes.length) throw badPng('the file ends without an IEND chunk, so it looks truncated');
+    const chunk = readChunk(bytes, view, offset);
+    offset = chunk.next;
+    if (chunk.type !== 'IDAT' && found.idat.length > 0) idatEnded = true;
+    switch (chunk.type) {
+      case 'IEND':
+        if (found.idat.length === 0) throw badPng('the file has no IDAT chunk, so it contains no image data');
+        if (header.colorType === 3 && !found.palette) throw badPng('the image uses a palette (colour type 3) but has no PLTE chunk');
+        return found;
+      case 'IDAT':
+        if (idatEnded) throw badPng('the IDAT chunks are not consecutive');
+        found.idat.push(chunk.data);
+        break;
+      case 'PLTE':
+        if (found.idat.length > 0) throw badPng('the PLTE chunk comes after the image data');
+        if (chunk.data.length === 0 || chunk.data.length % 3 !== 0 || chunk.data.length > 256 * 3) {
+          throw badPng(`the PLTE chunk is ${chunk.data.length} bytes; it must hold 1 to 256 r,g,b entries`);
+        }
+        found.palette = chunk.data;
+        break;
+      case 'tRNS':
+        if (found.idat.length > 0) throw badPng('the tRNS chunk comes after the image data');
+        found.transparency = chunk.data;
+        break;
+      case 'IHDR':
+        throw badPng('the file has more than one IHDR chunk');
+      default:
+        // an uppercase first letter marks a chunk the image cannot be drawn without
+        if ((chunk.type.charCodeAt(0) & 0x20) === 0) {
+          throw new ImageError('unsupported_png', `the PNG uses a critical chunk ${chunk.type} that this decoder does not understand; re-save it as a plain PNG`, 422);
+        }
+      // other ancillary chunks (text, gamma, timestamps...) do not change the pixels we need
+    }
+  }
+}
+
+// ---------------------------------------------------------------- header
+
+interface Header {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  /** samples per pixel */
+  channels: number;
+}
+
+const COLOR_TYPES: Record<number, { name: string; channels: number; depths: number[] }> = {
+  0: { name: 'grayscale', channels: 1, depths: [1, 2, 4, 8, 16] },
+  2: { name: 'RGB', channels: 3, depths: [8, 16] },
+  3: { name: 'palette', channels: 1, depths: [1, 2, 4, 8] },
+  4: { name: 'grayscale+alpha', channels: 2, depths: [8, 16] },
+  6: { name: 'RGBA', channels: 4, depths: [8, 16] },
+};
+
+function parseHeader(data: Uint8Array, max: PngLimits): Header {
+  if (data.length !== 13) throw badPng(`the IHDR chunk is ${data.length} bytes but must be 13`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const width = view.getUint32(0);
+  const height = view.getUint32(4);
+  const [bitDepth, colorType, compression, filter, interlace] = data.subarray(8, 13);
+
+  if (width === 0 || height === 0) throw badPng(`the header says the image is ${width}x${height} pixels`);
+  if (width > max.maxWidth || height > max.maxHeight) {
+    throw new ImageError(
+      'image_too_large',
+      `the image is ${width}x${height} pixels but the limit is ${max.maxWidth}x${max.maxHeight}; scale it down (a digit needs only a few hundred pixels)`,
+      413,
+    );
+  }
+  const kind = COLOR_TYPES[colorType];
+  if (!kind) throw badPng(`the header has colour type ${colorType}, which does not exist (valid: 0, 2, 3, 4, 6)`);
+  if (!kind.depths.includes(bitDepth)) {
+    throw badPng(`bit depth ${bitDepth} is not allowed for ${kind.name} images (allowed: ${kind.depths.join(', ')})`);
+  }
+  if (compression !== 0) throw badPng(`the header has compression method ${compression}; only 0 (deflate) exists`);
+  if (filter !== 0) throw badPng(`the header has filter method ${filter}; only 0 exists`);
+  if (interlace === 1) {
+    throw new ImageError('unsupported_png', 'interlaced PNGs are not supported; save it without interlacing', 422);
+  }
+  if (interlace !== 0) throw badPng(`the header has interlace method ${interlace}; only 0 and 1 exist`);
+  return { width, height, bitDepth, colorType, channels: kind.channels };
+}
+
+/** bytes in one scanline, without its filter byte */
+function rowBytes(h: Header): number {
+  return Math.ceil((h.width * h.channels * h.bitDepth) / 8);
+}
+
+// ---------------------------------------------------------------- inflate
+
+// compressed input is fed in small slices so that one write can inflate to at most ~1000x its
+// size (deflate's ceiling) before we get to look at the output and abort
+const FEED_SLICE = 1024;
+
+/** inflates zlib data that must come to exactly `expected` bytes, aborting as soon as it overshoots */
+async function inflateExactly(compressed: Uint8Array[], expected: number): Promise<Uint8Array> {
+  const stream = new DecompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+
+  const feeding = (async () => {
+    for (const part of compressed) {
+      for (let at = 0; at < part.length; at += FEED_SLICE) {
+        await writer.write(part.subarray(at, at + FEED_SLICE) as Uint8Array<ArrayBuffer>);
+      }
+    }
+    await writer.close();
+  })();
+  // a failed write also errors the readable side, which is where it gets reported
+  feeding.catch(() => {});
+
+  const out = new Uint8Array(expected);
+  let filled = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.length > expected - filled) {
+        throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
+      }
+      out.set(value, filled);
+      filled += value.length;
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    writer.abort().catch(() => {});
+    if (err instanceof ImageError) throw err;
+    throw badPng('the image data is not valid zlib/deflate data');
+  }
+  if (filled < expected) {
+    throw badPng(`the image data inflates to ${filled} bytes but the header needs ${expected}, so pixels are missing`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- pixels
+
+/** reverses the per-row filters in place; rows are [filter byte, ...stride bytes] */
+function unfilter(raw: Uint8Array, h: Header, stride: number): void {
+  // the filters look back one whole pixel, or one byte when pixels are smaller than a byte
+  const bpp = Math.max(1, (h.channels * h.bitDepth) >> 3);
+  for (let y = 0; y < h.height; y++) {
+    const filterAt = y * (stride + 1);
+    const cur = filterAt + 1;
+    const prev = cur - (stride + 1);
+    const hasPrev = y > 0;
+    const filter = raw[filterAt];
+    switch (filter) {
+      case 0:
+        break;
+      case 1: // sub
+        for (let i = bpp; i < stride; i++) raw[cur + i] += raw[cur + i - bpp];
+        break;
+      case 2: // up
+        if (hasPrev) for (let i = 0; i < stride; i++) raw[cur + i] += raw[prev + i];
+        break;
+      case 3: // average
+        for (let i = 0; i < stride; i++) {
+          const left = i >= bpp ? raw[cur + i - bpp] : 0;
+          const up = hasPrev ? raw[prev + i] : 0;
+          raw[cur + i] += (left + up) >> 1;
+        }
+        break;
+      case 4: // paeth
+        for (let i = 0; i < stride; i++) {
+          const left = i >= bpp ? raw[cur + i - bpp] : 0;
+          const up = hasPrev ? raw[prev + i] : 0;
+          const upLeft = hasPrev && i >= bpp ? raw[prev + i - bpp] : 0;
+          raw[cur + i] += paeth(left, up, upLeft);
+        }
+        break;
+      default:
+        throw badPng(`row ${y} uses filter type ${filter}, but only types 0 to 4 exist`);
+    }
+  }
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  if (pa <= pb && pa <= pc) return a;
+  return pb <= pc ? b : c;
+}
+
+/** unpacks one scanline into one number per sample, whatever the bit depth */
+function readSamples(raw: Uint8Array, start: number, bitDepth: number, out: Uint16Array): void {
+  if (bitDepth === 8) {
+    for (let i = 0; i < out.length; i++) out[i] = raw[start + i];
+  } else if (bitDepth === 16) {
+    for (let i = 0; i < out.length; i++) out[i] = (raw[start + 2 * i] << 8) | raw[start + 2 * i + 1];
+  } else {
+    const mask = (1 << bitDepth) - 1;
+    for (let i = 0; i < out.length; i++) {
+      const bit = i * bitDepth;
+      out[i] = (raw[start + (bit >> 3)] >> (8 - bitDepth - (bit & 7))) & mask;
+    }
+  }
+}
+
+function luminance(r: number, g: number, b: number): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+function toGrayAndAlpha(raw: Uint8Array, h: Header, stride: number, chunks: ImageChunks): DecodedImage {
+  const { width, height, bitDepth, colorType, channels } = h;
+  const maxSample = (1 << bitDepth) - 1;
+  const toByte = 255 / maxSample;
+  const key = transparentKey(chunks.transparency, colorType);
+  const palette = colorType === 3 ? paletteTables(chunks.palette!, chunks.transparency) : null;
+  const hasAlpha = colorType === 4 || colorType === 6 || key !== null || (palette?.hasAlpha ?? false);
+
+  const gray = new Float32Array(width * height);
+  const alpha = hasAlpha ? new Float32Array(width * height).fill(1) : null;
+  const samples = new Uint16Array(width * channels);
+
+  for (let y = 0; y < height; y++) {
+    readSamples(raw, y * (stride + 1) + 1, bitDepth, samples);
+    const row = y * width;
+    switch (colorType) {
+      case 0:
+        for (let x = 0; x < width; x++) {
+          gray[row + x] = samples[x] * toByte;
+          if (key && samples[x] === key[0]) alpha![row + x] = 0;
+        }
+        break;
+      case 2:
+        for (let x = 0; x < width; x++) {
+          const r = samples[3 * x];
+          const g = samples[3 * x + 1];
+          const b = samples[3 * x + 2];
+          gray[row + x] = luminance(r, g, b) * toByte;
+          if (key && r === key[0] && g === key[1] && b === key[2]) alpha![row + x] = 0;
+        }
+        break;
+      case 3:
+        for (let x = 0; x < width; x++) {
+          const index = samples[x];
+          if (index >= palette!.size) {
+            throw badPng(`pixel (${x}, ${y}) uses palette entry ${index} but the palette has only ${palette!.size} entries`);
+          }
+          gray[row + x] = palette!.gray[index];
+          if (alpha) alpha[row + x] = palette!.alpha[index];
+        }
+        break;
+      case 4:
+        for (let x = 0; x < width; x++) {
+          gray[row + x] = samples[2 * x] * toByte;
+          alpha![row + x] = samples[2 * x + 1] / maxSample;
+        }
+        break;
+      case 6:
+        for (let x = 0; x < width; x++) {
+          const s = 4 * x;
+          gray[row + x] = luminance(samples[s], samples[s + 1], samples[s + 2]) * toByte;
+          alpha![row + x] = samples[s + 3] / maxSample;
+        }
+        break;
+    }
+  }
+  return { width, height, gray, alpha };
+}
+
+/** the single fully transparent colour a tRNS chunk names for gray and rgb images, if any */
+function transparentKey(trns: Uint8Array | null, colorType: number): number[] | null {
+  // tRNS is ancillary: one of the wrong size is ignored rather than rejecting the image
+  if (!trns) return null;
+  const words = (n: number) => Array.from({ length: n }, (_, i) => (trns[2 * i] << 8) | trns[2 * i + 1]);
+  if (colorType === 0 && trns.length === 2) return words(1);
+  if (colorType === 2 && trns.length === 6) return words(3);
+  return null;
+}
+
+/** per-entry luminance and alpha for a palette image; tRNS may list alphas for the first entries only */
+function paletteTables(plte: Uint8Array, trns: Uint8Array | null) {
+  const size = plte.length / 3;
+  const gray = new Float32Array(size);
+  const alpha = new Float32Array(size).fill(1);
+  for (let i = 0; i < size; i++) gray[i] = luminance(plte[3 * i], plte[3 * i + 1], plte[3 * i + 2]);
+  const listed = trns ? Math.min(trns.length, size) : 0;
+  for (let i = 0; i < listed; i++) alpha[i] = trns![i] / 255;
+  return { size, gray, alpha, hasAlpha: listed > 0 };
+}
+
+// ---------------------------------------------------------------- crc
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** crc-32 as png uses it, over the chunk type and data */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
