@@ -50,7 +50,7 @@ const MAX_FALLBACKS = 3;
 class LoadError extends Error {}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new LoadError(`${what} took longer than ${ms} ms`)), ms);
   });

@@ -17,6 +17,9 @@ function describe(value: unknown): string {
 
 const lengthOf = (v: unknown) => (Array.isArray(v) ? v.length : 0);
 
+/** zod-to-openapi drops .length(n) from arrays; state it for the document */
+const exactly = (n: number) => ({ minItems: n, maxItems: n });
+
 const Pixel = z
   .number({
     error: (iss) =>
@@ -32,15 +35,18 @@ const arrayError = (what: string) => (iss: { input?: unknown }) =>
 
 const FlatPixels = z
   .array(Pixel, { error: arrayError(`an array of ${D} numbers or ${IMAGE_SIDE} arrays of ${IMAGE_SIDE}`) })
-  .length(D, { error: (iss) => `must have ${D} values, got ${lengthOf(iss.input)}` });
+  .length(D, { error: (iss) => `must have ${D} values, got ${lengthOf(iss.input)}` })
+  .openapi(exactly(D));
 
 const Row = z
   .array(Pixel, { error: arrayError(`a row of ${IMAGE_SIDE} numbers`) })
-  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} values, got ${lengthOf(iss.input)}` });
+  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} values, got ${lengthOf(iss.input)}` })
+  .openapi(exactly(IMAGE_SIDE));
 
 const GridPixels = z
   .array(Row, { error: arrayError(`${IMAGE_SIDE} rows of ${IMAGE_SIDE} numbers`) })
-  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} rows, got ${lengthOf(iss.input)}` });
+  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} rows, got ${lengthOf(iss.input)}` })
+  .openapi(exactly(IMAGE_SIDE));
 
 export const Pixels = z.union([FlatPixels, GridPixels]).openapi('Pixels', {
   description: `a ${IMAGE_SIDE}×${IMAGE_SIDE} grayscale image, 0 = background, ${PIXEL_MAX} = ink (MNIST polarity): either ${D} values row-major or ${IMAGE_SIDE} rows of ${IMAGE_SIDE}`,
@@ -103,13 +109,13 @@ export const Prediction = z
   .object({
     digit: z.number().int().min(0).max(K - 1),
     confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`' }),
-    probabilities: z.array(z.number()).length(K).openapi({ description: 'softmax output for digits 0..9' }),
+    probabilities: z.array(z.number()).length(K).openapi({ ...exactly(K), description: 'softmax output for digits 0..9' }),
   })
   .openapi('Prediction');
 
 export const ClassifyResponse = Prediction.extend({
   model: ModelRef,
-  preprocessed: z.array(z.number()).length(D).optional().openapi({ description: 'only with return_input: the pixels the model saw' }),
+  preprocessed: z.array(z.number()).length(D).optional().openapi({ ...exactly(D), description: 'only with return_input: the pixels the model saw' }),
 }).openapi('ClassifyResponse');
 
 export const BatchResponse = z.object({ results: z.array(Prediction), model: ModelRef }).openapi('BatchResponse');
