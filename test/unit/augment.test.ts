@@ -113,6 +113,28 @@ describe('createAugmenter', () => {
     }
   });
 
+  it('keeps its random stream: a fixed seed and options give the same checksum as when written', () => {
+    // catches reordered rng draws or changed arithmetic; update deliberately if the algorithm changes
+    const augment = createAugmenter({
+      maxShift: 2,
+      maxRotateDeg: 12,
+      scaleRange: 0.1,
+      shear: 0.15,
+      elasticAlpha: 24,
+      elasticSigma: 4,
+      elasticBlock: 2,
+      strokeJitter: 0.5,
+    });
+    const rng = createRng(2024);
+    const out = new Float32Array(D);
+    let hash = 0x811c9dc5;
+    for (const inp of digits.slice(0, 8)) {
+      augment(out, inp, rng);
+      for (const b of bytesOf(out)) hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+    }
+    expect(hash.toString(16)).toBe('da672fe4');
+  });
+
   it('gives different outputs for different seeds', () => {
     const augment = createAugmenter(DEFAULT_AUGMENT);
     const a = new Float32Array(D);
