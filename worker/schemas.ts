@@ -59,7 +59,7 @@ const PREPROCESS_DOC = 'run the shared MNIST preprocessing (crop to the ink, sca
 
 const objectError = (example: string) => (iss: { code?: string; input?: unknown; keys?: string[] }) =>
   iss.code === 'unrecognized_keys'
-    ? `has unknown field${iss.keys!.length > 1 ? 's' : ''} ${iss.keys!.map((k) => JSON.stringify(k)).join(', ')}`
+    ? `has unknown field${iss.keys!.length > 1 ? 's' : ''} ${iss.keys!.slice(0, 3).map((k) => JSON.stringify(k.length > 40 ? k.slice(0, 40) + '…' : k)).join(', ')}${iss.keys!.length > 3 ? ', …' : ''}`
     : `must be a JSON object like ${example} (got ${describe(iss.input)})`;
 
 export const ClassifyJson = z

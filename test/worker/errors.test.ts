@@ -52,6 +52,13 @@ describe('400 for JSON that is not a valid request', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('quotes at most three unknown fields, shortened, whatever the client sent', async () => {
+    const body: Record<string, unknown> = { pixels: dotImage(1) };
+    for (let i = 0; i < 500; i++) body[`field${i}_${'x'.repeat(100)}`] = i;
+    const message = await expectError(await postJson('/classify', body), 400, 'invalid_input');
+    expect(message).toBe(`the body has unknown fields "field0_${'x'.repeat(33)}…", "field1_${'x'.repeat(33)}…", "field2_${'x'.repeat(33)}…", …`);
+  });
+
   it('refuses 1e400, which JSON.parse reads as Infinity', async () => {
     const body = JSON.stringify({ pixels: dotImage(1) }).replace('[0,', '[1e400,');
     expect(await expectError(await postJson('/classify', body), 400, 'invalid_input')).toBe('pixels[0] is Infinity, not a finite number');
