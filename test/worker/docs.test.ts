@@ -15,7 +15,7 @@ const ROUTES = [
 ] as const;
 
 describe('GET /openapi.json', () => {
-  it('is an OpenAPI 3.1 document listing every route', async () => {
+  it('is an OpenAPI 3.1 document listing every API route', async () => {
     const res = await call('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -23,7 +23,9 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('mnist-edge');
     const listed = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((m) => [m, path]));
-    expect(listed.sort()).toEqual(ROUTES.map((r) => [...r]).sort());
+    // the page module mounted beside the API may document routes of its own
+    expect(listed).toEqual(expect.arrayContaining(ROUTES.map((r) => [...r])));
+    expect(listed.length).toBeGreaterThanOrEqual(ROUTES.length);
   });
 
   it('documents the three request bodies of /classify, all required, and the error answers', async () => {
