@@ -130,7 +130,7 @@ function fail(message: string): never {
 function parseHeader(bytes: Uint8Array): ModelHeader {
   let header: ModelHeader;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     fail(`the model header is not valid JSON; ${RETRAIN}`);
   }

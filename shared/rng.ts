@@ -27,16 +27,18 @@ function splitmix32(seed: number): () => number {
 
 export function createRng(seed: number): Rng {
   const mix = splitmix32(seed);
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  // state in a typed array, not closure variables: those would be boxed numbers, allocating on every draw
+  const s = Uint32Array.of(mix(), mix(), mix(), mix()); // a, b, c, d
   let spare: number | null = null;
 
   const nextUint32 = (): number => {
+    const a = s[0], b = s[1], c = s[2], d = s[3];
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
+    s[3] = d + 1;
+    s[0] = b ^ (b >>> 9);
+    s[1] = c + (c << 3);
+    const r = (c << 21) | (c >>> 11);
+    s[2] = r + t;
     return t;
   };
   const uniform = (): number => nextUint32() / 4294967296;
