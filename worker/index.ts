@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from './openapi';
 import * as routes from './routes';
 import type { ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
+import { createUi } from './ui';
 
 // the worker: the JSON API (classify, batch, health, model, docs). page routes (/, /widget,
 // /embed.js, /client.js, POST /feedback) belong in their own module, mounted below with app.route.
@@ -126,7 +127,8 @@ export function createApp(loader: ModelLoader) {
   app.openapi(routes.openapi, (c) => c.json(openApiDocument() as unknown as Record<string, unknown>, 200));
   app.openapi(routes.docs, (c) => c.html(renderDocsPage(openApiDocument()), 200, { 'Content-Security-Policy': DOCS_CSP }));
 
-  // page routes go here: app.route('/', pages)
+  // the pages, the embeddable widget and scripts, and POST /feedback (worker/ui)
+  app.route('/', createUi());
 
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
