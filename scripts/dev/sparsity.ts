@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { decodeModel } from '../../shared/model-format';
+import { createWorkspace, forward } from '../../shared/forward';
+import { loadMnist } from '../lib/mnist';
+const m = await decodeModel(new Uint8Array(readFileSync(process.argv[2])));
+const data = loadMnist();
+const B = 1000, ws = createWorkspace(m.network.sizes, B), x = new Float32Array(B * 784);
+for (let i = 0; i < B * 784; i++) x[i] = data.train.images[i] / 255;
+forward(m.network, x, B, ws);
+let act = 0; const h = ws.acts[0]; for (let i = 0; i < h.length; i++) if (h[i] > 0) act++;
+let nz = 0; for (let i = 0; i < x.length; i++) if (x[i] > 0) nz++;
+console.log('hidden active fraction', act / h.length, 'input nonzero fraction', nz / x.length, 'nnz per image', nz / B);
