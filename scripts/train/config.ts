@@ -16,6 +16,7 @@ export interface TrainConfig {
   weightDecay: number; // decoupled (AdamW style)
   labelSmoothing: number;
   augment: boolean; // random affine + elastic distortions, generated on the fly
+  augmentStrength: number; // scales every augmentation range (1 = shared/augment.ts defaults)
   init: 'he' | 'uniform'; // uniform: U(-0.5, 0.5) as the seed article
   scale: 'unit' | 'raw'; // unit: pixels / 255; raw: 0..255 as the seed article
   seed: number;
@@ -41,6 +42,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   weightDecay: 0.05,
   labelSmoothing: 0.1,
   augment: false,
+  augmentStrength: 1,
   init: 'he',
   scale: 'unit',
   seed: 1,
@@ -77,6 +79,7 @@ export function describe(c: TrainConfig): Record<string, string | number | boole
     weightDecay: c.weightDecay,
     labelSmoothing: c.labelSmoothing,
     augment: c.augment,
+    augmentStrength: c.augmentStrength,
     init: c.init,
     scale: c.scale,
     seed: c.seed,

@@ -1,4 +1,4 @@
-import { createAugmenter, DEFAULT_AUGMENT } from '../../shared/augment';
+import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../../shared/augment';
 import { backward } from '../../shared/backward';
 import { D } from '../../shared/dims';
 import { createWorkspace, forward } from '../../shared/forward';
@@ -24,12 +24,26 @@ export function sampleSeed(seed: number, epoch: number, position: number): numbe
   return (h ^ (h >>> 13)) >>> 0;
 }
 
+/** the default augmentation with every range scaled by `strength` */
+export function scaledAugment(strength: number): AugmentOptions {
+  const d = DEFAULT_AUGMENT;
+  return {
+    ...d,
+    maxShift: d.maxShift * strength,
+    maxRotateDeg: d.maxRotateDeg * strength,
+    scaleRange: d.scaleRange * strength,
+    shear: (d.shear ?? 0) * strength,
+    elasticAlpha: d.elasticAlpha * strength,
+    strokeJitter: Math.min(1, (d.strokeJitter ?? 0) * strength),
+  };
+}
+
 export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, scale: number) {
   const ws = createWorkspace(sizes, capacity);
   const x = new Float32Array(capacity * D); // (B, D) network input
   const raw = new Float32Array(D); // one image before augmentation
   const y = new Uint8Array(capacity);
-  const augment = config.augment ? createAugmenter(DEFAULT_AUGMENT) : null;
+  const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
   const K = sizes[sizes.length - 1];
 
   return function run(
