@@ -1,0 +1,65 @@
+// npm run robustness -- <model.bin> [more models…]: accuracy on the MNIST test images and on
+// versions of them that do not look like MNIST (off-centre, rotated, small, thick or thin
+// strokes) — how a model may fare on real drawings that skip preprocessing.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { warpAffine, type AffineParams } from '../shared/augment';
+import { D, IMAGE_SIDE } from '../shared/dims';
+import { decodeModel } from '../shared/model-format';
+import { evaluate } from './lib/evaluate';
+import { loadMnist, type Split } from './lib/mnist';
+import { runCli } from './lib/target';
+
+const S = IMAGE_SIDE;
+const NONE: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
+
+/** 3x3 grayscale dilation (max) or erosion (min) */
+function morph(out: Float32Array, inp: Float32Array, op: 'max' | 'min'): void {
+  for (let y = 0; y < S; y++)
+    for (let x = 0; x < S; x++) {
+      let v = inp[y * S + x];
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          if (Math.abs(dx) + Math.abs(dy) !== 1) continue; // a cross: one pixel thicker or thinner
+          const yy = y + dy, xx = x + dx;
+          const n = yy < 0 || yy >= S || xx < 0 || xx >= S ? 0 : inp[yy * S + xx];
+          v = op === 'max' ? Math.max(v, n) : Math.min(v, n);
+        }
+      out[y * S + x] = v;
+    }
+}
+
+type Transform = (out: Float32Array, inp: Float32Array, i: number) => void;
+
+const TRANSFORMS: [string, Transform][] = [
+  ['MNIST test set as is', (o, i) => o.set(i)],
+  ['off-centre (shifted 4 px)', (o, i, k) => warpAffine(o, i, { ...NONE, shiftX: k % 2 ? 4 : -4, shiftY: k % 3 ? 3 : -3 })],
+  ['rotated 20°', (o, i, k) => warpAffine(o, i, { ...NONE, rotateDeg: k % 2 ? 20 : -20 })],
+  ['small (scaled 0.7)', (o, i) => warpAffine(o, i, { ...NONE, scale: 0.7 })],
+  ['thick strokes (dilated)', (o, i) => morph(o, i, 'max')],
+  ['thin strokes (eroded)', (o, i) => morph(o, i, 'min')],
+];
+
+function transformed(test: Split, t: Transform): Split {
+  const images = new Uint8Array(test.images.length);
+  const a = new Float32Array(D), b = new Float32Array(D);
+  for (let k = 0; k < test.count; k++) {
+    for (let d = 0; d < D; d++) a[d] = test.images[k * D + d] / 255;
+    t(b, a, k);
+    for (let d = 0; d < D; d++) images[k * D + d] = Math.round(Math.min(1, Math.max(0, b[d])) * 255);
+  }
+  return { count: test.count, images, labels: test.labels };
+}
+
+runCli(async () => {
+  const { positionals } = parseArgs({ allowPositionals: true });
+  if (positionals.length === 0) throw new Error('usage: npm run robustness -- <model.bin> [more models…]');
+  const models = await Promise.all(positionals.map(async (p) => ({ path: p, model: await decodeModel(new Uint8Array(readFileSync(p))) })));
+  const test = loadMnist().test;
+  console.log(`${'test images'.padEnd(28)}${models.map((m) => m.path.slice(-28).padStart(30)).join('')}`);
+  for (const [name, t] of TRANSFORMS) {
+    const split = transformed(test, t);
+    const accs = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).accuracy);
+    console.log(`${name.padEnd(28)}${accs.map((a) => `${(a * 100).toFixed(2)}%`.padStart(30)).join('')}`);
+  }
+});
