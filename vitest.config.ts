@@ -1,7 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-// two kinds of tests: pure TypeScript under Node (unit) and the Worker inside workerd (worker)
+// three kinds of tests: pure TypeScript under Node (unit), the Worker inside workerd (worker), and the
+// pages in a browser against wrangler dev (e2e)
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +27,18 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // a real browser (Debian's /usr/bin/chromium through playwright-core) against `wrangler dev`
+        // serving a real model; global-setup.ts trains one once, uploads it and starts the worker
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { K } from '../shared/dims';
 import { FEEDBACK_PREFIX, parseFeedbackRecord, type FeedbackRecord } from '../worker/ui/feedback-format';
@@ -119,7 +119,7 @@ runCli(async () => {
   writeFileSync(`${path}.tmp`, lines.length ? lines.join('\n') + '\n' : '');
   renameSync(`${path}.tmp`, path);
   const counts = perDigit.map((n, k) => `${k}: ${n}`).join(', ');
-  console.log(`${lines.length} example${lines.length === 1 ? '' : 's'} → ${relative(process.cwd(), path) || path}${skipped ? ` (${skipped} skipped)` : ''}\nby label: ${counts}`);
+  console.log(`${lines.length} example${lines.length === 1 ? '' : 's'} → ${path}${skipped ? ` (${skipped} skipped)` : ''}\nby label: ${counts}`);
   if (lines.length) console.log(`next: npm run train -- --extra ${out}`);
   return skipped > 0 && lines.length === 0 ? 1 : 0;
 });

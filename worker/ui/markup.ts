@@ -14,6 +14,8 @@ export interface WidgetMarkupOptions {
   theme: Theme;
   /** pad side in CSS pixels; on narrow screens the pad shrinks to fit */
   size: number;
+  /** false: leave out the style attribute (embed.js sets the size through CSSOM, which a host page's CSP allows) */
+  styleAttribute?: boolean;
 }
 
 export const MIN_SIZE = 160;
@@ -54,14 +56,14 @@ function feedback(): string {
 </div>`;
 }
 
-export function widgetMarkup({ variant, theme, size }: WidgetMarkupOptions): string {
+export function widgetMarkup({ variant, theme, size, styleAttribute = true }: WidgetMarkupOptions): string {
   const page = variant === 'page';
   const clear = `<button type="button" class="mw-btn${page ? '' : ' mw-btn--overlay'}" data-role="clear" data-testid="clear">Clear</button>`;
   const local = `<label class="mw-switch"><input type="checkbox" role="switch" data-role="local" data-testid="local"><span class="mw-switch-track" aria-hidden="true"></span><span>Classify in your browser</span></label>`;
   const seen =
     `<figure class="mw-seen"><canvas width="28" height="28" data-role="seen" data-testid="seen" role="img" aria-label="The 28 by 28 image the model saw"></canvas>` +
     `<figcaption><strong>What the model saw</strong><span>Your drawing after the MNIST preprocessing: cropped, scaled to 20×20 and centred by mass in 28×28 pixels.</span></figcaption></figure>`;
-  return `<div class="mw mw--${variant}" data-theme="${theme}" style="--mw-size:${size}px">
+  return `<div class="mw mw--${variant}" data-theme="${theme}"${styleAttribute ? ` style="--mw-size:${size}px"` : ''}>
 <div class="mw-draw">
 <div class="mw-pad-wrap">
 <canvas class="mw-pad" data-role="pad" data-testid="pad" tabindex="0" role="img" aria-label="Drawing pad: draw one digit with a mouse, finger or pen. Delete clears it."></canvas>
@@ -131,8 +133,9 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw{--mw-radius:12px;box-sizing:border-box;font:15px/1.45 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--mw-text);-webkit-text-size-adjust:100%}
 .mw *,.mw *::before,.mw *::after{box-sizing:border-box}
 .mw [hidden]{display:none!important}
-.mw p{margin:0}
-.mw button{font:inherit;color:inherit}
+/* resets without specificity, so every component rule below wins over them */
+.mw :where(p){margin:0}
+.mw :where(button){font:inherit;color:inherit}
 .mw :focus-visible{outline:2px solid var(--mw-accent);outline-offset:2px}
 .mw-pad-wrap{position:relative;width:min(var(--mw-size),100%);aspect-ratio:1}
 .mw-pad{display:block;width:100%;height:100%;border-radius:var(--mw-radius);border:1px solid var(--mw-border);cursor:crosshair;touch-action:none;user-select:none;-webkit-user-select:none;-webkit-touch-callout:none;background:var(--mw-pad)}
@@ -171,28 +174,29 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-keys{display:grid;grid-template-columns:repeat(10,minmax(0,1fr));gap:4px;margin-top:8px}
 .mw-key{appearance:none;border:1px solid var(--mw-border);background:var(--mw-surface);border-radius:6px;min-height:34px;padding:0;font-weight:600;cursor:pointer;font-variant-numeric:tabular-nums}
 .mw-key:hover{border-color:var(--mw-accent);color:var(--mw-accent)}
-.mw-note{font-size:13px;color:var(--mw-ok);margin-top:6px!important}
+.mw-note{font-size:13px;color:var(--mw-ok);margin-top:6px}
 .mw-note:empty{display:none}
-.mw-source{margin-top:14px!important;font-size:12.5px;color:var(--mw-muted)}
+.mw-source{margin-top:14px;font-size:12.5px;color:var(--mw-muted)}
 .mw-source:empty{display:none}
-.mw-error{margin-top:10px!important;font-size:13px;color:var(--mw-error)}
+.mw-error{margin-top:10px;font-size:13px;color:var(--mw-error)}
 .mw--page{display:grid;grid-template-columns:minmax(0,auto) minmax(0,1fr);gap:40px;align-items:start}
 .mw--page .mw-result{min-width:0;max-width:420px}
 @media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
-.mw--compact{display:flex;flex-direction:column;gap:10px;width:min(100%,calc(var(--mw-size) + 22px));padding:10px;background:var(--mw-surface);border:1px solid var(--mw-border);border-radius:16px}
+.mw--compact{display:flex;flex-direction:column;gap:8px;width:min(100%,calc(var(--mw-size) + 18px));padding:8px;background:var(--mw-surface);border:1px solid var(--mw-border);border-radius:16px}
 .mw-btn--overlay{position:absolute;top:8px;right:8px;min-height:30px;padding:4px 12px;font-size:13px;background:var(--mw-surface)}
-.mw--compact .mw-result{display:grid;grid-template-columns:auto 1fr;column-gap:14px;row-gap:6px;align-items:end;padding:0 4px}
+.mw--compact .mw-result{display:grid;grid-template-columns:auto 1fr;column-gap:14px;row-gap:6px;align-items:end;padding:0 4px 2px}
 .mw--compact .mw-kicker{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .mw--compact .mw-answer{grid-template-columns:auto auto;column-gap:8px;row-gap:0}
 .mw--compact .mw-digit{font-size:46px;line-height:1}
 .mw--compact .mw-confidence{padding:0 0 4px;font-size:12.5px}
-.mw--compact .mw-bars{margin:0;grid-template-columns:repeat(10,1fr);gap:4px;height:54px}
+.mw--compact .mw-bars{margin:0;grid-template-columns:repeat(10,1fr);gap:4px;height:50px}
 .mw--compact .mw-bar-row{display:flex;flex-direction:column-reverse;align-items:stretch;gap:2px;height:100%;font-size:11px}
 .mw--compact .mw-bar-label{line-height:1}
 .mw--compact .mw-bar-track{flex:1;height:auto;border-radius:3px}
 .mw--compact .mw-bar-fill{transform-origin:bottom;transform:scaleY(var(--p,0))}
 .mw--compact .mw-bar-value{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.mw--compact .mw-feedback,.mw--compact .mw-source,.mw--compact .mw-error{grid-column:1/-1;margin:0!important}
+.mw--compact .mw-feedback,.mw--compact .mw-source,.mw--compact .mw-error{grid-column:1/-1;margin:0}
 .mw--compact .mw-keys{margin-top:0}
-.mw--compact .mw-key{min-height:30px}
+.mw--compact .mw-source{font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.mw--compact .mw-key{min-height:28px}
 `;

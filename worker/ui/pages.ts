@@ -89,7 +89,9 @@ export interface WidgetQuery {
 export function renderWidget(script: string, query: WidgetQuery): string {
   const theme = parseTheme(query.theme);
   const size = parseSize(query.size);
-  const css = `${WIDGET_CSS}html,body{margin:0;background:transparent}body{padding:0}.mw--compact{margin:0 auto}`;
+  // the frame is the card: one surface edge to edge (browsers paint a frame whose colour scheme differs
+  // from the host page's opaque anyway), the widget centred in it
+  const css = `${WIDGET_CSS}html,body{margin:0;min-height:100%;background:var(--mw-surface)}body{display:flex;justify-content:center}.mw--compact{border:0;border-radius:0}`;
   return document({
     title: 'Draw a digit · mnist-edge widget',
     theme,

@@ -9,6 +9,18 @@ import { attachWidget } from './widget';
 /** the host element's own box: reset everything inherited from the host page */
 const HOST_CSS = ':host{all:initial;display:block;max-width:100%}';
 
+function adoptStyles(shadow: ShadowRoot, css: string) {
+  if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = css;
+    shadow.prepend(style);
+  }
+}
+
 function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement) return current;
@@ -34,7 +46,11 @@ function mount(script: HTMLScriptElement) {
       script.after(host);
     }
     const shadow = host.attachShadow({ mode: 'open' });
-    shadow.innerHTML = `<style>${HOST_CSS}${WIDGET_CSS}</style>${widgetMarkup({ variant: 'compact', theme: parseTheme(theme), size: parseSize(size) })}`;
+    shadow.innerHTML = widgetMarkup({ variant: 'compact', theme: parseTheme(theme), size: parseSize(size), styleAttribute: false });
+    // styles through CSSOM (a constructed sheet and style.setProperty), not inline <style> or style=
+    // attributes, so a host page whose CSP has no 'unsafe-inline' for styles still shows the widget
+    adoptStyles(shadow, HOST_CSS + WIDGET_CSS);
+    shadow.querySelector<HTMLElement>('.mw')!.style.setProperty('--mw-size', `${parseSize(size)}px`);
     attachWidget(shadow, { endpoint: endpoint || new URL(script.src, location.href).origin });
     return true;
   };

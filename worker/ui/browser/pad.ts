@@ -68,6 +68,9 @@ export function createPad(canvas: HTMLCanvasElement, events: PadEvents): Pad {
   const observer = new ResizeObserver(resize);
   observer.observe(canvas);
   resize();
+  // data-theme="auto" follows the system: repaint the strokes in the new ink colour when it flips
+  const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+  scheme.addEventListener('change', redraw);
 
   const at = (e: PointerEvent): Point => {
     const r = canvas.getBoundingClientRect();
@@ -131,6 +134,7 @@ export function createPad(canvas: HTMLCanvasElement, events: PadEvents): Pad {
     isEmpty: () => strokes.length === 0,
     destroy() {
       observer.disconnect();
+      scheme.removeEventListener('change', redraw);
       canvas.removeEventListener('pointerdown', down);
       canvas.removeEventListener('pointermove', move);
       canvas.removeEventListener('pointerup', up);

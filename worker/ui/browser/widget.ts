@@ -132,7 +132,10 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
       row.querySelector('[data-role="bar-value"]')!.textContent = pct(p);
     }
     if (seen) drawPixels(seen, pixels);
-    source.textContent = `${inBrowser ? 'answered in your browser' : 'answered by the Worker'} (model v${answer.model.version})`;
+    // the widget shows the version's first 8 digits, like a short git hash; the page and the tooltip all 16
+    const version = compact ? answer.model.version.slice(0, 8) : answer.model.version;
+    source.textContent = `${inBrowser ? 'answered in your browser' : 'answered by the Worker'} (model v${version})`;
+    source.title = `model ${answer.model.version}`;
     feedback.hidden = false;
     if (changed) resetFeedback();
   }
@@ -166,6 +169,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
     }
     if (seen) drawPixels(seen, null);
     source.textContent = '';
+    source.title = '';
     error.hidden = true;
     feedback.hidden = true;
     resetFeedback();
