@@ -98,8 +98,10 @@ describe('the browser scripts', () => {
   });
 
   it('bundles the shared preprocessing instead of a copy of it', async () => {
-    // preprocessPixels' own error text proves shared/preprocess.ts is in the bundle
-    for (const [path, asset] of scripts) expect(asset.body, path).toContain('pixel values must be numbers from 0 to');
+    // shared/preprocess.ts's own error text proves it is in each bundle
+    for (const [path, asset] of scripts) expect(asset.body, path).toContain('no digit found in the image');
+    // and the pad's path through preprocessPixels in the pages' and the widget's
+    for (const asset of [bundles.app, bundles.embed]) expect(asset.body).toContain('pixel values must be numbers from 0 to');
   });
 });
 
