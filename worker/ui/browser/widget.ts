@@ -18,8 +18,13 @@ export interface Widget {
   destroy(): void;
 }
 
-/** how often a stroke in progress is classified (ms) */
-const LIVE_INTERVAL = 150;
+/**
+ * how often a stroke in progress is classified (ms): live enough to watch the answer change, and at
+ * most 4 requests a second so a visitor stays well inside the worker's per-address rate limit
+ */
+const LIVE_INTERVAL = 250;
+
+const samePixels = (a: Pixels, b: Pixels) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 const pct = (p: number) => (p >= 0.9995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
 
@@ -62,7 +67,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let busy = false;
   let again = false;
-  let last: { pixels: Pixels; answer: Answer } | null = null;
+  let last: { pixels: Pixels; answer: Answer; inBrowser: boolean } | null = null;
   let local: Promise<LocalModel> | null = null;
 
   const pad = createPad(canvas, {
@@ -93,8 +98,10 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
       if (e instanceof ImageError) return; // nothing visible yet
       throw e;
     }
-    const gen = generation;
     const inBrowser = localSwitch?.checked ?? false;
+    // the stroke ended where the last live answer was taken: that answer stands
+    if (last && last.inBrowser === inBrowser && samePixels(last.pixels, pixels)) return;
+    const gen = generation;
     busy = true;
     try {
       const answer = inBrowser ? (await localModel()).classify(pixels) : await classifyRemote(endpoint, pixels);
@@ -120,7 +127,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
 
   function show(pixels: Pixels, answer: Answer, inBrowser: boolean) {
     const changed = last?.answer.digit !== answer.digit;
-    last = { pixels, answer };
+    last = { pixels, answer, inBrowser };
     error.hidden = true;
     prediction.textContent = String(answer.digit);
     confidence.textContent = `${pct(answer.confidence)} confident`;
