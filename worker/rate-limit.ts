@@ -9,23 +9,30 @@ import type { Bindings } from './env';
 // the binding's counters are per Cloudflare location and eventually consistent: a brake on abuse,
 // not an exact quota.
 
-/** the period configured for CLASSIFY_LIMITER in wrangler.toml: the longest a client must wait */
+/** the period configured for both limiters in wrangler.toml: the longest a client must wait */
 const PERIOD_SECONDS = 60;
 
 export function isLoopback(ip: string): boolean {
   return /^(127\.|::1$|::ffff:127\.)/.test(ip);
 }
 
-export const rateLimit: MiddlewareHandler<{ Bindings: Bindings }> = async (c, next) => {
-  const limiter = c.env?.CLASSIFY_LIMITER;
-  const ip = c.req.header('cf-connecting-ip');
-  if (limiter && ip && !isLoopback(ip)) {
-    const { success } = await limiter.limit({ key: ip });
-    if (!success) {
-      throw new ApiError(429, 'rate_limited', `too many requests from this address; wait up to ${PERIOD_SECONDS} s and try again`, {
-        'Retry-After': String(PERIOD_SECONDS),
-      });
+type LimiterName = 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER';
+
+/** classification and feedback count separately: feedback writes to KV, so its budget is much smaller */
+export function rateLimitWith(name: LimiterName): MiddlewareHandler<{ Bindings: Bindings }> {
+  return async (c, next) => {
+    const limiter = c.env?.[name];
+    const ip = c.req.header('cf-connecting-ip');
+    if (limiter && ip && !isLoopback(ip)) {
+      const { success } = await limiter.limit({ key: ip });
+      if (!success) {
+        throw new ApiError(429, 'rate_limited', `too many requests from this address; wait up to ${PERIOD_SECONDS} s and try again`, {
+          'Retry-After': String(PERIOD_SECONDS),
+        });
+      }
     }
-  }
-  await next();
-};
+    await next();
+  };
+}
+
+export const rateLimit = rateLimitWith('CLASSIFY_LIMITER');

@@ -101,12 +101,15 @@ describe('POST /feedback', () => {
     await expectError(res, 405, 'method_not_allowed');
   });
 
-  it('shares the per-address rate limit of the classify routes', async () => {
+  it('has a per-address budget of its own: 10 posts a minute, counted whether they are valid or not', async () => {
     const from = (ip: string) => postJson('/feedback', {}, { 'CF-Connecting-IP': ip });
-    for (let i = 0; i < 120; i++) expect((await from('198.51.100.99')).status, `request ${i + 1}`).toBe(400);
+    for (let i = 0; i < 10; i++) expect((await from('198.51.100.99')).status, `request ${i + 1}`).toBe(400);
     const res = await from('198.51.100.99');
     expect(res.headers.get('retry-after')).toBe('60');
     await expectError(res, 429, 'rate_limited');
+    // classification from the same address draws on the other budget
+    const classify = await postJson('/classify', { pixels: bar() }, { 'CF-Connecting-IP': '198.51.100.99' });
+    expect(classify.status).not.toBe(429);
   });
 
   it('answers 503 feedback_unavailable when the deployment has no FEEDBACK namespace', async () => {

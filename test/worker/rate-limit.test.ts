@@ -63,3 +63,4 @@ describe('rate limiting per client IP', () => {
     }
   });
 });
+

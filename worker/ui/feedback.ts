@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { D, K, PIXEL_MAX } from '../../shared/dims';
 import { KiB, readBody } from '../body';
-import { rateLimit } from '../rate-limit';
+import { rateLimitWith } from '../rate-limit';
 import { ErrorResponse, Pixels } from '../schemas';
 
 // POST /feedback: a person says what digit the drawing really was. the body is the 784 pixels the
@@ -56,7 +56,7 @@ export const feedbackRoute = createRoute({
     `Stores the ${D} pixels (0..${PIXEL_MAX}, 28×28, ink bright on black: the image the model saw) with the right label for the next training run ` +
     '(npm run feedback:export, then npm run train -- --extra data/feedback). Nothing about the sender is stored. ' +
     `Limit ${FEEDBACK_LIMIT / KiB} KiB of JSON; rate-limited with the classify routes.`,
-  middleware: [rateLimit, readBody({ json: FEEDBACK_LIMIT })] as const,
+  middleware: [rateLimitWith('FEEDBACK_LIMITER'), readBody({ json: FEEDBACK_LIMIT })] as const,
   request: { body: { required: true, content: { 'application/json': { schema: FeedbackJson } } } },
   responses: {
     201: { description: 'stored; id is its KV key', content: { 'application/json': { schema: FeedbackStored } } },
