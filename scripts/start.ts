@@ -27,7 +27,7 @@ runCli(async () => {
     const { model } = await uploadModel('runs/latest/model.bin', LOCAL);
     console.log(`local KV: uploaded runs/latest/model.bin (${model.version}, ${(model.header.metadata.testAccuracy * 100).toFixed(2)}%)`);
   } else {
-    console.log('local KV has no model yet: training one with the defaults first (about half a minute)\n');
+    console.log('local KV has no model yet: training one with the defaults first (15 to 60 seconds)\n');
     const code = await run(bin('tsx'), ['scripts/train.ts', '--upload', '--min-accuracy', '0.98']);
     if (code !== 0) return code;
   }
