@@ -79,14 +79,22 @@ describe('the drawing page', () => {
   it('gives the same answer when classifying in the browser, fetching the weights once', async () => {
     await drawDigit('7');
     await expect.poll(prediction).toBe('7');
-    const workerConfidence = await page.locator('[data-role="confidence"]').textContent();
+    // answers also arrive mid-stroke: wait for the one about the finished drawing (no change for 600 ms)
+    const confidence = () => page.locator('[data-role="confidence"]').textContent();
+    const settled = async () => {
+      const first = await confidence();
+      await page.waitForTimeout(600);
+      return first === (await confidence()) ? first : null;
+    };
+    await expect.poll(settled, { timeout: 10_000 }).not.toBeNull();
+    const workerConfidence = await confidence();
     const version = (await source())!.match(/v([0-9a-f]{16})/)![1];
 
     const classifyCalls = () => requests.filter((r) => r.url().endsWith('/classify')).length;
     await page.getByText('Classify in your browser').click();
     await expect.poll(source).toBe(`answered in your browser (model v${version})`);
     expect(await prediction()).toBe('7');
-    expect(await page.locator('[data-role="confidence"]').textContent()).toBe(workerConfidence);
+    await expect.poll(confidence).toBe(workerConfidence);
 
     const before = classifyCalls();
     for (const digit of ['0', '1']) {
