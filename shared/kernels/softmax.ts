@@ -17,18 +17,19 @@ export function softmaxForward(probs: Float32Array, logits: Float32Array, B: num
   }
 }
 
+/** the smoothed target probability of class k when the label is t: (1 - s)·onehot + s/K */
+const target = (k: number, t: number, smoothing: number, K: number): number => (k === t ? 1 - smoothing : 0) + smoothing / K;
+
 /**
  * Σ_b cross-entropy of probs (B, K) against targets (B) smoothed by `smoothing`
  * (target = (1 - s)·onehot + s/K); returns the sum, not the mean, so shards add up exactly.
  */
 export function crossEntropyForward(probs: Float32Array, targets: ArrayLike<number>, B: number, K: number, smoothing = 0): number {
   let loss = 0;
-  const off = smoothing / K;
   for (let b = 0; b < B; b++) {
     const o = b * K;
-    const t = targets[b];
     for (let k = 0; k < K; k++) {
-      const q = (k === t ? 1 - smoothing : 0) + off;
+      const q = target(k, targets[b], smoothing, K);
       if (q !== 0) loss -= q * Math.log(probs[o + k] + 1e-12);
     }
   }
@@ -40,13 +41,8 @@ export function softmaxCrossEntropyBackward(
   dlogits: Float32Array, probs: Float32Array, targets: ArrayLike<number>,
   B: number, K: number, scale: number, smoothing = 0,
 ): void {
-  const off = smoothing / K;
   for (let b = 0; b < B; b++) {
     const o = b * K;
-    const t = targets[b];
-    for (let k = 0; k < K; k++) {
-      const q = (k === t ? 1 - smoothing : 0) + off;
-      dlogits[o + k] = (probs[o + k] - q) * scale;
-    }
+    for (let k = 0; k < K; k++) dlogits[o + k] = (probs[o + k] - target(k, targets[b], smoothing, K)) * scale;
   }
 }
