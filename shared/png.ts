@@ -421,7 +421,7 @@ const CRC_TABLE = (() => {
 })();
 
 /** crc-32 as png uses it, over the chunk type and data */
-function crc32(bytes: Uint8Array): number {
+export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

@@ -1,21 +1,7 @@
 // a minimal png encoder for tests inside workerd (no node:zlib there): 8-bit gray or
-// gray+alpha, filter 0, zlib through CompressionStream.
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+// gray+alpha, filter 0, zlib through CompressionStream. the decoder's own crc is fine here:
+// test/unit/png.test.ts checks it against node:zlib's.
+import { crc32 } from '../../../shared/png';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
