@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { K } from '../../shared/dims';
+import { D, K } from '../../shared/dims';
 import { createNetwork, initHe, initUniform, type Network } from '../../shared/network';
 import { createRng } from '../../shared/rng';
 import { appendSplit } from '../lib/extra-data';
@@ -46,7 +46,7 @@ export interface TrainHooks {
 }
 
 export function architecture(config: TrainConfig): number[] {
-  return [784, ...config.hidden, K];
+  return [D, ...config.hidden, K];
 }
 
 function send(threads: Worker[], command: ThreadCommand): Promise<void> {
@@ -76,7 +76,7 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
   const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
-  const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * 784), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
   const N = trainSplit.labels.length;
   const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
   const sv = views(buffers, sizes, config.shards);
