@@ -64,6 +64,8 @@ export function packRow(samples: ArrayLike<number>, bitDepth: number): Uint8Arra
   return out;
 }
 
+// written again on purpose rather than imported from shared/png.ts: a shared bug in the
+// predictor would cancel out between encoder and decoder and the filter tests could not catch it
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
