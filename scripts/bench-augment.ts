@@ -4,7 +4,7 @@
 // usage: npx tsx scripts/bench-augment.ts [images per round]
 import { closeSync, openSync, readSync } from 'node:fs';
 import { D, PIXEL_MAX } from '../shared/dims';
-import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../shared/augment';
+import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../shared/train/augment';
 import { createRng } from '../shared/rng';
 
 const POOL = 1000; // distinct source digits, cycled

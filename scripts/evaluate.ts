@@ -1,7 +1,7 @@
 // npm run evaluate -- [model file] [--min-accuracy X]: scores a model file on the 10,000 MNIST test images.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeModel } from '../shared/model-format';
+import { decodeModel } from '../shared/model/format';
 import { evaluate, formatConfusion } from './lib/evaluate';
 import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
 import { runCli } from './lib/target';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { K } from '../shared/dims';
-import { FEEDBACK_PREFIX, parseFeedbackRecord, type FeedbackRecord } from '../worker/ui/feedback-format';
+import { FEEDBACK_PREFIX, parseFeedbackRecord, type FeedbackRecord } from '../shared/feedback';
 import { EXTRA_FILE } from './lib/extra-data';
 import type { KvTarget } from './lib/kv';
 import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';

@@ -4,7 +4,7 @@
 import { mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import { D, IMAGE_SIDE, PIXEL_MAX } from '../shared/dims';
-import { createAugmenter, DEFAULT_AUGMENT } from '../shared/augment';
+import { createAugmenter, DEFAULT_AUGMENT } from '../shared/train/augment';
 import { createRng } from '../shared/rng';
 
 const DIGITS = 8;

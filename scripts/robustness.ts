@@ -3,9 +3,9 @@
 // strokes) — how a model may fare on real drawings that skip preprocessing.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { warpAffine, type AffineParams } from '../shared/augment';
+import { warpAffine, type AffineParams } from '../shared/train/augment';
 import { D, IMAGE_SIDE } from '../shared/dims';
-import { decodeModel } from '../shared/model-format';
+import { decodeModel } from '../shared/model/format';
 import { evaluate } from './lib/evaluate';
 import { loadMnist, type Split } from './lib/mnist';
 import { runCli } from './lib/target';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import { sha256Hex } from '../shared/checksum';
 import { D } from '../shared/dims';
-import { encodeModel, decodeModel, type ModelMetadata } from '../shared/model-format';
+import { encodeModel, decodeModel, type ModelMetadata } from '../shared/model/format';
 import { evaluate } from './lib/evaluate';
 import { loadExtra } from './lib/extra-data';
 import { loadMnist, DEFAULT_MNIST_DIR } from './lib/mnist';

@@ -1,10 +1,9 @@
 // /docs: the OpenAPI document rendered as one self-contained HTML page (no scripts, no CDN),
 // so it works offline, under a strict CSP and inside an iframe.
 
-type Json = Record<string, any>;
+import { escapeHtml as esc } from '../shared/html';
 
-const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+type Json = Record<string, any>;
 
 const refName = (schema: Json | undefined): string =>
   schema?.$ref ? String(schema.$ref).split('/').pop()! : schema?.type ? String(schema.type) : 'object';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ImageError } from '../shared/image';
+import { ImageError } from '../shared/image/decoded';
 
 // one error shape for every failure: {"error": {"code", "message"}}. handlers and middleware throw
 // ApiError (or let shared/ throw ImageError); onError below is the only place that writes the body.

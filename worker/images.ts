@@ -1,6 +1,6 @@
 import { D, IMAGE_SIDE } from '../shared/dims';
-import { decodePng } from '../shared/png';
-import { preprocessImage } from '../shared/preprocess';
+import { decodePng } from '../shared/image/png';
+import { preprocessImage } from '../shared/image/preprocess';
 import { IMAGE_LIMIT } from './routes';
 import { ApiError } from './errors';
 

@@ -1,7 +1,7 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { preprocessPixels } from '../shared/preprocess';
-import { ImageError } from '../shared/image';
+import { preprocessPixels } from '../shared/image/preprocess';
+import { ImageError } from '../shared/image/decoded';
 import { bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
@@ -14,16 +14,16 @@ import { buildOpenApiDocument } from './openapi';
 import * as routes from './routes';
 import type { ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
-import { createUi } from './ui';
+import { registerFeedback } from './feedback';
+import { flat } from './pixels';
 
-// the worker: the JSON API (classify, batch, health, model, docs). page routes (/, /widget,
-// /embed.js, /client.js, POST /feedback) belong in their own module, mounted below with app.route.
+// the worker: the JSON API (classify, batch, feedback, health, model, docs). the pages and the
+// scripts other sites embed (/, /widget, /embed.js, /client.js) are static files built from web/
+// and served by Workers Static Assets in front of this app ([assets] in wrangler.toml).
 
 export type AppEnv = { Bindings: Bindings };
 
 /** 784 values from either accepted JSON shape */
-const flat = (pixels: number[] | number[][]): number[] => (Array.isArray(pixels[0]) ? (pixels as number[][]).flat() : (pixels as number[]));
-
 /** the same image rules for every input: preprocess on request, errors named by image index in batches */
 function toInput(pixels: number[] | number[][], preprocess: boolean, label?: string): ArrayLike<number> {
   if (!preprocess) return flat(pixels);
@@ -127,8 +127,7 @@ export function createApp(loader: ModelLoader) {
   app.openapi(routes.openapi, (c) => c.json(openApiDocument() as unknown as Record<string, unknown>, 200));
   app.openapi(routes.docs, (c) => c.html(renderDocsPage(openApiDocument()), 200, { 'Content-Security-Policy': DOCS_CSP }));
 
-  // the pages, the embeddable widget and scripts, and POST /feedback (worker/ui)
-  app.route('/', createUi());
+  registerFeedback(app);
 
   app.onError(onError);
   app.notFound(notFound(() => app.routes));

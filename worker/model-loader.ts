@@ -1,6 +1,6 @@
-import { decodeModel, type DecodedModel } from '../shared/model-format';
-import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model-store';
-import { createPredictor, type Predictor } from '../shared/predict';
+import { decodeModel, type DecodedModel } from '../shared/model/format';
+import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model/registry';
+import { createPredictor, type Predictor } from '../shared/model/predict';
 import { ApiError } from './errors';
 
 // one decoded model per isolate, kept in module scope by index.ts.

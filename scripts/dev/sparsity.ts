@@ -1,8 +1,8 @@
 // fraction of non-zero inputs and active hidden units under a trained model: what the sparse kernels rely on
 // usage: npx tsx scripts/dev/sparsity.ts runs/latest/model.bin
 import { readFileSync } from 'node:fs';
-import { decodeModel } from '../../shared/model-format';
-import { createWorkspace, forward } from '../../shared/forward';
+import { decodeModel } from '../../shared/model/format';
+import { createWorkspace, forward } from '../../shared/model/forward';
 import { loadMnist } from '../lib/mnist';
 const m = await decodeModel(new Uint8Array(readFileSync(process.argv[2])));
 const data = loadMnist();

@@ -1,10 +1,10 @@
 // cpu time of each part of a training step, single thread, in-process
 import { loadMnist } from '../lib/mnist';
-import { createNetwork, initHe } from '../../shared/network';
+import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
-import { createWorkspace, forward } from '../../shared/forward';
-import { backward } from '../../shared/backward';
-import { adamUpdate, ADAM_DEFAULTS } from '../../shared/optim/adam';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { backward } from '../../shared/train/backward';
+import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
 const m = loadMnist();
 const sizes = [784, 128, 10], B = 64;
 const net = createNetwork(sizes); initHe(net, createRng(1));

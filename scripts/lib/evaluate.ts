@@ -1,8 +1,8 @@
 import { D, K } from '../../shared/dims';
-import type { Network } from '../../shared/network';
-import { createWorkspace, forward } from '../../shared/forward';
-import { crossEntropyForward } from '../../shared/kernels/softmax';
-import { argmax } from '../../shared/predict';
+import type { Network } from '../../shared/model/network';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { crossEntropyForward } from '../../shared/model/kernels/softmax';
+import { argmax } from '../../shared/model/predict';
 import type { Split } from './mnist';
 
 // scores a network on a labelled split with the one shared forward pass.

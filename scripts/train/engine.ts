@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { D, K } from '../../shared/dims';
-import { createNetwork, initHe, initUniform, type Network } from '../../shared/network';
+import { createNetwork, initHe, initUniform, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { appendSplit } from '../lib/extra-data';
 import type { Mnist, Split } from '../lib/mnist';

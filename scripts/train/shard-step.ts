@@ -1,9 +1,9 @@
-import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../../shared/augment';
-import { backward } from '../../shared/backward';
+import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../../shared/train/augment';
+import { backward } from '../../shared/train/backward';
 import { D } from '../../shared/dims';
-import { createWorkspace, forward } from '../../shared/forward';
-import type { Network } from '../../shared/network';
-import { argmax } from '../../shared/predict';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import type { Network } from '../../shared/model/network';
+import { argmax } from '../../shared/model/predict';
 import { createRng, type Rng } from '../../shared/rng';
 import type { TrainConfig } from './config';
 

@@ -1,5 +1,5 @@
 import { D } from '../../shared/dims';
-import { paramCount } from '../../shared/network';
+import { paramCount } from '../../shared/model/network';
 
 // the memory that trainer threads share (SharedArrayBuffer): parameters, optimizer moments,
 // one gradient buffer per shard, the data, and a few counters. P = parameter count, S = shards,

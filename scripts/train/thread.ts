@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { D } from '../../shared/dims';
-import { createWorkspace, forward } from '../../shared/forward';
-import { createNetwork } from '../../shared/network';
-import { adamUpdate, ADAM_DEFAULTS } from '../../shared/optim/adam';
-import { sgdUpdate } from '../../shared/optim/sgd';
-import { argmax } from '../../shared/predict';
-import { crossEntropyForward } from '../../shared/kernels/softmax';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { createNetwork } from '../../shared/model/network';
+import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
+import { sgdUpdate } from '../../shared/train/optim/sgd';
+import { argmax } from '../../shared/model/predict';
+import { crossEntropyForward } from '../../shared/model/kernels/softmax';
 import { barrier } from './barrier';
 import { inputScale, learningRate, type TrainConfig } from './config';
 import { createShardStepper } from './shard-step';

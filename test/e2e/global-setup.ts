@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { decodeModel } from '../../shared/model-format';
+import { decodeModel } from '../../shared/model/format';
 
 // the end-to-end suite's world: a real model (trained once, then reused from artifacts/e2e/),
 // uploaded with npm run upload into a temporary local KV, served by `wrangler dev` on a free port.

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createAugmenter, DEFAULT_AUGMENT, warpAffine, type AffineParams, type AugmentOptions } from '../../shared/augment';
+import { createAugmenter, DEFAULT_AUGMENT, warpAffine, type AffineParams, type AugmentOptions } from '../../shared/train/augment';
 import { D, IMAGE_SIDE, PIXEL_MAX } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel } from '../../shared/model-format';
+import { decodeModel } from '../../shared/model/format';
 
 // the scripts as a user runs them: real processes, real files, a real (local) KV store.
 

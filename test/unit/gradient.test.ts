@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backward } from '../../shared/backward';
-import { createWorkspace, forward } from '../../shared/forward';
-import { createNetwork, initHe } from '../../shared/network';
+import { backward } from '../../shared/train/backward';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { naiveLoss } from './reference';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IdxError, parseIdxImages, parseIdxLabels } from '../../shared/idx';
+import { IdxError, parseIdxImages, parseIdxLabels } from '../../shared/train/idx';
 import { DEFAULT_MNIST_DIR, loadMnist } from '../../scripts/lib/mnist';
 
 function idx(magic: number, dims: number[], body: number[]): Uint8Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { linearBackward, linearForward } from '../../shared/kernels/linear';
-import { reluBackward, reluForward } from '../../shared/kernels/relu';
-import { crossEntropyForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/kernels/softmax';
+import { linearBackward, linearForward } from '../../shared/model/kernels/linear';
+import { reluBackward, reluForward } from '../../shared/model/kernels/relu';
+import { crossEntropyForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/model/kernels/softmax';
 import { createRng } from '../../shared/rng';
 import { expectClose, naiveLinear, naiveSoftmax } from './reference';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model-format';
-import { createNetwork, initHe } from '../../shared/network';
+import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model/format';
+import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { sha256Hex } from '../../shared/checksum';
 

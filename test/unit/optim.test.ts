@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adamUpdate, ADAM_DEFAULTS } from '../../shared/optim/adam';
-import { sgdUpdate } from '../../shared/optim/sgd';
+import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
+import { sgdUpdate } from '../../shared/train/optim/sgd';
 
 describe('Adam', () => {
   it('takes the hand-computed first two steps', () => {

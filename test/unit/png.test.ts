@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodePng, ImageError, isPng } from '../../shared/png';
+import { decodePng, ImageError, isPng } from '../../shared/image/png';
 import { createRng } from '../../shared/rng';
 import {
   chunk,

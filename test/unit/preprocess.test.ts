@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ImageError, type DecodedImage } from '../../shared/image';
-import { decodePng } from '../../shared/png';
-import { inkMap, preprocessImage, preprocessPixels, toMnist } from '../../shared/preprocess';
+import { ImageError, type DecodedImage } from '../../shared/image/decoded';
+import { decodePng } from '../../shared/image/png';
+import { inkMap, preprocessImage, preprocessPixels, toMnist } from '../../shared/image/preprocess';
 import { createRng } from '../../shared/rng';
 import { encodePng } from './helpers/png-encode';
 

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel } from '../../shared/model-format';
-import { decodePng } from '../../shared/png';
-import { createPredictor } from '../../shared/predict';
-import { preprocessImage } from '../../shared/preprocess';
+import { decodeModel } from '../../shared/model/format';
+import { decodePng } from '../../shared/image/png';
+import { createPredictor } from '../../shared/model/predict';
+import { preprocessImage } from '../../shared/image/preprocess';
 import { call, expectError, postBytes, postJson } from './helpers/http';
 import { modelFile, publish, randomNetwork, type ModelFile } from './helpers/models';
 import { encodePng } from './helpers/png';

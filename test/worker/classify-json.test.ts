@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D, K } from '../../shared/dims';
-import { createPredictor } from '../../shared/predict';
-import { preprocessPixels } from '../../shared/preprocess';
+import { createPredictor } from '../../shared/model/predict';
+import { preprocessPixels } from '../../shared/image/preprocess';
 import { call, expectError, postJson } from './helpers/http';
 import { dotImage, expectedProbabilities, handNetwork, modelFile, publish, type ModelFile } from './helpers/models';
 

@@ -2,8 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/index';
 import { createModelLoader } from '../../worker/model-loader';
-import { FEEDBACK_KEY_PATTERN, FEEDBACK_PREFIX, type FeedbackRecord } from '../../worker/ui/feedback-format';
-import { FEEDBACK_LIMIT } from '../../worker/ui/feedback';
+import { FEEDBACK_KEY_PATTERN, FEEDBACK_PREFIX, type FeedbackRecord } from '../../shared/feedback';
+import { FEEDBACK_LIMIT } from '../../worker/feedback';
 import { call, expectError, postJson } from './helpers/http';
 
 // POST /feedback: validated like /classify, stored in the FEEDBACK namespace under

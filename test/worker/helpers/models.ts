@@ -1,7 +1,7 @@
 import { D, K } from '../../../shared/dims';
-import { encodeModel, versionOf, type ModelMetadata } from '../../../shared/model-format';
-import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../../shared/model-store';
-import { createNetwork, initHe, type Network } from '../../../shared/network';
+import { encodeModel, versionOf, type ModelMetadata } from '../../../shared/model/format';
+import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../../shared/model/registry';
+import { createNetwork, initHe, type Network } from '../../../shared/model/network';
 import { createRng } from '../../../shared/rng';
 import { sha256Hex } from '../../../shared/checksum';
 
@@ -65,17 +65,22 @@ export async function modelFile(net: Network, metadata: ModelMetadata = METADATA
   return { bytes, version: versionOf(await sha256Hex(bytes.subarray(52))) };
 }
 
-export async function putModel(kv: KVNamespace, file: ModelFile, version = file.version): Promise<void> {
+/** the one KV method these helpers use, so this file also loads in Node (test/tools/write-test-model.ts) */
+interface Store {
+  put(key: string, value: string | Uint8Array): Promise<unknown>;
+}
+
+export async function putModel(kv: Store, file: ModelFile, version = file.version): Promise<void> {
   await kv.put(modelKey(version), file.bytes);
 }
 
-export async function pointTo(kv: KVNamespace, version: string, previous: string[] = []): Promise<void> {
+export async function pointTo(kv: Store, version: string, previous: string[] = []): Promise<void> {
   const pointer: ModelPointer = { version, previous, updatedAt: new Date().toISOString() };
   await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
 }
 
 /** stores the model and makes it current */
-export async function publish(kv: KVNamespace, file: ModelFile, previous: string[] = []): Promise<void> {
+export async function publish(kv: Store, file: ModelFile, previous: string[] = []): Promise<void> {
   await putModel(kv, file);
   await pointTo(kv, file.version, previous);
 }

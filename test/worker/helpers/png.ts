@@ -1,7 +1,7 @@
 // a minimal png encoder for tests inside workerd (no node:zlib there): 8-bit gray or
 // gray+alpha, filter 0, zlib through CompressionStream. the decoder's own crc is fine here:
 // test/unit/png.test.ts checks it against node:zlib's.
-import { crc32 } from '../../../shared/png';
+import { crc32 } from '../../../shared/image/png';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

@@ -1,8 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { D, K, PIXEL_MAX } from '../../shared/dims';
-import { KiB, readBody } from '../body';
-import { rateLimitWith } from '../rate-limit';
-import { ErrorResponse, Pixels } from '../schemas';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { D, K, PIXEL_MAX } from '../shared/dims';
+import { FEEDBACK_FORMAT, feedbackKey, type FeedbackKeyMetadata, type FeedbackRecord } from '../shared/feedback';
+import { KiB, readBody } from './body';
+import type { Bindings } from './env';
+import { ApiError } from './errors';
+import { flat } from './pixels';
+import { rateLimitWith } from './rate-limit';
+import { ErrorResponse, Pixels } from './schemas';
 
 // POST /feedback: a person says what digit the drawing really was. the body is the 784 pixels the
 // model saw (the widget sends them already preprocessed), the right label, and optionally what
@@ -69,3 +73,33 @@ export const feedbackRoute = createRoute({
     503: error('feedback_unavailable: this deployment has no FEEDBACK namespace, or writing to it failed'),
   },
 });
+
+/** POST /feedback on the API app: validated like /classify, stored in the FEEDBACK KV namespace */
+export function registerFeedback(app: OpenAPIHono<{ Bindings: Bindings }>): void {
+  app.openapi(feedbackRoute, async (c) => {
+    const body = c.req.valid('json');
+    const kv = c.env.FEEDBACK;
+    if (!kv) throw new ApiError(503, 'feedback_unavailable', 'this deployment keeps no feedback: no FEEDBACK KV namespace is bound (see wrangler.toml)');
+    // stored as whole numbers: what the trainer reads (u8), and a third of the JSON
+    const pixels = flat(body.pixels).map((v) => Math.round(v));
+    if (!pixels.some((v) => v > 0)) throw new ApiError(422, 'no_digit', 'every pixel is 0: there is no drawing to learn from');
+    const now = new Date();
+    const record: FeedbackRecord = {
+      format: FEEDBACK_FORMAT,
+      pixels,
+      label: body.label,
+      predicted: body.predicted ?? null,
+      modelVersion: body.modelVersion ?? null,
+      createdAt: now.toISOString(),
+    };
+    const key = feedbackKey(now);
+    const metadata: FeedbackKeyMetadata = { label: record.label, predicted: record.predicted };
+    try {
+      await kv.put(key, JSON.stringify(record), { metadata });
+    } catch (e) {
+      console.error('feedback: KV put failed', e);
+      throw new ApiError(503, 'feedback_unavailable', 'the feedback could not be stored just now; try again in a minute', { 'Retry-After': '60' });
+    }
+    return c.json({ id: key, label: record.label }, 201);
+  });
+}

@@ -1,5 +1,5 @@
-import { sha256Hex } from './checksum';
-import { D, K } from './dims';
+import { sha256Hex } from '../checksum';
+import { D, K } from '../dims';
 import { checkSizes, createNetwork, paramCount, type Network } from './network';
 import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
 

@@ -4,7 +4,7 @@
 //   value: FeedbackRecord as JSON
 // nothing about the sender is kept: no IP, no user agent, no cookie.
 
-import { D, K, PIXEL_MAX } from '../../shared/dims';
+import { D, K, PIXEL_MAX } from './dims';
 
 export const FEEDBACK_PREFIX = 'feedback/';
 export const FEEDBACK_FORMAT = 1;

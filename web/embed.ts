@@ -3,7 +3,7 @@
 // page's styles and the widget's styles cannot touch each other. a classic script, not a module:
 // only classic scripts can find their own tag through document.currentScript.
 
-import { parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from '../markup';
+import { parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from './markup';
 import { attachWidget } from './widget';
 
 /** the host element's own box: reset everything inherited from the host page */

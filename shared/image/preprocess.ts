@@ -6,8 +6,8 @@
 // error type the png decoder throws, so the worker turns every image problem into a response in
 // one place. bad raw pixel input is an ImageError with code 'bad_pixels' and status 400.
 
-import { IMAGE_SIDE, PIXEL_MAX } from './dims';
-import { ImageError, type DecodedImage } from './image';
+import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
+import { ImageError, type DecodedImage } from './decoded';
 
 export interface InkOptions {
   /** ink weaker than this fraction of the strongest ink is treated as paper noise (default 0.15) */

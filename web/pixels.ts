@@ -1,9 +1,9 @@
 // pictures in the browser to the 784 values the model reads, through shared/preprocess.ts: the
 // same code the worker runs on uploads and the trainer's data was shaped like.
 
-import { D, IMAGE_SIDE, PIXEL_MAX } from '../../../shared/dims';
-import type { DecodedImage } from '../../../shared/image';
-import { preprocessImage, preprocessPixels } from '../../../shared/preprocess';
+import { D, IMAGE_SIDE, PIXEL_MAX } from '../shared/dims';
+import type { DecodedImage } from '../shared/image/decoded';
+import { preprocessImage, preprocessPixels } from '../shared/image/preprocess';
 
 /** (D) whole numbers 0..255, ink bright on black: what is sent, classified locally and stored as feedback */
 export type Pixels = number[];

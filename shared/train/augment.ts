@@ -6,8 +6,8 @@
 // coordinates: x = column, y = row (pointing down), pixel centres at integers,
 // image centre at (IMAGE_SIDE - 1) / 2 = 13.5. sampling outside the image reads 0.
 
-import { D, IMAGE_SIDE } from './dims';
-import type { Rng } from './rng';
+import { D, IMAGE_SIDE } from '../dims';
+import type { Rng } from '../rng';
 
 const S = IMAGE_SIDE;
 const LAST = S - 1;

@@ -1,4 +1,4 @@
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 // a multilayer perceptron: sizes = [D, H1, ..., K], ReLU between layers, softmax at the end.
 // all parameters live in one Float32Array (saving is one copy); each layer is a pair of views:

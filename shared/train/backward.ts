@@ -1,8 +1,8 @@
-import { linearBackward } from './kernels/linear';
-import { reluBackward } from './kernels/relu';
-import { crossEntropyForward, softmaxCrossEntropyBackward } from './kernels/softmax';
-import type { Network } from './network';
-import type { Workspace } from './forward';
+import { linearBackward } from '../model/kernels/linear';
+import { reluBackward } from '../model/kernels/relu';
+import { crossEntropyForward, softmaxCrossEntropyBackward } from '../model/kernels/softmax';
+import type { Network } from '../model/network';
+import type { Workspace } from '../model/forward';
 
 export interface BackwardOptions {
   /** gradients are multiplied by this: 1 / (whole batch size), so shards of one batch add up to its mean */

@@ -4,7 +4,7 @@
 // 784 numbers are sent as JSON as they are; a canvas, ImageData or <img> is run through the shared
 // MNIST preprocessing here first (the same code the worker runs); a Blob or File goes up as image/png.
 
-import { D } from '../../../shared/dims';
+import { D } from '../shared/dims';
 import { call, ApiCallError, type Answer } from './api';
 import { pixelsFromImageData } from './pixels';
 

@@ -1,14 +1,16 @@
-// the two HTML documents: / (the full tool) and /widget (the iframe variant). both are the widget
-// markup from markup.ts plus /ui/app.js, which is referenced by its content hash so it can be cached for good.
+// the two HTML documents, rendered at build time (scripts/build-web.ts) into static files: / (the
+// full tool) and /widget (the iframe variant). both are the widget markup from markup.ts plus the
+// pages' script, referenced by its content hash so it can be cached for good. /widget's ?theme and
+// ?size are applied by that script (page.ts): a static file cannot read its query.
 
-import { parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from './markup';
+import { escapeHtml as esc } from '../shared/html';
+import { DEFAULT_SIZE, WIDGET_CSS, widgetMarkup } from './markup';
 
 /** scripts only from this origin, styles inline, calls only to this origin; any site may frame the pages */
 export const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors *";
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const PAGE_CSS = `
 html{background:var(--mw-page)}
@@ -81,14 +83,11 @@ ${widgetMarkup({ variant: 'page', theme: 'auto', size: 320 })}
   });
 }
 
-export interface WidgetQuery {
-  theme?: string;
-  size?: string;
-}
+/** the theme and size before page.ts applies the query: what /widget shows without one */
+export const WIDGET_DEFAULTS = { theme: 'light', size: DEFAULT_SIZE } as const;
 
-export function renderWidget(script: string, query: WidgetQuery): string {
-  const theme = parseTheme(query.theme);
-  const size = parseSize(query.size);
+export function renderWidget(script: string): string {
+  const { theme, size } = WIDGET_DEFAULTS;
   // the frame is the card: one surface edge to edge (browsers paint a frame whose colour scheme differs
   // from the host page's opaque anyway), the widget centred in it
   const css = `${WIDGET_CSS}html,body{margin:0;min-height:100%;background:var(--mw-surface)}body{display:flex;justify-content:center}.mw--compact{border:0;border-radius:0}`;

@@ -4,9 +4,9 @@
 // decoders inflate the whole stream first and check afterwards, which is the allocation we refuse.
 // it uses only web-standard globals, so the same file runs in node, workerd and browsers.
 
-import { ImageError, type DecodedImage } from './image';
+import { ImageError, type DecodedImage } from './decoded';
 
-export { ImageError, type DecodedImage } from './image';
+export { ImageError, type DecodedImage } from './decoded';
 
 export interface PngLimits {
   /** largest accepted file, in bytes */

@@ -2,8 +2,8 @@
 // worker or in the browser → show the digit, the ten probabilities and the 28×28 input; feedback.
 // `root` is a document, an element or a shadow root: everything is looked up inside it.
 
-import { K } from '../../../shared/dims';
-import { ImageError } from '../../../shared/image';
+import { K } from '../shared/dims';
+import { ImageError } from '../shared/image/decoded';
 import { ApiCallError, classifyRemote, loadLocalModel, sendFeedback, type Answer, type LocalModel } from './api';
 import { createPad } from './pad';
 import { drawPixels, pixelsFromInk, type Pixels } from './pixels';

@@ -1,11 +1,13 @@
-// the drawing widget's markup and styles, as strings. the worker renders them into / and /widget,
+// the drawing widget's markup and styles, as strings. the web build renders them into / and /widget,
 // and embed.js (a browser bundle) writes the very same strings into a shadow root, so every
 // variant has the same elements, the same data-testid hooks and the same look.
-// the controller (browser/widget.ts) finds its elements by data-role.
+// the controller (widget/) finds its elements by data-role.
 
-import { K } from '../../shared/dims';
+import { K } from '../shared/dims';
+import type { Theme } from './options';
 
-export type Theme = 'light' | 'dark' | 'auto';
+export { DEFAULT_SIZE, parseSize, parseTheme, type Theme } from './options';
+
 /** page: the full tool on /; compact: the widget in an iframe or a host page */
 export type Variant = 'page' | 'compact';
 
@@ -16,21 +18,6 @@ export interface WidgetMarkupOptions {
   size: number;
   /** false: leave out the style attribute (embed.js sets the size through CSSOM, which a host page's CSP allows) */
   styleAttribute?: boolean;
-}
-
-export const MIN_SIZE = 160;
-export const MAX_SIZE = 560;
-export const DEFAULT_SIZE = 280;
-
-/** a size option from a query string or data attribute: clamped, or the default when unusable */
-export function parseSize(value: string | null | undefined): number {
-  const n = Number(value);
-  if (value == null || value.trim() === '' || !Number.isFinite(n)) return DEFAULT_SIZE;
-  return Math.round(Math.min(MAX_SIZE, Math.max(MIN_SIZE, n)));
-}
-
-export function parseTheme(value: string | null | undefined, fallback: Theme = 'light'): Theme {
-  return value === 'light' || value === 'dark' || value === 'auto' ? value : fallback;
 }
 
 const digits = Array.from({ length: K }, (_, k) => k);

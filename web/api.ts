@@ -1,7 +1,7 @@
 // the worker's HTTP API as the browser code uses it, plus the same model run locally.
 
-import { decodeModel } from '../../../shared/model-format';
-import { createPredictor, type Prediction } from '../../../shared/predict';
+import { decodeModel } from '../shared/model/format';
+import { createPredictor, type Prediction } from '../shared/model/predict';
 import type { Pixels } from './pixels';
 
 export interface Answer extends Prediction {

@@ -1,4 +1,4 @@
-import { D, PIXEL_MAX } from './dims';
+import { D, PIXEL_MAX } from '../dims';
 import { createWorkspace, forward, type Workspace } from './forward';
 import type { Network } from './network';
 

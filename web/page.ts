@@ -1,0 +1,39 @@
+// the script of the worker's own pages, / and /widget: applies /widget's ?theme and ?size (the
+// page is a static file), wires every widget on the page to this origin, and fills in the page's
+// model line from GET /model.
+
+import { modelInfo } from './api';
+import { parseSize, parseTheme } from './options';
+import { attachWidget } from './widget';
+
+const endpoint = location.origin;
+
+/** /widget?theme=dark&size=300: the same options embed.js takes as data attributes */
+function applyWidgetQuery(root: HTMLElement): void {
+  const query = new URLSearchParams(location.search);
+  const widget = root.querySelector<HTMLElement>('.mw--compact');
+  if (!widget) return;
+  const theme = parseTheme(query.get('theme'));
+  document.documentElement.dataset.theme = theme;
+  widget.dataset.theme = theme;
+  widget.style.setProperty('--mw-size', `${parseSize(query.get('size'))}px`);
+}
+
+for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')) {
+  applyWidgetQuery(root);
+  attachWidget(root, { endpoint });
+}
+
+const version = document.querySelector('[data-role="model-version"]');
+const accuracy = document.querySelector('[data-role="model-accuracy"]');
+if (version || accuracy) {
+  modelInfo(endpoint).then(
+    (info) => {
+      if (version) version.textContent = `v${info.version}`;
+      if (accuracy) accuracy.textContent = `${(info.testAccuracy * 100).toFixed(2)}%`;
+    },
+    () => {
+      if (version) version.textContent = 'not loaded yet';
+    },
+  );
+}
