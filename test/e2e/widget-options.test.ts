@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** /widget<query> in a new tab, wide enough for the largest pad; page errors fail the test */
-async function openWidget(query: string, context: BrowserContextOptions = {}, before?: (tab: Page) => Promise<void>) {
+async function openWidget(query: string, context: BrowserContextOptions = {}, before?: (tab: Page) => Promise<unknown>) {
   const ctx = await browser.newContext({ viewport: { width: 900, height: 900 }, ...context });
   const tab = await ctx.newPage();
   const problems: string[] = [];
