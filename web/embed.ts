@@ -61,8 +61,7 @@ const script = document.currentScript;
 if (script instanceof HTMLScriptElement) mount(script);
 else {
   console.error(
-    'mnist embed.js: document.currentScript is not its <script> tag, so it does not know where to render ' +
-      '(it was loaded as a module, from inside a shadow root, or by another script). Load it with a plain tag in the page: ' +
-      '<script src="https://<worker>/embed.js" data-theme="light" data-size="280"></script>, without type="module".',
+    'mnist embed.js: cannot tell where to render: document.currentScript is not its <script> tag (it was loaded as a module, ' +
+      'from a shadow root or by another script). Load it with a plain <script src="https://<worker>/embed.js"></script> in the page, not type="module".',
   );
 }
