@@ -36,7 +36,8 @@ export function contactSheet(examples: { label: number; pixels: ArrayLike<number
   const byLabel = Array.from({ length: K }, () => [] as number[]);
   examples.forEach((ex, i) => byLabel[ex.label].push(i));
   const bands = byLabel.map((indices, label) => ({ label, indices })).filter((b) => b.indices.length > 0);
-  const columns = Math.max(1, Math.min(options.columns, ...bands.map((b) => b.indices.length))); // no wider than the longest band
+  const longest = Math.max(1, ...bands.map((b) => b.indices.length));
+  const columns = Math.min(options.columns, longest); // no wider than the longest band needs
   const lines = bands.reduce((n, b) => n + Math.ceil(b.indices.length / columns), 0);
 
   // a label cell, then `columns` image cells, all with a gap around them
