@@ -75,7 +75,7 @@ export function contactSheet(examples: { label: number; pixels: ArrayLike<number
 }
 
 /** the sheet as a PNG file's bytes */
-export function contactSheetPng(examples: { label: number; pixels: ArrayLike<number> }[], options?: SheetOptions): Buffer {
+export function contactSheetPng(examples: { label: number; pixels: ArrayLike<number> }[], options?: SheetOptions): Uint8Array {
   const sheet = contactSheet(examples, options);
   return encodeGrayPng(sheet.gray, sheet.width, sheet.height);
 }

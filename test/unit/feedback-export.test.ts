@@ -126,7 +126,7 @@ describe('the contact sheet', () => {
 
   it('is a PNG that an independent decoder reads back pixel for pixel', () => {
     const sheet = contactSheet(examples);
-    const png = PNG.sync.read(contactSheetPng(examples));
+    const png = PNG.sync.read(Buffer.from(contactSheetPng(examples)));
     expect([png.width, png.height]).toEqual([sheet.width, sheet.height]);
     const gray = png.data.filter((_, i) => i % 4 === 0);
     expect(Buffer.compare(Buffer.from(gray), Buffer.from(sheet.gray))).toBe(0);
