@@ -10,7 +10,8 @@ import { K } from '../shared/dims';
 import { FEEDBACK_PREFIX, parseFeedbackRecord, type FeedbackRecord } from '../shared/feedback';
 import { EXTRA_FILE } from './lib/extra-data';
 import type { KvTarget } from './lib/kv';
-import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+import { runCli } from './lib/cli';
+import { describeTarget, targetOf, TARGET_OPTIONS } from './lib/target';
 
 const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR]
   --remote       the deployed FEEDBACK namespace (needs wrangler login and its id in wrangler.toml)
