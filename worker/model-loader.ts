@@ -1,8 +1,7 @@
-import { budgetProblems, describeBudgetProblems } from '../shared/model/budget';
-import { decodeModel, type DecodedModel } from '../shared/model/format';
+import type { DecodedModel } from '../shared/model/format';
+import type { Predictor } from '../shared/model/predict';
 import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model/registry';
-import { createPredictor, type Predictor } from '../shared/model/predict';
-import { probeProblem } from '../shared/model/probe';
+import { decodeServable, UnservableModelError, type ServableModel } from '../shared/model/servable';
 import { ApiError } from './errors';
 
 // one decoded model per isolate, kept in module scope by index.ts.
@@ -11,9 +10,9 @@ import { ApiError } from './errors';
 // - afterwards the pointer is re-read at most every refreshMs, in the background (waitUntil):
 //   a request that already has a model never waits on KV, so a slow or failing KV read adds no
 //   latency, and the swap is one assignment, so requests in flight keep the model they started with.
-// - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error, a model over
-//   shared/model/budget.ts, or non-finite answers on the probe images) keeps the last good model;
-//   only an isolate that never loaded one answers 503.
+// - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error, or one that
+//   shared/model/servable.ts refuses: over the budget, not finite on the probe images) keeps the last
+//   good model; only an isolate that never loaded one answers 503.
 // - with nothing loaded yet, a bad current model falls back to the pointer's previous versions.
 
 export interface LoadedModel {
@@ -100,22 +99,14 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     const buffer = await kvGet(key, () => kv.get(key, 'arrayBuffer'));
     if (buffer === null) throw new LoadError(`${key} is missing`);
     const file = new Uint8Array(buffer);
-    // the size first: an oversized file is never expanded into float32
-    const oversized = budgetProblems(file.length);
-    if (oversized.length) throw new LoadError(`${key} ${describeBudgetProblems(oversized)}`);
-    let model: DecodedModel;
+    let servable: ServableModel;
     try {
-      model = await decodeModel(file);
+      servable = await decodeServable(file);
     } catch (e) {
-      throw new LoadError(`${key} is unusable: ${(e as Error).message}`);
+      throw new LoadError(`${key} ${e instanceof UnservableModelError ? '' : 'is unusable: '}${(e as Error).message}`);
     }
+    const { model, predictor } = servable;
     if (model.version !== version) throw new LoadError(`${key} holds model ${model.version}, not ${version}`);
-    const { sizes, inputScale } = model.header.architecture;
-    const problems = budgetProblems(file.length, sizes);
-    if (problems.length) throw new LoadError(`${key} (${sizes.join('-')}) ${describeBudgetProblems(problems)}`);
-    const predictor = createPredictor(model.network, inputScale);
-    const probe = probeProblem(predictor);
-    if (probe) throw new LoadError(`${key} is unusable: ${probe}`);
     return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
   }
 

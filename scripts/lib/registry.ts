@@ -3,8 +3,10 @@ import type { DecodedModel } from '../../shared/model/format';
 import {
   CURRENT_POINTER_KEY, MODEL_KEY_PREFIX, modelKey, parsePointer, type ModelKeyMetadata, type ModelPointer,
 } from '../../shared/model/registry';
-import { decodeServable, scoreOnMnist } from './candidate';
+import { decodeServable, UnservableModelError } from '../../shared/model/servable';
+import { evaluate } from './evaluate';
 import { withKv, type KvStore, type KvTarget } from './kv';
+import { loadMnist, type Split } from './mnist';
 
 // the model registry in KV: immutable models under models/<version>, one pointer to the current one.
 // every change is verified before the pointer moves, so a Worker never sees a half-written model, and
@@ -15,6 +17,24 @@ import { withKv, type KvStore, type KvTarget } from './kv';
 const HISTORY = 20;
 
 export class RegistryError extends Error {}
+
+/** a model file as the Worker would load it (servable.ts): `what` names it in the errors */
+async function servable(bytes: Uint8Array, what: string): Promise<DecodedModel> {
+  try {
+    return (await decodeServable(bytes)).model;
+  } catch (e) {
+    if (e instanceof UnservableModelError) throw new RegistryError(`${what} ${e.message}`);
+    throw e; // the decoder's own message says what is wrong with the file
+  }
+}
+
+let testSet: Split | null = null;
+
+/** accuracy on the 10,000 MNIST test images, with the forward pass the Worker runs: not the figure the file claims */
+function scoreOnMnist(model: DecodedModel): number {
+  testSet ??= loadMnist().test;
+  return evaluate(model.network, testSet, model.header.architecture.inputScale).accuracy;
+}
 
 /** the current pointer, or null when none was ever written; an unreadable pointer is an error, not "none" */
 export async function readPointer(where: KvStore | KvTarget): Promise<ModelPointer | null> {
@@ -44,7 +64,7 @@ async function movePointer(kv: KvStore, version: string, previous: string[]): Pr
 async function fetchServable(kv: KvStore, version: string): Promise<DecodedModel> {
   const bytes = await kv.get(modelKey(version));
   if (bytes === null) throw new RegistryError(`${modelKey(version)} is missing`);
-  const model = await decodeServable(bytes, modelKey(version));
+  const model = await servable(bytes, modelKey(version));
   if (model.version !== version) throw new RegistryError(`${modelKey(version)} holds model ${model.version}`);
   return model;
 }
@@ -70,7 +90,7 @@ export interface UploadResult {
  */
 export async function uploadModel(path: string, where: KvStore | KvTarget, force = false): Promise<UploadResult> {
   const bytes = new Uint8Array(readFileSync(path));
-  const model = await decodeServable(bytes, path); // before touching KV
+  const model = await servable(bytes, path); // before touching KV
   const accuracy = scoreOnMnist(model);
   return withKv(where, async (kv) => {
     const current = await readPointer(kv).catch((e) => {

@@ -34,7 +34,7 @@ export const MODEL_BUDGET = {
    * one dense image then costs at most ~0.35 ms (0.06 ms for a real digit), which leaves a single
    * classify room for reading its request inside 0.5 ms; a 10 ms batch holds ~28 dense images or
    * ~170 digits at this size (the default model: ~70 dense, ~250 digits). 2^18 keeps the README's
-   * `--hidden 256,128` in and a 334-wide single hidden layer is the widest that fits.
+   * `--hidden 256,128` in; 784-330-10 is the widest single hidden layer that fits.
    */
   multiplyAdds: 262_144,
   /** every layer is a pass over the batch with its own fixed cost: a deep chain of tiny layers is not cheap */
