@@ -9,7 +9,7 @@ import { paramCount } from './network';
 //   sizes              multiply-adds  one dense image  one MNIST digit  batch of 256 digits / dense
 //   784-128-10 (default)     101,632       91–142 µs          19–34 µs       5.9–8.9 ms / 20–31 ms
 //   784-256-128-10           234,752      222–287 µs          44–74 µs          19 ms / 55–59 ms
-//   784-334-10               265,196          349 µs             59 µs          13 ms / 60 ms
+//   784-330-10 (the limit)   262,020      349–366 µs          59–69 µs          13 ms / 61 ms
 //   784-1024-10              813,056          597 µs            183 µs          56 ms / 177 ms
 //   784-4096-4096-10      20,029,440         10.9 ms            10.7 ms      (1 image misses the budget)
 // the kernels skip zero inputs, so a dense image (every pixel lit, which a client can send with
@@ -31,7 +31,7 @@ export function unitsPerImage(sizes: readonly number[]): number {
 
 export const MODEL_BUDGET = {
   /**
-   * one dense image then costs at most ~0.35 ms (0.06 ms for a real digit), which leaves a single
+   * one dense image then costs at most ~0.37 ms (0.07 ms for a real digit), which leaves a single
    * classify room for reading its request inside 0.5 ms; a 10 ms batch holds ~28 dense images or
    * ~170 digits at this size (the default model: ~70 dense, ~250 digits). 2^18 keeps the README's
    * `--hidden 256,128` in; 784-330-10 is the widest single hidden layer that fits.
