@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 import { DEFAULT_CONFIG } from './train/config';
 import { train } from './train/engine';
 

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { D } from '../shared/dims';
 import { loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 import { DEFAULT_URL, waitReady } from './lib/worker-url';
 
 runCli(async () => {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { decodeModel } from '../shared/model/format';
 import { evaluate, formatConfusion } from './lib/evaluate';
 import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 
 runCli(async () => {
   const { values, positionals } = parseArgs({

@@ -10,7 +10,8 @@ import { contactSheetPng } from './lib/contact-sheet';
 import { EXTRA_FILE, loadExtra } from './lib/extra-data';
 import { readLocalRows, readRemoteRows } from './lib/feedback-db';
 import { describePlan, planExport } from './lib/feedback-review';
-import { runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+import { runCli } from './lib/cli';
+import { targetOf, TARGET_OPTIONS } from './lib/target';
 
 const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR] [--sheet FILE] [--yes]
   --remote       the deployed FEEDBACK_DB database (needs wrangler login and its id in wrangler.toml)

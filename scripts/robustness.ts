@@ -8,7 +8,7 @@ import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodeModel } from '../shared/model/format';
 import { evaluate } from './lib/evaluate';
 import { loadMnist, type Split } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 
 const S = IMAGE_SIDE;
 const NONE: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
