@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import type { FeedbackRow } from '../../shared/feedback';
 import type { KvTarget } from './kv';
+import { openLocalBindings, runWrangler, WRANGLER_CONFIG } from './wrangler';
 
 // every row of the feedback table (migrations/0001_feedback.sql) from D1: the local database
 // `wrangler dev` uses through wrangler's getPlatformProxy (one workerd for the whole read), the
@@ -9,7 +8,6 @@ import type { KvTarget } from './kv';
 // so each page reads only its own rows.
 
 export const FEEDBACK_BINDING = 'FEEDBACK_DB';
-const WRANGLER = resolve('node_modules/.bin/wrangler');
 
 /** the part of D1's binding this file uses (the scripts are not compiled with the Workers types) */
 interface D1Reader {
@@ -33,17 +31,10 @@ async function allPages(read: (after: string) => Promise<FeedbackRow[]>, onProgr
 
 /** the local database through one workerd; persistTo is the folder given to wrangler's --persist-to */
 export async function readLocalRows(persistTo?: string, onProgress?: (n: number) => void): Promise<FeedbackRow[]> {
-  const { getPlatformProxy } = await import('wrangler');
-  const { env, dispose } = await getPlatformProxy<{ [FEEDBACK_BINDING]?: D1Reader }>({
-    configPath: 'wrangler.toml',
-    // wrangler's commands keep their state under <--persist-to>/v3
-    persist: { path: join(persistTo ?? '.wrangler/state', 'v3') },
-    remoteBindings: false,
-    envFiles: [],
-  });
+  const { env, dispose } = await openLocalBindings<{ [FEEDBACK_BINDING]?: D1Reader }>(persistTo);
   try {
     const db = env[FEEDBACK_BINDING];
-    if (!db) throw new Error(`wrangler.toml has no D1 binding ${FEEDBACK_BINDING}`);
+    if (!db) throw new Error(`${WRANGLER_CONFIG} has no D1 binding ${FEEDBACK_BINDING}`);
     return await allPages(async (after) => (await db.prepare(pageQuery('?1', 1000)).bind(after).all<FeedbackRow>()).results, onProgress);
   } catch (e) {
     throw noTable(e, `--local${persistTo ? ` --persist-to ${persistTo}` : ''}`);
@@ -60,18 +51,10 @@ export async function readRemoteRows(onProgress?: (n: number) => void, pageSize 
 /** `wrangler d1 execute --json` for one SELECT; exported for the test that checks it against the local proxy */
 export async function wranglerRows(sql: string, target: KvTarget): Promise<FeedbackRow[]> {
   const where = target.remote ? ['--remote'] : ['--local', ...(target.persistTo ? ['--persist-to', target.persistTo] : [])];
-  const out = await new Promise<string>((ok, fail) => {
-    execFile(
-      WRANGLER,
-      ['d1', 'execute', FEEDBACK_BINDING, '--json', '--command', sql, ...where],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        if (!error) return ok(stdout);
-        const text = (stderr || stdout).trim().split('\n').filter((l) => l.trim() !== '').slice(-6).join('\n');
-        fail(noTable(new Error(`wrangler d1 execute failed${target.remote ? ' (is `wrangler login` done and the database id in wrangler.toml?)' : ''}:\n${text}`), where.join(' ')));
-      },
-    );
-  });
+  const hint = target.remote ? ' (is `wrangler login` done and the database id in wrangler.toml?)' : '';
+  const out = (await runWrangler(['d1', 'execute', FEEDBACK_BINDING, '--json', '--command', sql, ...where], hint).catch((e) => {
+    throw noTable(e, where.join(' '));
+  })).toString();
   const start = out.search(/^\[/m); // the JSON document, after any banner lines
   if (start < 0) throw new Error(`unexpected answer from wrangler d1 execute: ${out.slice(0, 200)}`);
   const [result] = JSON.parse(out.slice(start)) as { results: FeedbackRow[]; success: boolean }[];

@@ -1,12 +1,8 @@
-import { join, resolve } from 'node:path';
 import type { KvListEntry, KvStore } from './kv';
+import { openLocalBindings, WRANGLER_CONFIG } from './wrangler';
 
-// the local store in process, through wrangler's getPlatformProxy(): the bindings of wrangler.toml on
-// the same files `wrangler dev` uses, so a model put here is served by `wrangler dev` and the other way
-// round. both keep their data under <persist-to>/v3 (wrangler's default: .wrangler/state beside
-// wrangler.toml); getPlatformProxy takes that v3 folder itself.
-
-const CONFIG = 'wrangler.toml';
+// the local store in process, through wrangler's getPlatformProxy(): the same files `wrangler dev`
+// uses, so a model put here is served by `wrangler dev` and the other way round.
 
 /** the part of the KVNamespace binding used here (the scripts' tsconfig has no Workers types) */
 interface KvBinding {
@@ -16,15 +12,11 @@ interface KvBinding {
 }
 
 export async function openLocalKv(persistTo: string | undefined, binding: string): Promise<KvStore> {
-  // wrangler is a big module (seconds to import on a busy machine): only scripts that open the store pay for it
-  const { getPlatformProxy } = await import('wrangler');
-  const config = resolve(CONFIG);
-  const root = persistTo === undefined ? resolve(config, '..', '.wrangler/state') : resolve(persistTo);
-  const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: config, persist: { path: join(root, 'v3') }, remoteBindings: false });
-  const kv = proxy.env[binding] as KvBinding | undefined;
+  const proxy = await openLocalBindings<Record<string, KvBinding | undefined>>(persistTo);
+  const kv = proxy.env[binding];
   if (!kv) {
     await proxy.dispose();
-    throw new Error(`${CONFIG} has no KV binding ${binding}`);
+    throw new Error(`${WRANGLER_CONFIG} has no KV binding ${binding}`);
   }
   return {
     async get(key) {

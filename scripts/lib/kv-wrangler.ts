@@ -1,36 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { KvListEntry, KvStore } from './kv';
+import { runWrangler } from './wrangler';
 
 // a KV namespace through wrangler's own CLI, one process per operation: the way to the deployed
 // namespace (--remote). it can reach a local store too (--local --persist-to), which the tests use
 // to check that both ways agree on the same files.
-
-const WRANGLER = resolve('node_modules/.bin/wrangler');
 
 export type WranglerKvWhere = { remote: true } | { remote: false; persistTo: string };
 
 export function openWranglerKv(where: WranglerKvWhere, binding: string): KvStore {
   const flags = where.remote ? ['--remote'] : ['--local', '--persist-to', where.persistTo];
 
-  function run(args: string[]): Promise<Buffer> {
-    return new Promise((ok, fail) => {
-      execFile(
-        WRANGLER, [...args, '--binding', binding, ...flags],
-        { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
-        (error, stdout, stderr) => {
-          if (error) {
-            const text = (stderr.toString() || stdout.toString()).trim().split('\n').filter((l) => l.trim() !== '').slice(-6).join('\n');
-            fail(new Error(`wrangler ${args.slice(0, 3).join(' ')} failed${where.remote ? ` (is \`wrangler login\` done and the ${binding} namespace id in wrangler.toml?)` : ''}:\n${text}`));
-            return;
-          }
-          ok(stdout);
-        },
-      );
-    });
-  }
+  const hint = where.remote ? ` (is \`wrangler login\` done and the ${binding} namespace id in wrangler.toml?)` : '';
+  const run = (args: string[]) => runWrangler([...args, '--binding', binding, ...flags], hint);
 
   return {
     async get(key) {
