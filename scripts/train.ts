@@ -1,6 +1,6 @@
 // npm run train -- [flags]: trains the network on MNIST with shared/'s math, writes the model
 // file and a report, and optionally uploads to the local KV. `npm run train -- --help` for flags.
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { evaluate } from './lib/evaluate';
 import { runCli } from './lib/target';
 import { readOptions } from './train/cli';
@@ -30,7 +30,7 @@ runCli(async () => {
   printOutcome(run);
 
   if (opts.int8) await saveInt8Copy(out, result.network, metadata, scale, model, data.test);
-  if (opts.report) console.log(`report ${relative(process.cwd(), await writeRunReport(join(out, 'report'), run, data.test))}`);
+  if (opts.report) await writeRunReport(join(out, 'report'), run, data.test);
   writeSummary(out, run);
   if (opts.upload) await uploadToLocalKv(model);
   return accuracyGate(test.accuracy, opts.minAccuracy);

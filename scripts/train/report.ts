@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { D } from '../../shared/dims';
 import { percent, thousands } from '../lib/format';
 import type { Split } from '../lib/mnist';
@@ -11,13 +12,13 @@ import { epochRecords, type FinishedRun } from './outcome';
 const FIRST_SAMPLES = 40; // the first test digits, right or wrong
 const WRONG_SAMPLES = 24; // then the first misclassified ones
 
-/** writes <dir>/index.html and report.json; returns the path of index.html */
-export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split): Promise<string> {
+/** writes <dir>/index.html and report.json, and says where */
+export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split): Promise<void> {
   const { config, result, test, model, peakRssMB } = run;
   const wrong: number[] = [];
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
   const picks = [...Array.from({ length: FIRST_SAMPLES }, (_, i) => i), ...wrong];
-  return writeReport(dir, {
+  const index = await writeReport(dir, {
     title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}`,
     settings: runSettings(config),
     figures: {
@@ -41,4 +42,5 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
       confidence: test.confidence[i],
     })),
   });
+  console.log(`report ${relative(process.cwd(), index)}`);
 }
