@@ -143,3 +143,18 @@ export function parseCli(argv: string[]): CliOptions {
     help: v.help ?? false,
   };
 }
+
+/** the options, or the exit status once the usage is printed: 0 for --help, 64 for a bad flag */
+export function readOptions(argv: string[]): CliOptions | number {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    return 64;
+  }
+  if (!opts.help) return opts;
+  console.log(USAGE);
+  return 0;
+}
