@@ -34,11 +34,19 @@ function extract(font: FontEntry): GlyphFile {
   return { version: GLYPHS_VERSION, id: font.id, unitsPerEm: parsed.unitsPerEm, glyphs };
 }
 
-/** extracts every evaluation font; returns the files written */
-export function extractGlyphs(dir = GLYPHS_DIR): string[] {
+/** the evaluation fonts of data/eval/fonts.json */
+export function evalFonts(): FontEntry[] {
   const list = readFontList();
+  return [...list.eval.handwriting, ...list.eval.printed];
+}
+
+/**
+ * extracts the fonts' digits and letters (by default the evaluation fonts into data/eval/glyphs;
+ * the training side may extract the training fonts into a folder of its own); returns the files written
+ */
+export function extractGlyphs(fonts: readonly FontEntry[] = evalFonts(), dir = GLYPHS_DIR): string[] {
   mkdirSync(dir, { recursive: true });
-  return [...list.eval.handwriting, ...list.eval.printed].map((font) => {
+  return fonts.map((font) => {
     const path = join(dir, `${font.id}.json`);
     writeFileSync(path, `${JSON.stringify(extract(font))}\n`);
     return path;

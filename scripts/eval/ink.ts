@@ -6,7 +6,7 @@ import { fillPolygons, flattenPath, transformPolygons } from './outline';
 import { createRaster, cropToInk, gaussianBlur, morph, sampleBilinear, type Raster } from './raster';
 
 /** upsampling of mnist's 28x28 before the pen edge is drawn */
-const MNIST_UP = 4;
+export const MNIST_UP = 4;
 
 /** an mnist digit (784 values 0..255) as 0..1 ink blown up `up` times, bilinearly */
 export function mnistUpsampled(pixels: ArrayLike<number>, up: number): Raster {

@@ -79,33 +79,37 @@ const SUBROWS = 5;
 /** fills polygons (nonzero winding) into a new width x height coverage raster, anti-aliased */
 export function fillPolygons(polys: Polygons, width: number, height: number): Raster {
   const out = createRaster(width, height);
-  const edges: number[] = []; // x0, y0, x1, y1, direction
+  const rows = height * SUBROWS;
+  // each edge drops its crossings into the sub-scanlines it spans: work in proportion to the edges' heights
+  const crossings: number[][] = Array.from({ length: rows }, () => []); // per sub-scanline: x, direction, x, direction, …
   for (const p of polys)
     for (let k = 0; k < p.length; k += 2) {
       const x0 = p[k], y0 = p[k + 1];
       const x1 = p[(k + 2) % p.length], y1 = p[(k + 3) % p.length];
-      if (y0 !== y1) edges.push(x0, y0, x1, y1, y1 > y0 ? 1 : -1);
+      if (y0 === y1) continue;
+      const dir = y1 > y0 ? 1 : -1;
+      const top = Math.min(y0, y1), bottom = Math.max(y0, y1);
+      // sub-scanline r samples y = (r + 0.5) / SUBROWS; take those with top <= y < bottom
+      const first = Math.max(0, Math.ceil(top * SUBROWS - 0.5)), last = Math.min(rows - 1, Math.ceil(bottom * SUBROWS - 0.5) - 1);
+      for (let r = first; r <= last; r++) {
+        const sy = (r + 0.5) / SUBROWS;
+        crossings[r].push(x0 + ((sy - y0) / (y1 - y0)) * (x1 - x0), dir);
+      }
     }
-  const hits: [number, number][] = [];
-  for (let row = 0; row < height; row++) {
-    for (let s = 0; s < SUBROWS; s++) {
-      const sy = row + (s + 0.5) / SUBROWS;
-      hits.length = 0;
-      for (let e = 0; e < edges.length; e += 5) {
-        const y0 = edges[e + 1], y1 = edges[e + 3];
-        if ((sy < y0) === (sy < y1)) continue;
-        const t = (sy - y0) / (y1 - y0);
-        hits.push([edges[e] + t * (edges[e + 2] - edges[e]), edges[e + 4]]);
-      }
-      hits.sort((a, b) => a[0] - b[0]);
-      let winding = 0;
-      let start = 0;
-      for (const [x, dir] of hits) {
-        const before = winding;
-        winding += dir;
-        if (before === 0 && winding !== 0) start = x;
-        else if (before !== 0 && winding === 0) addSpan(out, row, start, x);
-      }
+  const order: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const hits = crossings[r];
+    if (hits.length === 0) continue;
+    order.length = 0;
+    for (let h = 0; h < hits.length; h += 2) order.push(h);
+    order.sort((a, b) => hits[a] - hits[b]);
+    let winding = 0;
+    let start = 0;
+    for (const h of order) {
+      const before = winding;
+      winding += hits[h + 1];
+      if (before === 0 && winding !== 0) start = hits[h];
+      else if (before !== 0 && winding === 0) addSpan(out, Math.floor(r / SUBROWS), start, hits[h]);
     }
   }
   for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, out.data[i]);

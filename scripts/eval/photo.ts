@@ -83,7 +83,7 @@ export const CLEAN_SCAN: PhotoStyle = {
 };
 
 /** sub-samples per pixel side when sampling the ink through the perspective map */
-const SUPERSAMPLE = 3;
+const SUPERSAMPLE = 2;
 
 /** renders `ink` (coverage 0..1, cropped close to the shape) as a photograph in the given style */
 export function photograph(ink: Raster, rng: Rng, style: PhotoStyle): DecodedImage {
@@ -109,6 +109,8 @@ export function photograph(ink: Raster, rng: Rng, style: PhotoStyle): DecodedIma
     const y = v * inkH + between(rng, -1, 1) * style.perspective * inkH;
     to.push(cx + x * cos - y * sin, cy + x * sin + y * cos);
   }
+  // a tilted wide shape can reach past the edge: shrink it about its centre and move it back inside
+  fitInside(to, width, height, 0.03);
   const from = [-0.5, -0.5, ink.width - 0.5, -0.5, ink.width - 0.5, ink.height - 0.5, -0.5, ink.height - 0.5];
   const toInk = homographyFromPoints(to, from);
 
@@ -156,4 +158,19 @@ export function photograph(ink: Raster, rng: Rng, style: PhotoStyle): DecodedIma
   if (chance(rng, style.jpeg.p)) jpegRoundTrip(seen.data, width, height, between(rng, style.jpeg.quality[0], style.jpeg.quality[1]));
   for (let i = 0; i < seen.data.length; i++) seen.data[i] = Math.round(seen.data[i]);
   return { width, height, gray: seen.data, alpha: null };
+}
+
+/** scales the quad [x0, y0, …, x3, y3] about its centre and shifts it so it keeps `margin` (share of each side) from the edges */
+function fitInside(quad: number[], width: number, height: number, margin: number): void {
+  const xs = [quad[0], quad[2], quad[4], quad[6]], ys = [quad[1], quad[3], quad[5], quad[7]];
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const f = Math.min(1, ((1 - 2 * margin) * width) / (x1 - x0), ((1 - 2 * margin) * height) / (y1 - y0));
+  const mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+  const left = mx - (f * (x1 - x0)) / 2, top = my - (f * (y1 - y0)) / 2;
+  const dx = Math.max(0, margin * width - left) - Math.max(0, left + f * (x1 - x0) - (1 - margin) * width);
+  const dy = Math.max(0, margin * height - top) - Math.max(0, top + f * (y1 - y0) - (1 - margin) * height);
+  for (let k = 0; k < 8; k += 2) {
+    quad[k] = mx + (quad[k] - mx) * f + dx;
+    quad[k + 1] = my + (quad[k + 1] - my) * f + dy;
+  }
 }

@@ -140,7 +140,8 @@ export function drawSegment(r: Raster, x0: number, y0: number, x1: number, y1: n
   for (let y = top; y <= bottom; y++)
     for (let x = left; x <= right; x++) {
       const t = len2 > 0 ? Math.min(1, Math.max(0, ((x - x0) * dx + (y - y0) * dy) / len2)) : 0;
-      const dist = Math.hypot(x - (x0 + t * dx), y - (y0 + t * dy));
+      const ex = x - (x0 + t * dx), ey = y - (y0 + t * dy);
+      const dist = Math.sqrt(ex * ex + ey * ey);
       const cover = Math.min(1, Math.max(0, radius + 0.5 - dist));
       const i = y * r.width + x;
       if (cover > r.data[i]) r.data[i] = cover;

@@ -1,10 +1,12 @@
 // sets drawn from the mnist test digits (t10k only, never the training files): photographs of them
-// written on paper, low-resolution scans of them, and two of them side by side.
+// written on paper, low-resolution scans of them, and two of them side by side (a number).
 import type { Rng } from '../../../shared/rng';
-import { mnistInk } from '../ink';
+import { MNIST_UP, mnistInk, mnistUpsampled } from '../ink';
 import { between, chance } from '../noise';
+import { boundsOf, drawOnPhone } from '../phone';
 import { CLEAN_SCAN, DIM_PHOTO, PHONE_PHOTO, photograph, type PhotoStyle } from '../photo';
 import { createRaster, resize, type Raster } from '../raster';
+import { centreLine } from '../skeleton';
 import { NOT_A_DIGIT, testDigit, type Recipe } from '../set';
 
 export const photo: Recipe = {
@@ -82,17 +84,28 @@ function sideBySide(a: Raster, b: Raster, rng: Rng): Raster {
   return out;
 }
 
+/** two digits' centre lines side by side, as a person draws a number on a phone */
+function drawnSideBySide(a: Raster, b: Raster, rng: Rng): number[][] {
+  const first = centreLine(a), second = centreLine(b);
+  const fb = boundsOf(first), sb = boundsOf(second);
+  const height = Math.max(fb.y1 - fb.y0, sb.y1 - sb.y0);
+  const dx = fb.x1 - sb.x0 + between(rng, 0, 0.35) * height;
+  const dy = fb.y0 - sb.y0 + between(rng, -0.1, 0.1) * height;
+  return [...first, ...second.map((s) => s.map((v, j) => v + (j % 2 ? dy : dx)))];
+}
+
 export const twoDigits: Recipe = {
   name: 'two-digits',
   kind: 'ood',
   count: 500,
   seed: 0x2d16,
-  about: 'two mnist test digits side by side in one picture (a number, not a digit), photographed or scanned',
+  about: 'two mnist test digits side by side in one picture (a number, not a digit): half photographed or scanned, half drawn on a phone',
   make(_, { rng, nextTestIndex }, sources) {
     const first = nextTestIndex(), second = nextTestIndex();
-    const pen = chance(rng, 0.5) ? 'thin' : 'any';
-    const ink = sideBySide(mnistInk(testDigit(sources, first), rng, pen), mnistInk(testDigit(sources, second), rng, pen), rng);
-    const image = photograph(ink, rng, chance(rng, 0.7) ? PHONE_PHOTO : CLEAN_SCAN);
+    const a = testDigit(sources, first), b = testDigit(sources, second);
+    const image = chance(rng, 0.5)
+      ? drawOnPhone(drawnSideBySide(mnistUpsampled(a, MNIST_UP), mnistUpsampled(b, MNIST_UP), rng), rng)
+      : photograph(sideBySide(mnistInk(a, rng, chance(rng, 0.5) ? 'thin' : 'any'), mnistInk(b, rng), rng), rng, chance(rng, 0.7) ? PHONE_PHOTO : CLEAN_SCAN);
     return { image, label: NOT_A_DIGIT, mnistTest: [first, second], font: '' };
   },
 };
