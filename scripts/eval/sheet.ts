@@ -5,6 +5,7 @@ import type { DecodedImage } from '../../shared/image/decoded';
 
 /** lays images out on a grid of `cell`-pixel squares (each scaled to fit, transparency shown as mid grey) */
 export function writeSheet(path: string, images: DecodedImage[], columns = 20, cell = 64): void {
+  if (images.length === 0) return;
   const rows = Math.ceil(images.length / columns);
   const png = new PNG({ width: columns * cell, height: rows * cell });
   png.data.fill(255);

@@ -38,7 +38,15 @@ function lowResScan(ink: Raster, rng: Rng): Raster {
   const page = photograph(stretched, rng, { ...SCANNER, side: [side * 8, side * 8] });
   const small = resize({ width: page.width, height: page.height, data: page.gray }, side, side);
   const levels = [2, 17, 256][rng.int(3)];
-  if (levels === 2) for (let i = 0; i < small.data.length; i++) small.data[i] = small.data[i] < 128 ? 0 : 255;
+  if (levels === 2) {
+    // a 1-bit scan thresholds halfway between its paper and its darkest ink, so a faint digit still shows
+    let dark = 255, light = 0;
+    for (const v of small.data) {
+      dark = Math.min(dark, v);
+      light = Math.max(light, v);
+    }
+    for (let i = 0; i < small.data.length; i++) small.data[i] = small.data[i] < (dark + light) / 2 ? 0 : 255;
+  }
   else quantise(small, levels);
   const up = Math.round(between(rng, 32, 112));
   const big = resize(small, up, up, chance(rng, 0.5) ? 'nearest' : 'smooth');
