@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMnist } from '../lib/mnist';
-import { runCli } from '../lib/target';
+import { runCli } from '../lib/cli';
 import { RECIPES } from './categories';
 import { extractGlyphs } from './extract-glyphs';
 import { MANIFEST_FILE, readManifest, writeManifest } from './manifest';
