@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng, ImageError, type DecodedImage } from '../../shared/image/png';
+import { rowFilters } from './helpers/png-encode';
 
 // the decoder against files this project did not make (a subset of Willem van Schaik's PngSuite,
 // test/fixtures/pngsuite/, licence beside it) and pixels it did not compute (pngjs, a separate
@@ -28,22 +28,6 @@ interface Header {
 function header(bytes: Uint8Array): Header {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   return { width: view.getUint32(16), height: view.getUint32(20), bitDepth: bytes[24], colorType: bytes[25] };
-}
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
-/** the filter type byte of every row, read with node:zlib */
-function rowFilters(bytes: Uint8Array): number[] {
-  const h = header(bytes);
-  const idat: Buffer[] = [];
-  for (let at = 8; at < bytes.length; ) {
-    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(at);
-    if (new TextDecoder().decode(bytes.subarray(at + 4, at + 8)) === 'IDAT') idat.push(Buffer.from(bytes.subarray(at + 8, at + 8 + length)));
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = 1 + Math.ceil((h.width * CHANNELS[h.colorType] * h.bitDepth) / 8);
-  return Array.from({ length: h.height }, (_, y) => raw[y * stride]);
 }
 
 /**
