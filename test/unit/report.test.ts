@@ -1,12 +1,23 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { D, K } from '../../shared/dims.js';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from '../../scripts/report/charts.js';
 import { digitGridSvg, encodeGrayPng } from '../../scripts/report/digits.js';
 import type { EpochRecord, RunReport, SampleRecord } from '../../scripts/report/types.js';
 import { perClassFromConfusion, writeReport } from '../../scripts/report/write.js';
+
+/** the gray level of each pixel of pngjs's RGBA, checking that it is gray and opaque */
+function rgbaToGray(data: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 1] !== data[i] || data[i + 2] !== data[i] || data[i + 3] !== 255) throw new Error(`pixel ${i / 4} is not opaque gray: ${data.subarray(i, i + 4).join(',')}`);
+    out.push(data[i]);
+  }
+  return out;
+}
 
 const root = mkdtempSync(join(tmpdir(), 'report-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -69,10 +80,11 @@ describe('charts', () => {
 });
 
 describe('digits', () => {
-  it('encodes a valid PNG', () => {
-    const png = encodeGrayPng(new Uint8Array(4).fill(128), 2);
-    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(png.subarray(png.length - 8, png.length - 4).toString('ascii')).toBe('IEND');
+  it('encodes a PNG that an independent decoder reads back pixel for pixel', () => {
+    const gray = Uint8Array.from({ length: 5 * 5 }, (_, i) => (i * 53) % 256);
+    const png = PNG.sync.read(encodeGrayPng(gray, 5));
+    expect([png.width, png.height]).toEqual([5, 5]);
+    expect(rgbaToGray(png.data)).toEqual(Array.from(gray));
   });
 
   it('marks misclassified digits with a red frame and the true label', () => {
@@ -107,6 +119,15 @@ describe('writeReport', () => {
     expect(html).toContain('1 misclassified');
     expect(html).toContain('adam');
     expect(html).toContain('6123');
+    // each digit is a 56×56 PNG: the sample's 28×28 pixels doubled, as dark ink on white paper
+    const images = [...html.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => PNG.sync.read(Buffer.from(m[1], 'base64')));
+    expect(images).toHaveLength(report.samples.length);
+    images.forEach((png, n) => {
+      expect([png.width, png.height]).toEqual([56, 56]);
+      const pixels = report.samples[n].pixels;
+      const expected = Array.from({ length: 56 * 56 }, (_, i) => 255 - pixels[Math.floor(i / 112) * 28 + Math.floor((i % 56) / 2)]);
+      expect(rgbaToGray(png.data), `digit ${n}`).toEqual(expected);
+    });
 
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport & { samples: { pixels: number[] }[] };
     expect(json.title).toBe(report.title);
