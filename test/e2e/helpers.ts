@@ -93,5 +93,12 @@ export async function hostServer(files: (worker: string) => Record<string, strin
 
 /** waits until the page's finite CSS transitions and animations (the probability bars) have finished: no fixed sleep */
 export async function animationsDone(target: Page | Frame): Promise<void> {
-  await target.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished)));
+  await target.evaluate(async () => {
+    // a transition that a newer answer interrupts is cancelled and replaced: wait for its successor
+    for (;;) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+      if (running.length === 0) return;
+      await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+    }
+  });
 }
