@@ -1,5 +1,6 @@
 // npm start: makes sure the local KV holds a current model (training one with the defaults
-// if there is none), then serves the Worker with `wrangler dev` on http://localhost:8787.
+// if there is none) and the local feedback database has its tables, then serves the Worker with
+// `wrangler dev` on http://localhost:8787.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,6 +42,9 @@ runCli(async () => {
     const code = await run(bin('tsx'), ['scripts/train.ts', '--upload', '--min-accuracy', '0.98']);
     if (code !== 0) return code;
   }
+  // idempotent: applies only the migrations the local database has not seen
+  const migrated = await run(bin('wrangler'), ['d1', 'migrations', 'apply', 'mnist-feedback', '--local']);
+  if (migrated !== 0) return migrated;
   console.log('\nstarting the Worker on http://localhost:8787 (Ctrl-C to stop)\n');
   return run(bin('wrangler'), ['dev', '--port', '8787', ...process.argv.slice(2)]);
 });
