@@ -6,6 +6,7 @@ import { runCli } from './lib/cli';
 import { readOptions } from './train/cli';
 import { inputScale } from './train/config';
 import { datasetLine, loadTrainingData } from './train/data';
+import { fitAfterTraining } from './train/after-training';
 import { train } from './train/engine';
 import { modelMetadata } from './train/metadata';
 import { saveInt8Copy, saveModel, uploadToLocalKv } from './train/model-files';
@@ -22,14 +23,17 @@ runCli(async () => {
   console.log(headline(config));
 
   const result = await train(config, data, progressDisplay(config));
-  const test = evaluate(result.network, data.test, scale);
+  // the temperature and the uncertain flag's probe, fitted on the training images the run held out (never the test set)
+  const fitted = fitAfterTraining(config, result.network, data.train, scale);
+  const uncalibrated = evaluate(result.network, data.test, scale);
+  const test = fitted.calibration ? evaluate(result.network, data.test, scale, fitted.calibration.temperature) : uncalibrated;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const metadata = modelMetadata(config, result, test, datasetLine(config, data, opts.extra));
-  const model = await saveModel(out, result.network, metadata, scale);
-  const run: FinishedRun = { config, result, test, model, peakRssMB };
+  const model = await saveModel(out, result.network, metadata, scale, fitted);
+  const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB };
   printOutcome(run);
 
-  if (opts.int8) await saveInt8Copy(out, result.network, metadata, scale, model, data.test);
+  if (opts.int8) await saveInt8Copy(out, result.network, metadata, scale, model, data.test, fitted);
   if (opts.report) await writeRunReport(join(out, 'report'), run, data.test);
   writeSummary(out, run);
   if (opts.upload) await uploadToLocalKv(model);

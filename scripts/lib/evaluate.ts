@@ -1,4 +1,5 @@
 import { D, K } from '../../shared/dims';
+import { expectedCalibrationError } from '../../shared/model/calibration';
 import type { Network } from '../../shared/model/network';
 import { createWorkspace, forward } from '../../shared/model/forward';
 import { crossEntropyForward } from '../../shared/model/kernels/softmax';
@@ -24,6 +25,7 @@ export interface Evaluation {
   perClass: PerClass[];
   predicted: Uint8Array; // (count)
   confidence: Float32Array; // (count) probability of the predicted class
+  ece: number; // expected calibration error, 15 equal-width bins (shared/model/calibration.ts)
 }
 
 export interface Tally {
@@ -33,21 +35,34 @@ export interface Tally {
 }
 
 /**
- * runs images [from, to) through the network in batches and tallies loss, correct answers and
- * confusion; `onPrediction` sees each image's predicted digit and that digit's probability
+ * runs images [from, to) through the network in batches; `visit` sees each batch's first index, its
+ * size n, probs (n, K) at `temperature` and logits (n, K). both are views, reused by the next batch.
  */
-export function tallyPredictions(
-  net: Network, images: Uint8Array, labels: Uint8Array, inputScale: number, from: number, to: number,
-  onPrediction?: (index: number, digit: number, probability: number) => void,
-): Tally {
+export function forEachBatch(
+  net: Network, images: Uint8Array, inputScale: number, from: number, to: number, temperature: number,
+  visit: (start: number, n: number, probs: Float32Array, logits: Float32Array) => void,
+): void {
   const ws = createWorkspace(net.sizes, EVAL_BATCH);
   const x = new Float32Array(EVAL_BATCH * D); // (B, D)
-  const confusion = new Float64Array(K * K);
-  let loss = 0, correct = 0;
   for (let start = from; start < to; start += EVAL_BATCH) {
     const n = Math.min(EVAL_BATCH, to - start);
     for (let i = 0; i < n * D; i++) x[i] = images[start * D + i] * inputScale;
-    const probs = forward(net, x, n, ws);
+    const probs = forward(net, x, n, ws, temperature);
+    visit(start, n, probs, ws.acts[ws.acts.length - 1].subarray(0, n * K));
+  }
+}
+
+/**
+ * runs images [from, to) through the network and tallies loss, correct answers and confusion;
+ * `onPrediction` sees each image's predicted digit and that digit's probability
+ */
+export function tallyPredictions(
+  net: Network, images: Uint8Array, labels: Uint8Array, inputScale: number, from: number, to: number,
+  onPrediction?: (index: number, digit: number, probability: number) => void, temperature = 1,
+): Tally {
+  const confusion = new Float64Array(K * K);
+  let loss = 0, correct = 0;
+  forEachBatch(net, images, inputScale, from, to, temperature, (start, n, probs) => {
     const batchLabels = labels.subarray(start, start + n);
     loss += crossEntropyForward(probs, batchLabels, n, K);
     for (let b = 0; b < n; b++) {
@@ -56,8 +71,15 @@ export function tallyPredictions(
       confusion[batchLabels[b] * K + p]++;
       if (p === batchLabels[b]) correct++;
     }
-  }
+  });
   return { loss, correct, confusion };
+}
+
+/** the logits (count, K) of every image of a split: what a temperature is fitted to */
+export function splitLogits(net: Network, split: Split, inputScale: number): Float32Array {
+  const logits = new Float32Array(split.count * K);
+  forEachBatch(net, split.images, inputScale, 0, split.count, 1, (start, n, _probs, batch) => logits.set(batch, start * K));
+  return logits;
 }
 
 /** (K * K) row-major counts as K rows of K */
@@ -74,13 +96,14 @@ export function perClassFromConfusion(confusion: number[][]): PerClass[] {
   });
 }
 
-export function evaluate(net: Network, split: Split, inputScale: number): Evaluation {
+/** the split scored at `temperature` (the model file's, via temperatureOf; 1 before calibration) */
+export function evaluate(net: Network, split: Split, inputScale: number, temperature = 1): Evaluation {
   const predicted = new Uint8Array(split.count);
   const confidence = new Float32Array(split.count);
   const tally = tallyPredictions(net, split.images, split.labels, inputScale, 0, split.count, (i, digit, probability) => {
     predicted[i] = digit;
     confidence[i] = probability;
-  });
+  }, temperature);
   const confusion = confusionRows(tally.confusion);
   return {
     count: split.count,
@@ -90,6 +113,7 @@ export function evaluate(net: Network, split: Split, inputScale: number): Evalua
     perClass: perClassFromConfusion(confusion),
     predicted,
     confidence,
+    ece: expectedCalibrationError(confidence, Array.from(predicted, (p, i) => p === split.labels[i])),
   };
 }
 

@@ -25,6 +25,8 @@ export const USAGE = `usage: npm run train -- [flags]
   --threads N           worker threads, 1..shards; results do not depend on it (default ${DEFAULT_CONFIG.threads})
   --shards N            fixed gradient split of each batch (default ${DEFAULT_CONFIG.shards})
   --train-limit N       train on the first N images only (default: all)
+  --calibration-holdout N  keep the last N training images out of training and fit the temperature of the
+                        probabilities on them (default ${DEFAULT_CONFIG.calibrationHoldout}; 0: no calibration)
   --preset NAME         article: the seed article's setting (full-batch GD, raw pixels, uniform init, lr 0.001, 20 iterations)
                         augmented: --augment, 50 epochs, no weight decay, smoothing 0.1 (≥ 98.8%)
   --out DIR             where model.bin and the report go (default runs/latest)
@@ -87,7 +89,7 @@ export function parseCli(argv: string[]): CliOptions {
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
-        seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
+        seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
         'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, 'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -129,6 +131,7 @@ export function parseCli(argv: string[]): CliOptions {
     shards,
     threads: num('threads', v.threads, Math.min(base.threads, shards), int(1, shards), `an integer in 1..${shards} (--shards)`),
     trainLimit: num('train-limit', v['train-limit'], base.trainLimit, int(0, 60000), 'an integer in 0..60000'),
+    calibrationHoldout: num('calibration-holdout', v['calibration-holdout'], base.calibrationHoldout, int(0, 30000), 'an integer in 0..30000'),
   };
   return {
     config,

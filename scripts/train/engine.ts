@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { D, K } from '../../shared/dims';
 import { createNetwork, initHe, initUniform, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
+import { trainableCount } from '../lib/calibration';
 import { confusionRows } from '../lib/evaluate';
 import { appendSplit } from '../lib/extra-data';
 import type { Mnist, Split } from '../lib/mnist';
@@ -72,11 +73,13 @@ function send(threads: Worker[], command: ThreadCommand): Promise<void> {
   ).then(() => undefined);
 }
 
-/** data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set */
+/** data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set or the calibration images */
 export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
-  const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
+  // the calibration images at the end of the training file are never trained on
+  const trainable = trainableCount(data.train.count, config.calibrationHoldout);
+  const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, trainable) : trainable;
   const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
   const N = trainSplit.labels.length;
   const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);

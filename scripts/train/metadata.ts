@@ -10,7 +10,8 @@ export function modelMetadata(config: TrainConfig, result: TrainResult, test: Ev
     createdAt: new Date().toISOString(),
     dataset,
     testAccuracy: test.accuracy,
-    testLoss: test.loss,
+    testLoss: test.loss, // at the calibrated temperature when there is one
+    testEce: Number(test.ece.toFixed(6)), // expected calibration error on the test set, 15 equal-width bins
     epochs: config.epochs,
     trainSeconds: result.seconds,
     training: runSettings(config),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../../shared/checksum';
-import { decodeModel, encodeModel, type ModelMetadata } from '../../shared/model/format';
+import { decodeModel, encodeModel, temperatureOf, type FittedAfterTraining, type ModelMetadata } from '../../shared/model/format';
 import type { Network } from '../../shared/model/network';
 import { evaluate } from '../lib/evaluate';
 import { percent, thousands } from '../lib/format';
@@ -17,21 +17,24 @@ export interface SavedModel {
   weightsSha256: string; // of the float32 parameters alone: equal for equal training, whatever the metadata
 }
 
-/** <dir>/model.bin, creating dir */
-export async function saveModel(dir: string, network: Network, metadata: ModelMetadata, inputScale: number): Promise<SavedModel> {
+/** <dir>/model.bin, creating dir; `fitted`: the temperature and the uncertainty probe, when the run fitted them */
+export async function saveModel(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, fitted: FittedAfterTraining = {}): Promise<SavedModel> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'model.bin');
-  const file = await encodeModel(network, metadata, 'float32', inputScale);
+  const file = await encodeModel(network, metadata, 'float32', inputScale, fitted);
   writeFileSync(path, file);
   const { version } = await decodeModel(file);
   return { path, file, version, weightsSha256: await sha256Hex(new Uint8Array(network.params.buffer)) };
 }
 
-/** model.int8.bin, whose header carries its own test accuracy (scored on the dequantized weights) */
-export async function saveInt8Copy(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split): Promise<void> {
-  const probe = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale));
-  const q = evaluate(probe.network, test, inputScale);
-  const int8 = await encodeModel(network, { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, quantizedFrom: float32.version }, 'int8', inputScale);
+/** model.int8.bin, whose header carries its own test accuracy (scored on the dequantized weights), and the float32 model's temperature and probe */
+export async function saveInt8Copy(
+  dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split, fitted: FittedAfterTraining = {},
+): Promise<void> {
+  const dequantized = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale, fitted));
+  const q = evaluate(dequantized.network, test, inputScale, temperatureOf(dequantized.header));
+  const scored = { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, testEce: q.ece, quantizedFrom: float32.version };
+  const int8 = await encodeModel(network, scored, 'int8', inputScale, fitted);
   const path = join(dir, 'model.int8.bin');
   writeFileSync(path, int8);
   const share = ((100 * int8.length) / float32.file.length).toFixed(0);

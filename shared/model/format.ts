@@ -1,5 +1,7 @@
 import { sha256, sha256Hex, toHex } from '../checksum';
 import { D, K } from '../dims';
+import { MAX_TEMPERATURE, MIN_TEMPERATURE } from './calibration';
+import { UNCERTAINTY_PROBE_VERSION, type UncertaintyProbe } from './uncertainty';
 import { checkSizes, createNetwork, paramCount, type Network } from './network';
 import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
 
@@ -9,9 +11,16 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //  12  u32 header length (JSON, UTF-8, space-padded to a multiple of 4)
 //  16  u32 payload length
 //  20  32 bytes SHA-256 of everything from byte 52 on (header and payload)
-//  52  header JSON: architecture, dtype, parameter count, metadata
+//  52  header JSON: architecture, dtype, parameter count, metadata, and optionally calibration
 //  ..  payload: float32 — per layer weight (IN, OUT) row-major, then bias (OUT)
 //               int8    — per layer scales f32 (IN), bias f32 (OUT), weight i8 (IN, OUT), zero-padded to 4 bytes
+//
+// header fields added since version 1 are optional, so every version-1 file still decodes:
+//   calibration  { version: 1, method: "temperature", temperature, … } (shared/model/calibration.ts):
+//                the probabilities are softmax(logits / temperature). absent: temperature 1. a reader
+//                refuses a calibration version it does not know rather than serve unscaled probabilities.
+//   uncertainty  { version: 1, weights (H + 2), bias, threshold, … } (shared/model/uncertainty.ts): the
+//                "not a digit" probe behind the uncertain flag. absent: the flag uses its other rules.
 
 export const MODEL_MAGIC = 'MNISTMLP';
 export const MODEL_FORMAT_VERSION = 1;
@@ -32,6 +41,21 @@ export interface ModelMetadata {
   [extra: string]: unknown;
 }
 
+export const CALIBRATION_VERSION = 1;
+
+/** how the logits were calibrated: on images held out of training, never on the test or evaluation sets */
+export interface ModelCalibration {
+  version: number; // CALIBRATION_VERSION
+  method: 'temperature';
+  temperature: number; // probabilities = softmax(logits / temperature)
+  fittedOn: string; // e.g. "the last 5000 MNIST training images, held out of training"
+  heldOut: number; // how many images
+  nllBefore: number; // their mean negative log-likelihood at temperature 1
+  nllAfter: number; // and at `temperature`
+  eceBefore: number; // their expected calibration error (15 equal-width bins) at temperature 1
+  eceAfter: number;
+}
+
 export interface ModelHeader {
   architecture: {
     sizes: number[];
@@ -44,7 +68,15 @@ export interface ModelHeader {
   dtype: ModelDtype;
   paramCount: number;
   metadata: ModelMetadata;
+  calibration?: ModelCalibration;
+  uncertainty?: UncertaintyProbe;
 }
+
+/** what is fitted after training and travels in the header: both optional */
+export type FittedAfterTraining = Pick<ModelHeader, 'calibration' | 'uncertainty'>;
+
+/** the temperature the model's probabilities are computed at: 1 for an uncalibrated (or older) file */
+export const temperatureOf = (header: ModelHeader): number => header.calibration?.temperature ?? 1;
 
 export interface DecodedModel {
   version: string; // first 16 hex digits of the checksum: the model's immutable name
@@ -89,7 +121,7 @@ function writePayload(out: Uint8Array, net: Network, dtype: ModelDtype): void {
 
 /** the model file for `net`; int8 stores weights quantized per row (about 1/4 of the size) */
 export async function encodeModel(
-  net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', inputScale = 1 / 255,
+  net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', inputScale = 1 / 255, fitted: FittedAfterTraining = {},
 ): Promise<Uint8Array> {
   const header: ModelHeader = {
     architecture: {
@@ -103,6 +135,8 @@ export async function encodeModel(
     dtype,
     paramCount: net.params.length,
     metadata,
+    ...(fitted.calibration ? { calibration: fitted.calibration } : {}),
+    ...(fitted.uncertainty ? { uncertainty: fitted.uncertainty } : {}),
   };
   let json = JSON.stringify(header);
   let headerBytes = new TextEncoder().encode(json);
@@ -149,7 +183,29 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);
   const acc = header.metadata?.testAccuracy;
   if (typeof acc !== 'number' || !(acc >= 0 && acc <= 1)) fail('the model metadata has no test accuracy in 0..1');
+  if (header.calibration !== undefined) checkCalibration(header.calibration);
+  if (header.uncertainty !== undefined) checkProbe(header.uncertainty, sizes);
   return header;
+}
+
+function checkCalibration(c: ModelCalibration): void {
+  if (c?.version !== CALIBRATION_VERSION) {
+    fail(`the model's calibration is version ${String(c?.version)}; this code reads version ${CALIBRATION_VERSION}: update this code`);
+  }
+  if (c.method !== 'temperature') fail(`the model's calibration method "${String(c.method)}" is not "temperature"`);
+  const T = c.temperature;
+  if (typeof T !== 'number' || !(T >= MIN_TEMPERATURE && T <= MAX_TEMPERATURE)) fail(`the model's calibration temperature ${String(T)} is not in ${MIN_TEMPERATURE}..${MAX_TEMPERATURE}; ${RETRAIN}`);
+}
+
+function checkProbe(u: UncertaintyProbe, sizes: readonly number[]): void {
+  if (u?.version !== UNCERTAINTY_PROBE_VERSION) {
+    fail(`the model's uncertainty probe is version ${String(u?.version)}; this code reads version ${UNCERTAINTY_PROBE_VERSION}: update this code`);
+  }
+  const expected = sizes.length > 2 ? sizes[sizes.length - 2] + 2 : -1;
+  if (!Array.isArray(u.weights) || u.weights.length !== expected) {
+    fail(`the model's uncertainty probe has ${Array.isArray(u.weights) ? u.weights.length : 'no'} weights; a [${sizes.join(', ')}] model needs ${expected < 0 ? 'none (it has no hidden layer)' : expected}`);
+  }
+  if (![...u.weights, u.bias, u.threshold].every((v) => typeof v === 'number' && Number.isFinite(v))) fail(`the model's uncertainty probe has a weight, bias or threshold that is not a finite number; ${RETRAIN}`);
 }
 
 function readPayload(payload: Uint8Array, sizes: readonly number[], dtype: ModelDtype): Network {

@@ -24,10 +24,12 @@ export function createWorkspace(sizes: readonly number[], B: number): Workspace 
 }
 
 /**
- * probs (B, K) for inputs x (B, D) scaled to [0, 1]; B may be less than ws.B.
+ * probs (B, K) for inputs x (B, D) scaled to [0, 1]; B may be less than ws.B. the logits stay in
+ * ws.acts[L-1]; probs are softmax(logits / temperature): 1 while training, the model file's
+ * calibrated temperature when answering (format.ts temperatureOf).
  * returns a view of ws.probs: copy it if it must outlive the next call.
  */
-export function forward(net: Network, x: Float32Array, B: number, ws: Workspace): Float32Array {
+export function forward(net: Network, x: Float32Array, B: number, ws: Workspace, temperature = 1): Float32Array {
   if (B > ws.B) throw new Error(`batch of ${B} exceeds the workspace's ${ws.B}`);
   const L = net.layers.length;
   let inp = x;
@@ -39,6 +41,6 @@ export function forward(net: Network, x: Float32Array, B: number, ws: Workspace)
     inp = out;
   }
   const K = net.sizes[L];
-  softmaxForward(ws.probs, ws.acts[L - 1], B, K);
+  softmaxForward(ws.probs, ws.acts[L - 1], B, K, temperature);
   return ws.probs.subarray(0, B * K);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model/format';
+import { readFileSync } from 'node:fs';
+import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, temperatureOf, type ModelCalibration, type ModelMetadata } from '../../shared/model/format';
 import { createNetwork, initHe, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { sha256, sha256Hex, toHex } from '../../shared/checksum';
@@ -137,5 +138,49 @@ describe('model file', () => {
 
   it('refuses a model that does not map 784 pixels to 10 digits', async () => {
     await expect(decodeModel(await encodeModel(net([100, 8, 10]), meta))).rejects.toThrow(/needs 784 → 10/);
+  });
+});
+
+describe('the calibration header field', () => {
+  const calibration: ModelCalibration = {
+    version: 1, method: 'temperature', temperature: 1.37, fittedOn: 'the last 5000 MNIST training images, held out of training', heldOut: 5000,
+    nllBefore: 0.07, nllAfter: 0.06, eceBefore: 0.012, eceAfter: 0.004,
+  };
+
+  /** the file with its header JSON's calibration replaced by `text` (same length), re-signed */
+  async function withCalibration(text: (json: string) => string): Promise<Uint8Array> {
+    const f = await encodeModel(net(), meta, 'float32', 1 / 255, { calibration });
+    const length = new DataView(f.buffer).getUint32(12, true);
+    const json = new TextDecoder().decode(f.subarray(52, 52 + length));
+    const changed = text(json);
+    expect(changed.length).toBe(json.length);
+    f.set(new TextEncoder().encode(changed), 52);
+    return resign(f);
+  }
+
+  it('decodes a version-1 file written before calibration existed at temperature 1', async () => {
+    const old = await decodeModel(new Uint8Array(readFileSync('test/fixtures/model-v1-uncalibrated.bin')));
+    expect(old.header.architecture.sizes).toEqual([784, 2, 10]);
+    expect(old.header.calibration).toBeUndefined();
+    expect(temperatureOf(old.header)).toBe(1);
+  });
+
+  it('writes no calibration field for an uncalibrated model, so its bytes are the old format', async () => {
+    const f = await encodeModel(net(), meta);
+    expect(new TextDecoder().decode(f)).not.toContain('calibration');
+    expect(temperatureOf((await decodeModel(f)).header)).toBe(1);
+  });
+
+  it('round-trips the temperature and its provenance', async () => {
+    const m = await decodeModel(await encodeModel(net(), meta, 'int8', 1 / 255, { calibration }));
+    expect(m.header.calibration).toEqual(calibration);
+    expect(temperatureOf(m.header)).toBe(1.37);
+  });
+
+  it('refuses a temperature outside 0.05..20 and a calibration it does not know', async () => {
+    await expect(decodeModel(await withCalibration((j) => j.replace('"temperature":1.37', '"temperature":0.00')))).rejects.toThrow(/temperature 0 is not in 0.05..20/);
+    await expect(decodeModel(await withCalibration((j) => j.replace('"temperature":1.37', '"temperature":"x1"')))).rejects.toThrow(/temperature x1 is not in/);
+    await expect(decodeModel(await withCalibration((j) => j.replace('"version":1', '"version":2')))).rejects.toThrow(/calibration is version 2.*update this code/);
+    await expect(decodeModel(await withCalibration((j) => j.replace('"temperature",', '"vectorxxxxx",')))).rejects.toThrow(/method "vectorxxxxx" is not "temperature"/);
   });
 });

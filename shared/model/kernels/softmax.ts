@@ -1,14 +1,18 @@
 // softmax with cross-entropy. B = batch, K = classes.
 
-/** probs (B, K) = softmax(logits (B, K)), shifted by the row max so exp never overflows */
-export function softmaxForward(probs: Float32Array, logits: Float32Array, B: number, K: number): void {
+/**
+ * probs (B, K) = softmax(logits (B, K) / temperature), shifted by the row max so exp never overflows.
+ * temperature 1 (training) multiplies by exactly 1, so it changes no bit.
+ */
+export function softmaxForward(probs: Float32Array, logits: Float32Array, B: number, K: number, temperature = 1): void {
+  const invT = 1 / temperature;
   for (let b = 0; b < B; b++) {
     const o = b * K;
     let max = -Infinity;
     for (let k = 0; k < K; k++) if (logits[o + k] > max) max = logits[o + k];
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      const e = Math.exp(logits[o + k] - max);
+      const e = Math.exp((logits[o + k] - max) * invT);
       probs[o + k] = e;
       sum += e;
     }

@@ -1,0 +1,175 @@
+import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
+
+// when an answer should not be trusted: the one decision the Worker and the browser both make, on
+// what the model saw (the 784 pixels after preprocessing) and what it answered. an answer is
+// uncertain, for the first reason that holds:
+//
+//   several_parts   two or more separate marks side by side, each at least 45% as tall as the whole:
+//                   a number, not a digit. (no MNIST training or test digit does this.)
+//   not_digit_like  a solid blob (85% or more of a box at least 6×6 pixels is ink), or — when the
+//                   model file carries one — the model's own "not a digit" probe scores above its
+//                   threshold. the probe is a linear score over the last hidden layer and the log
+//                   of the two largest probabilities, fitted at training time to tell the run's
+//                   training digits from handwritten letters, scribbles and several digits side by
+//                   side made by scripts/tune/, its threshold set to flag a fixed small share of the
+//                   images held out of training (scripts/lib/uncertainty.ts).
+//   low_confidence  the calibrated probability of the answer is below MIN_CONFIDENCE: more likely
+//                   wrong than right.
+//
+// cost: one pass over the 784 pixels, a flood fill of the ink, and H + 2 multiply-adds.
+
+export type DoubtReason = 'several_parts' | 'not_digit_like' | 'low_confidence';
+export const DOUBT_REASONS: readonly DoubtReason[] = ['several_parts', 'not_digit_like', 'low_confidence'];
+
+export interface Doubt {
+  uncertain: boolean;
+  reason: DoubtReason | null; // null when not uncertain
+}
+
+/** an answer whose calibrated probability is below this is flagged */
+export const MIN_CONFIDENCE = 0.5;
+
+export const UNCERTAINTY_PROBE_VERSION = 1;
+
+/** the model file's "not a digit" score (header field `uncertainty`, format.ts) */
+export interface UncertaintyProbe {
+  version: number; // UNCERTAINTY_PROBE_VERSION
+  /** (H + 2): one weight per unit of the last hidden layer (after ReLU), then ln p1 and ln p2, the two largest calibrated probabilities */
+  weights: number[];
+  bias: number;
+  /** score = weights · features + bias; above this the input is not digit-like */
+  threshold: number;
+  /** what it was fitted on and how it did there, for people reading the header */
+  fittedOn: string;
+  heldOutFlagged: number; // share of the held-out images flagged by every rule together
+}
+
+const S = IMAGE_SIDE;
+const INK = 64; // a pixel at least this bright (of 255) is ink for the shape rules
+const SOLID_FILL = 0.85;
+const SOLID_MIN_SIDE = 6;
+const PART_MIN_MASS = 0.08; // a mark with less of the ink is a speck, not a part
+const PART_MIN_HEIGHT = 0.45;
+
+interface Part {
+  mass: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** the 8-connected marks of ink; `labels` (D) and `stack` (D) are scratch space */
+function parts(pixels: ArrayLike<number>, labels: Int32Array, stack: Int32Array): Part[] {
+  labels.fill(-1);
+  const found: Part[] = [];
+  for (let start = 0; start < S * S; start++) {
+    if (labels[start] >= 0 || !(pixels[start] >= INK)) continue;
+    const part: Part = { mass: 0, left: S, right: -1, top: S, bottom: -1 };
+    labels[start] = found.length;
+    let n = 0;
+    stack[n++] = start;
+    while (n > 0) {
+      const i = stack[--n];
+      const x = i % S, y = (i - x) / S;
+      part.mass += pixels[i];
+      if (x < part.left) part.left = x;
+      if (x > part.right) part.right = x;
+      if (y < part.top) part.top = y;
+      if (y > part.bottom) part.bottom = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= S) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= S) continue;
+          const j = yy * S + xx;
+          if (labels[j] < 0 && pixels[j] >= INK) {
+            labels[j] = found.length;
+            stack[n++] = j;
+          }
+        }
+      }
+    }
+    found.push(part);
+  }
+  return found;
+}
+
+/** scratch space for the flood fill, (D) each: reuse one per predictor so judging allocates nothing */
+export interface ShapeScratch {
+  labels: Int32Array;
+  stack: Int32Array;
+}
+
+export const createShapeScratch = (): ShapeScratch => ({ labels: new Int32Array(S * S), stack: new Int32Array(S * S) });
+
+/** what the ink looks like, on the 28×28 image the model saw (0..255, ink bright) */
+export interface InkShape {
+  severalParts: boolean;
+  solid: boolean;
+}
+
+export function inkShape(pixels: ArrayLike<number>, scratch: ShapeScratch = createShapeScratch()): InkShape {
+  const marks = parts(pixels, scratch.labels, scratch.stack);
+  if (marks.length === 0) return { severalParts: false, solid: false };
+  let left = S, right = -1, top = S, bottom = -1, total = 0;
+  for (const m of marks) {
+    left = Math.min(left, m.left);
+    right = Math.max(right, m.right);
+    top = Math.min(top, m.top);
+    bottom = Math.max(bottom, m.bottom);
+    total += m.mass;
+  }
+  const width = right - left + 1, height = bottom - top + 1;
+  let boxInk = 0;
+  for (let y = top; y <= bottom; y++) for (let x = left; x <= right; x++) boxInk += pixels[y * S + x];
+  const solid = Math.min(width, height) >= SOLID_MIN_SIDE && boxInk >= SOLID_FILL * PIXEL_MAX * width * height;
+
+  const big = marks.filter((m) => m.mass >= PART_MIN_MASS * total).sort((a, b) => b.mass - a.mass);
+  let severalParts = false;
+  if (big.length >= 2) {
+    const [a, b] = big;
+    const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) + 1; // columns both cover (≤ 0: a gap)
+    const tall = Math.min(a.bottom - a.top, b.bottom - b.top) + 1 >= PART_MIN_HEIGHT * height;
+    severalParts = overlap <= 1 && tall;
+  }
+  return { severalParts, solid };
+}
+
+/** the probe's score for one image: hidden (H) the last hidden layer, p1 ≥ p2 the two largest probabilities */
+export function probeScore(probe: UncertaintyProbe, hidden: ArrayLike<number>, p1: number, p2: number): number {
+  const H = probe.weights.length - 2;
+  let s = probe.bias;
+  for (let h = 0; h < H; h++) s += probe.weights[h] * hidden[h];
+  return s + probe.weights[H] * Math.log(p1 + 1e-12) + probe.weights[H + 1] * Math.log(p2 + 1e-12);
+}
+
+/** the two largest of probabilities (K) */
+export function topTwo(probabilities: ArrayLike<number>): [number, number] {
+  let p1 = -1, p2 = -1;
+  for (let k = 0; k < probabilities.length; k++) {
+    const p = probabilities[k];
+    if (p > p1) {
+      p2 = p1;
+      p1 = p;
+    } else if (p > p2) p2 = p;
+  }
+  return [p1, p2];
+}
+
+/**
+ * the decision, for the 784 pixels the model saw, its calibrated probabilities (K), its last hidden
+ * layer (H; null for a network without one) and the model's probe (null when its file has none)
+ */
+export function judge(
+  pixels: ArrayLike<number>, probabilities: ArrayLike<number>, hidden: ArrayLike<number> | null, probe: UncertaintyProbe | null,
+  scratch?: ShapeScratch,
+): Doubt {
+  const shape = inkShape(pixels, scratch);
+  if (shape.severalParts) return { uncertain: true, reason: 'several_parts' };
+  const [p1, p2] = topTwo(probabilities);
+  if (shape.solid || (probe && hidden && probeScore(probe, hidden, p1, p2) > probe.threshold)) return { uncertain: true, reason: 'not_digit_like' };
+  if (p1 < MIN_CONFIDENCE) return { uncertain: true, reason: 'low_confidence' };
+  return { uncertain: false, reason: null };
+}
