@@ -2,14 +2,16 @@
 // versions of them that do not look like MNIST (off-centre, rotated, small, thick or thin
 // strokes) — how a model may fare on real drawings that skip preprocessing. then the evaluation
 // sets of data/eval (pictures people send: printed, handwriting fonts, low-resolution scans, photos,
-// phone drawings) and how sure the model is on pictures that are not a digit (scripts/eval/).
+// phone drawings), how sure the model is on pictures that are not a digit (scripts/eval/), its
+// calibration error before and after its temperature, and how often the uncertain flag fires.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warpAffine, type AffineParams } from '../shared/train/augment';
 import { D, IMAGE_SIDE } from '../shared/dims';
-import { decodeModel } from '../shared/model/format';
+import { decodeModel, temperatureOf } from '../shared/model/format';
 import { DEFAULT_THRESHOLDS, printEvalSets } from './eval/report';
 import { evaluate } from './lib/evaluate';
+import { flagRate } from './lib/robustness';
 import { percent } from './lib/format';
 import { loadMnist, type Split } from './lib/mnist';
 import { runCli } from './lib/cli';
@@ -66,12 +68,18 @@ runCli(async () => {
   console.log(`${'test images'.padEnd(28)}${models.map((m) => m.path.slice(-28).padStart(30)).join('')}`);
   for (const [name, t] of TRANSFORMS) {
     const split = transformed(test, t);
-    const accs = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).accuracy);
-    console.log(`${name.padEnd(28)}${accs.map((a) => percent(a).padStart(30)).join('')}`);
+    const scored = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale, temperatureOf(model.header)));
+    console.log(`${name.padEnd(28)}${scored.map((e) => percent(e.accuracy).padStart(30)).join('')}`);
+    if (t === TRANSFORMS[0][1]) {
+      // the test set's calibration: at temperature 1, and at the model's
+      const before = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).ece);
+      console.log(`${'  its ECE, T = 1 → calibrated'.padEnd(28)}${scored.map((e, m) => `${percent(before[m])} → ${percent(e.ece)}`.padStart(30)).join('')}`);
+      const flags = models.map(({ model }) => flagRate(model, split));
+      console.log(`${'  flagged uncertain'.padEnd(28)}${flags.map((f) => `${percent(f.flagged, 1)} (right: ${percent(f.flaggedCorrect, 1)})`.padStart(30)).join('')}`);
+    }
   }
   if (values.sets === 'none') return;
   const thresholds = values.thresholds ? values.thresholds.split(',').map(Number) : [...DEFAULT_THRESHOLDS];
   if (thresholds.some((t) => !(t > 0 && t <= 1))) throw new Error(`--thresholds: expected probabilities between 0 and 1, got ${values.thresholds}`);
-  const scored = models.map(({ path, model }) => ({ path, network: model.network, inputScale: model.header.architecture.inputScale }));
-  printEvalSets(scored, values.sets?.split(','), thresholds);
+  printEvalSets(models, values.sets?.split(','), thresholds);
 });

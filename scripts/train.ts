@@ -34,7 +34,7 @@ runCli(async () => {
   printOutcome(run);
 
   if (opts.int8) await saveInt8Copy(out, result.network, metadata, scale, model, data.test, fitted);
-  if (opts.report) await writeRunReport(join(out, 'report'), run, data.test);
+  if (opts.report) await writeRunReport(join(out, 'report'), run, data.test, opts.robustness);
   writeSummary(out, run);
   if (opts.upload) await uploadToLocalKv(model);
   return accuracyGate(test.accuracy, opts.minAccuracy);

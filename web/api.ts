@@ -2,7 +2,7 @@
 // types come from the worker's own schemas (worker/api-types.ts), as types only: no zod in here.
 
 import { decodeModel } from '../shared/model/format';
-import { createPredictor } from '../shared/model/predict';
+import { predictorFor } from '../shared/model/predict';
 import type { Answer, ApiErrorBody, FeedbackBody, ModelInfo } from '../worker/api-types';
 import type { Pixels } from './pixels';
 
@@ -62,7 +62,7 @@ export async function loadLocalModel(endpoint: string): Promise<LocalModel> {
   }
   if (!res.ok) throw failure(res, await res.json().catch(() => null), `the model download answered HTTP ${res.status}`);
   const model = await decodeModel(new Uint8Array(await res.arrayBuffer()));
-  const predictor = createPredictor(model.network, model.header.architecture.inputScale);
+  const predictor = predictorFor(model);
   return {
     version: model.version,
     classify: (pixels) => ({ ...predictor.predict([pixels])[0], model: { version: model.version } }),

@@ -1,14 +1,14 @@
 // the evaluation-set rows of npm run robustness: accuracy per digit set for each model side by side,
-// and for the out-of-distribution sets how often the top probability falls below each threshold.
-import type { Network } from '../../shared/model/network';
+// for the out-of-distribution sets how often the top probability falls below each threshold, then
+// calibration (ECE before and after the model's temperature) and how often the uncertain flag fires.
+import type { DecodedModel } from '../../shared/model/format';
 import { loadEvalSets } from './manifest';
 import { preprocessSet, scoreSet, type SetScore } from './score';
 import type { EvalSet } from './set';
 
 export interface ScoredModel {
   path: string;
-  network: Network;
-  inputScale: number;
+  model: DecodedModel;
 }
 
 export const DEFAULT_THRESHOLDS = [0.5, 0.7, 0.9] as const;
@@ -24,7 +24,7 @@ export function printEvalSets(models: ScoredModel[], names?: readonly string[], 
   const scores = new Map<string, SetScore[]>();
   for (const set of sets) {
     const inputs = preprocessSet(set);
-    scores.set(set.name, models.map((m) => scoreSet(m.network, m.inputScale, set, inputs, thresholds)));
+    scores.set(set.name, models.map((m) => scoreSet(m.model, set, inputs, thresholds)));
   }
   const digitSets = sets.filter((s) => s.kind === 'digits');
   const oodSets = sets.filter((s) => s.kind === 'ood');
@@ -55,6 +55,25 @@ export function printEvalSets(models: ScoredModel[], names?: readonly string[], 
       } as SetScore;
     });
     console.log(row('digits, every set above', pooled.map(flags)));
+  }
+
+  if (digitSets.length) {
+    const temperatures = models.map((m) => `T = ${m.model.header.calibration?.temperature ?? 1}`);
+    console.log(`\ncalibration: expected calibration error (15 equal-width bins) at temperature 1 → at the model's temperature`);
+    console.log(row('', temperatures));
+    for (const s of digitSets) console.log(row(s.name, scores.get(s.name)!.map((sc) => `${pct(sc.eceUncalibrated, 2)} → ${pct(sc.ece, 2)}`)));
+  }
+  const pooledShare = (sets: EvalSet[], m: number, pick: (sc: SetScore) => number) => {
+    const n = sets.reduce((c, s) => c + scores.get(s.name)![m].count, 0);
+    return sets.reduce((c, s) => c + pick(scores.get(s.name)![m]) * scores.get(s.name)![m].count, 0) / n;
+  };
+  console.log('\nuncertain flag (shared/model/uncertainty.ts): share of pictures flagged (a 422 counts as flagged)');
+  for (const s of oodSets) console.log(row(`${s.name} (not digits)`, scores.get(s.name)!.map((sc) => pct(sc.flagged))));
+  if (oodSets.length) console.log(row('not digits, pooled', models.map((_, m) => pct(pooledShare(oodSets, m, (sc) => sc.flagged)))));
+  for (const s of digitSets) console.log(row(s.name, scores.get(s.name)!.map((sc) => `${pct(sc.flagged)} (right: ${pct(sc.flaggedCorrect)})`)));
+  if (digitSets.length) {
+    console.log(row('digits, pooled', models.map((_, m) => `${pct(pooledShare(digitSets, m, (sc) => sc.flagged))} (right: ${pct(pooledShare(digitSets, m, (sc) => sc.flaggedCorrect))})`)));
+    console.log('(right: flagged although the answer was right)');
   }
   return scores;
 }

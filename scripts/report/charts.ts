@@ -1,6 +1,7 @@
 // charts as standalone SVG strings: vega-lite spec -> vega spec -> headless vega View (no browser, no canvas)
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ReliabilityBin } from '../../shared/model/calibration.js';
 import type { EpochRecord } from './types.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -133,6 +134,59 @@ export function confusionChartSvg(confusion: number[][]): Promise<string> {
           text: { field: 'count', type: 'quantitative', format: 'd' },
           fill: { field: 'ink', type: 'nominal', scale: null, legend: null },
         },
+      },
+    ],
+  });
+}
+
+export interface ReliabilityPoint {
+  series: string; // 'before' (temperature 1) or 'after' (the fitted temperature)
+  confidence: number; // the bin's mean confidence
+  accuracy: number; // the share of its answers that were right
+  count: number;
+}
+
+/** the points of a reliability diagram: one per non-empty bin and series */
+export function reliabilityPoints(before: ReliabilityBin[], after: ReliabilityBin[]): ReliabilityPoint[] {
+  const points = (series: string, bins: ReliabilityBin[]) =>
+    bins.filter((b) => b.count > 0).map((b) => ({ series, confidence: b.confidence, accuracy: b.accuracy, count: b.count }));
+  return [...points('before', before), ...points('after', after)];
+}
+
+const CALIBRATION_SERIES = { domain: ['before', 'after'], range: ['#e8762b', '#3b6fb6'] };
+
+/**
+ * confidence against accuracy per confidence bin, before and after temperature scaling: a
+ * calibrated model's points lie on the diagonal. point area grows with the bin's answers.
+ */
+export function reliabilityChartSvg(title: string, before: ReliabilityBin[], after: ReliabilityBin[]): Promise<string> {
+  const values = reliabilityPoints(before, after);
+  if (values.length === 0) return Promise.resolve(placeholderSvg(`${title}: no answers`));
+  const axis = { format: '.0%', values: [0, 0.2, 0.4, 0.6, 0.8, 1] };
+  const scale = { domain: [0, 1], nice: false, zero: true };
+  return renderSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 300,
+    height: 300,
+    config,
+    layer: [
+      {
+        data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+        mark: { type: 'line', color: '#9aa0a6', strokeDash: [4, 4], strokeWidth: 1 },
+        encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'y', type: 'quantitative', scale } },
+      },
+      {
+        data: { values },
+        encoding: {
+          x: { field: 'confidence', type: 'quantitative', title: 'confidence (mean of the bin)', scale, axis },
+          y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale, axis },
+          color: { field: 'series', type: 'nominal', scale: CALIBRATION_SERIES, title: null },
+        },
+        layer: [
+          { mark: { type: 'line', strokeWidth: 2 } },
+          { mark: { type: 'circle', opacity: 0.9 }, encoding: { size: { field: 'count', type: 'quantitative', scale: { type: 'sqrt', range: [16, 300] }, legend: null } } },
+        ],
       },
     ],
   });

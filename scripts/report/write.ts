@@ -7,6 +7,7 @@ import { perClassFromConfusion, type PerClass } from '../lib/evaluate.js';
 import { percent } from '../lib/format.js';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from './charts.js';
 import { digitGridSvg, isMisclassified } from './digits.js';
+import { robustnessSection } from './robustness.js';
 import type { EpochRecord, RunReport } from './types.js';
 
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -69,7 +70,7 @@ section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px;
 .cols{display:grid;align-items:start;grid-template-columns:repeat(auto-fit,minmax(min(100%,360px),1fr));gap:16px}
 .scroll{overflow-x:auto}
 svg{display:block;max-width:100%;height:auto}
-svg.digits{min-width:520px}
+svg.digits,svg.mistakes{min-width:520px}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;font-size:1.05rem;padding-bottom:6px}
 th,td{padding:5px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
@@ -86,10 +87,11 @@ footer{margin-top:16px}
 `;
 
 export async function writeReport(dir: string, report: RunReport): Promise<string> {
-  const [loss, accuracy, confusion] = await Promise.all([
+  const [loss, accuracy, confusion, robustness] = await Promise.all([
     lossChartSvg(report.epochs),
     accuracyChartSvg(report.epochs),
     confusionChartSvg(report.confusion),
+    report.robustness ? robustnessSection(report.robustness) : '',
   ]);
   const perClass = report.perClass ?? perClassFromConfusion(report.confusion);
   const wrong = report.samples.filter(isMisclassified).length;
@@ -130,6 +132,7 @@ ${keyValueTable('Figures', report.figures)}
 <p class="note">${report.samples.length} shown, <span class="wrong-count">${wrong} misclassified</span> (red frame, with the true label).</p>
 <div class="scroll">${digitGridSvg(report.samples)}</div>
 </section>
+${robustness}
 <footer>Written ${esc(new Date().toISOString())}. The same data is in <a href="report.json">report.json</a>.</footer>
 </main>
 </body>

@@ -37,6 +37,8 @@ export const USAGE = `usage: npm run train -- [flags]
   --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
   --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
+  --no-robustness       leave the report's robustness section out: scoring the evaluation sets of data/eval
+                        (accuracy, calibration, uncertain flag, worst mistakes) takes about a minute
   -h, --help`;
 
 export interface CliOptions {
@@ -49,6 +51,7 @@ export interface CliOptions {
   extra: string | null;
   extraMaxShare: number;
   report: boolean;
+  robustness: boolean; // the report's robustness section (data/eval scored)
   help: boolean;
 }
 
@@ -91,7 +94,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, 'no-report': { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, 'no-report': { type: 'boolean' }, 'no-robustness': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -143,6 +146,7 @@ export function parseCli(argv: string[]): CliOptions {
     extra: v.extra ?? null,
     extraMaxShare: num('extra-max-share', v['extra-max-share'], DEFAULT_EXTRA_MAX_SHARE, nonNeg, 'a number ≥ 0'),
     report: !(v['no-report'] ?? false),
+    robustness: !(v['no-report'] ?? false) && !(v['no-robustness'] ?? false),
     help: v.help ?? false,
   };
 }

@@ -1,20 +1,24 @@
 import { relative } from 'node:path';
 import { D } from '../../shared/dims';
+import { decodeModel } from '../../shared/model/format';
 import { percent, thousands } from '../lib/format';
 import type { Split } from '../lib/mnist';
+import { measureRobustness } from '../lib/robustness';
 import { writeReport } from '../report/write';
 import { runSettings } from './config';
 import { architecture } from './engine';
 import { epochRecords, type FinishedRun } from './outcome';
 
-// the run's HTML report (scripts/report/): settings, figures, curves, confusion, sample digits.
+// the run's HTML report (scripts/report/): settings, figures, curves, confusion, sample digits, and
+// with `robustness` the evaluation sets of data/eval scored through the saved model file.
 
 const FIRST_SAMPLES = 40; // the first test digits, right or wrong
 const WRONG_SAMPLES = 24; // then the first misclassified ones
 
 /** writes <dir>/index.html and report.json, and says where */
-export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split): Promise<void> {
-  const { config, result, test, model, peakRssMB } = run;
+export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split, robustness = false): Promise<void> {
+  const { config, result, test, model, peakRssMB, fitted, uncalibratedEce } = run;
+  if (robustness) console.log('scoring the evaluation sets of data/eval for the report (--no-robustness skips this)');
   const wrong: number[] = [];
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
   const picks = [...Array.from({ length: FIRST_SAMPLES }, (_, i) => i), ...wrong];
@@ -24,6 +28,9 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
     figures: {
       'test accuracy': percent(test.accuracy),
       'test loss': test.loss.toFixed(4),
+      'test ECE (15 bins), T = 1 → calibrated': `${percent(uncalibratedEce)} → ${percent(test.ece)}`,
+      temperature: fitted.calibration?.temperature ?? 'none (1)',
+      'uncertain flag on held-out digits': fitted.uncertainty ? percent(fitted.uncertainty.heldOutFlagged, 1) : 'no probe',
       'training samples/s': thousands(result.trainSamplesPerSec),
       'seconds to 98% test accuracy': result.secondsTo98 === null ? 'not reached' : result.secondsTo98.toFixed(1),
       'total seconds': result.seconds.toFixed(1),
@@ -41,6 +48,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
       predicted: test.predicted[i],
       confidence: test.confidence[i],
     })),
+    ...(robustness ? { robustness: measureRobustness(await decodeModel(model.file), testSplit) } : {}),
   });
   console.log(`report ${relative(process.cwd(), index)}`);
 }

@@ -1,13 +1,23 @@
 import { D, PIXEL_MAX } from '../dims';
+import { temperatureOf, type DecodedModel } from './format';
 import { createWorkspace, forward, type Workspace } from './forward';
 import type { Network } from './network';
+import { createShapeScratch, judge, type DoubtReason, type UncertaintyProbe } from './uncertainty';
 
-// what the Worker and the browser ask of a model: 0..255 pixels in, a digit out.
+// what the Worker and the browser ask of a model: 0..255 pixels in, a digit out, and whether to trust it.
 
 export interface Prediction {
   digit: number;
-  confidence: number; // probability of `digit`
+  confidence: number; // probability of `digit`, calibrated when the model file has a temperature
   probabilities: number[]; // (K)
+  uncertain: boolean; // the answer should not be trusted (shared/model/uncertainty.ts)
+  reason: DoubtReason | null; // why, or null
+}
+
+/** what the model file adds to its network: the calibrated temperature and the uncertainty probe */
+export interface PredictorOptions {
+  temperature?: number; // default 1
+  probe?: UncertaintyProbe | null;
 }
 
 /** index of the largest value in a[from, from + n) */
@@ -18,36 +28,66 @@ export function argmax(a: ArrayLike<number>, from = 0, n = a.length - from): num
 }
 
 export interface Predictor {
-  /** images: (B, D) values 0..255, ink bright on dark */
+  /** images: B images of D values 0..255, ink bright on dark */
   predict(images: ArrayLike<number>[]): Prediction[];
+  /** the same for B images packed one after another: pixels (B, D) */
+  predictPacked(pixels: Float32Array, B: number): Prediction[];
 }
 
-/** wraps a network with reusable buffers; B grows as needed. inputScale comes from the model header */
-export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX): Predictor {
+/** wraps a network with reusable buffers; B grows as needed. inputScale, temperature and probe come from the model header (predictorFor) */
+export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX, { temperature = 1, probe = null }: PredictorOptions = {}): Predictor {
   let ws: Workspace | null = null;
-  let x = new Float32Array(0);
-  const K = net.sizes[net.sizes.length - 1];
+  let x = new Float32Array(0); // (B, D) scaled inputs
+  const L = net.layers.length;
+  const K = net.sizes[L];
+  const H = L > 1 ? net.sizes[L - 1] : 0; // the last hidden layer the probe reads
+  const scratch = createShapeScratch();
+
+  function reserve(B: number): Workspace {
+    if (ws === null || ws.B < B) {
+      ws = createWorkspace(net.sizes, B);
+      x = new Float32Array(B * D);
+    }
+    return ws;
+  }
+
+  /** forward over x[0, B·D) and one Prediction per image; pixels(b) are image b's D values 0..255 */
+  function run(B: number, workspace: Workspace, pixels: (b: number) => ArrayLike<number>): Prediction[] {
+    const probs = forward(net, x, B, workspace, temperature);
+    const hidden = H ? workspace.acts[L - 2] : null; // (B, H)
+    const out: Prediction[] = new Array(B);
+    for (let b = 0; b < B; b++) {
+      const probabilities: number[] = new Array(K);
+      for (let k = 0; k < K; k++) probabilities[k] = probs[b * K + k];
+      const digit = argmax(probabilities);
+      const { uncertain, reason } = judge(pixels(b), probabilities, hidden ? hidden.subarray(b * H, (b + 1) * H) : null, probe, scratch);
+      out[b] = { digit, confidence: probabilities[digit], probabilities, uncertain, reason };
+    }
+    return out;
+  }
+
   return {
     predict(images) {
       const B = images.length;
       if (B === 0) return [];
-      if (ws === null || ws.B < B) {
-        ws = createWorkspace(net.sizes, B);
-        x = new Float32Array(B * D);
-      }
+      const workspace = reserve(B);
       for (let b = 0; b < B; b++) {
         const img = images[b];
         if (img.length !== D) throw new Error(`image ${b} has ${img.length} pixels, expected ${D}`);
         for (let d = 0; d < D; d++) x[b * D + d] = img[d] * inputScale;
       }
-      const probs = forward(net, x, B, ws);
-      const out: Prediction[] = [];
-      for (let b = 0; b < B; b++) {
-        const probabilities = Array.from(probs.subarray(b * K, (b + 1) * K));
-        const digit = argmax(probabilities);
-        out.push({ digit, confidence: probabilities[digit], probabilities });
-      }
-      return out;
+      return run(B, workspace, (b) => images[b]);
+    },
+    predictPacked(pixels, B) {
+      if (pixels.length < B * D) throw new Error(`${pixels.length} values do not hold ${B} images of ${D} pixels`);
+      if (B === 0) return [];
+      const workspace = reserve(B);
+      for (let i = 0; i < B * D; i++) x[i] = pixels[i] * inputScale;
+      return run(B, workspace, (b) => pixels.subarray(b * D, (b + 1) * D));
     },
   };
 }
+
+/** the predictor a model file asks for: its input scale, calibrated temperature and uncertainty probe */
+export const predictorFor = (model: DecodedModel): Predictor =>
+  createPredictor(model.network, model.header.architecture.inputScale, { temperature: temperatureOf(model.header), probe: model.header.uncertainty ?? null });

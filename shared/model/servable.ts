@@ -1,7 +1,7 @@
 import { D, PIXEL_MAX } from '../dims';
 import { budgetProblems, describeBudgetProblems } from './budget';
 import { decodeModel, type DecodedModel } from './format';
-import { createPredictor, type Predictor } from './predict';
+import { predictorFor, type Predictor } from './predict';
 
 // the gate a model file passes before anyone is answered with it: the Worker when it loads one,
 // `npm run upload` before it publishes one. on top of the decoder's checks (magic, checksum, sizes,
@@ -49,10 +49,10 @@ export async function decodeServable(file: Uint8Array): Promise<ServableModel> {
   const oversized = budgetProblems(file.length);
   if (oversized.length) throw new UnservableModelError(`${describeBudgetProblems(oversized)}; ${SMALLER}`);
   const model = await decodeModel(file);
-  const { sizes, inputScale } = model.header.architecture;
+  const { sizes } = model.header.architecture;
   const problems = budgetProblems(file.length, sizes);
   if (problems.length) throw new UnservableModelError(`(${sizes.join('-')}) ${describeBudgetProblems(problems)}; ${SMALLER}`);
-  const predictor = createPredictor(model.network, inputScale);
+  const predictor = predictorFor(model);
   const probe = probeProblem(predictor);
   if (probe) throw new UnservableModelError(`cannot be served: ${probe}; retrain it`);
   return { model, predictor };
