@@ -8,7 +8,7 @@ import type { Split } from './mnist';
 
 // the calibration held-out set: the last N images of the MNIST training file (--calibration-holdout),
 // which the trainer never trains on, and the temperature fitted on them (shared/model/calibration.ts).
-// the test set and the evaluation sets of data/eval are never used to fit anything.
+// the test set and the evaluation sets are never used to fit anything.
 
 /** how many training images the trainer may use: the first count - holdout (then --train-limit) */
 export function trainableCount(trainCount: number, holdout: number): number {

@@ -11,7 +11,7 @@ import type { Split } from './mnist';
 // are, drawn with a thicker pen, traced with a pad pen) from not-digits (handwritten letters,
 // scribbles, two or three digits side by side) that scripts/tune/ makes from training images.
 // its threshold is then set on the images held out of training, so that all the rules together
-// flag FLAG_RATE of them. the test set and data/eval are never read.
+// flag FLAG_RATE of them. the test set and the evaluation sets are never read.
 
 /** the share of held-out (never trained on) MNIST digits the uncertain flag may fire on */
 export const FLAG_RATE = 0.02;

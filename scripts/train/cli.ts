@@ -37,7 +37,7 @@ export const USAGE = `usage: npm run train -- [flags]
   --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
   --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
-  --no-robustness       leave the report's robustness section out: scoring the evaluation sets of data/eval
+  --no-robustness       leave the report's robustness section out: scoring the evaluation sets
                         (accuracy, calibration, uncertain flag, worst mistakes) takes about a minute
   -h, --help`;
 
@@ -51,7 +51,7 @@ export interface CliOptions {
   extra: string | null;
   extraMaxShare: number;
   report: boolean;
-  robustness: boolean; // the report's robustness section (data/eval scored)
+  robustness: boolean; // the report's robustness section (the evaluation sets scored)
   help: boolean;
 }
 

@@ -10,7 +10,8 @@ import { architecture } from './engine';
 import { epochRecords, type FinishedRun } from './outcome';
 
 // the run's HTML report (scripts/report/): settings, figures, curves, confusion, sample digits, and
-// with `robustness` the evaluation sets of data/eval scored through the saved model file.
+// with `robustness` the evaluation sets scored through the saved model file (scripts/lib/robustness.ts),
+// after training: nothing here feeds back into the model.
 
 const FIRST_SAMPLES = 40; // the first test digits, right or wrong
 const WRONG_SAMPLES = 24; // then the first misclassified ones
@@ -18,7 +19,7 @@ const WRONG_SAMPLES = 24; // then the first misclassified ones
 /** writes <dir>/index.html and report.json, and says where */
 export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split, robustness = false): Promise<void> {
   const { config, result, test, model, peakRssMB, fitted, uncalibratedEce } = run;
-  if (robustness) console.log('scoring the evaluation sets of data/eval for the report (--no-robustness skips this)');
+  if (robustness) console.log('scoring the evaluation sets for the report (--no-robustness skips this)');
   const wrong: number[] = [];
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
   const picks = [...Array.from({ length: FIRST_SAMPLES }, (_, i) => i), ...wrong];

@@ -1,6 +1,6 @@
 // a round, anti-aliased pen on a square canvas: the ink map a drawing pad would hand to
 // shared/image/preprocess.ts (preprocessPixels). written for the uncertainty tuning data, on purpose
-// separate from scripts/eval/ (whose pictures are for measuring only).
+// separate from the evaluation sets' generators (whose pictures are for measuring only).
 
 /** (side, side) ink 0..255, ink bright */
 export interface Canvas {

@@ -3,7 +3,7 @@ import { createCanvas, polyline, type Canvas } from './pen';
 
 // scribbles for tuning the uncertain flag: things people draw that are no digit. each is one to
 // three strokes of a kind below, drawn with a round pen on a square pad. a generator of our own,
-// kept apart from scripts/eval/ (whose scribbles only measure), so thresholds never fit that set.
+// kept apart from the evaluation sets' generators (whose scribbles only measure), so thresholds never fit that set.
 
 const SIDE = 112;
 const between = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng.uniform();

@@ -10,7 +10,7 @@ import { TUNE_LETTERS, writeLetter } from './letters';
 // the tuning data of the uncertain flag, made only from training-side sources: MNIST training
 // images (or the calibration images held out of training) as digits, and not-digits made here —
 // handwritten letters and scribbles of our own generators, and two or three of the digits side by
-// side. never the test set or data/eval.
+// side. never the test set or the evaluation sets.
 
 export interface TuneSet {
   name: string;
