@@ -17,6 +17,8 @@ export const USAGE = `usage: npm run train -- [flags]
   --label-smoothing X   (default ${DEFAULT_CONFIG.labelSmoothing})
   --augment             random affine + elastic distortions on the fly
   --augment-strength X  scales every augmentation range (default ${DEFAULT_CONFIG.augmentStrength})
+  --degrade             pen width, blur, low resolution, ink response and noise, as real inputs have them
+  --font-digits N       renderings per digit of each training font (data/train/glyphs.json) added to training (default ${DEFAULT_CONFIG.fontDigits})
   --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
   --init NAME           he | uniform (default ${DEFAULT_CONFIG.init})
   --scale NAME          unit (pixels/255) | raw (0..255) (default ${DEFAULT_CONFIG.scale})
@@ -83,7 +85,7 @@ export function parseCli(argv: string[]): CliOptions {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
-        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
+        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
         'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'no-report': { type: 'boolean' },
@@ -120,6 +122,8 @@ export function parseCli(argv: string[]): CliOptions {
     labelSmoothing: num('label-smoothing', v['label-smoothing'], base.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     augment: v.augment ?? base.augment,
     augmentStrength: num('augment-strength', v['augment-strength'], base.augmentStrength, (n) => n > 0 && n <= 3, 'a number in (0, 3]'),
+    degrade: v.degrade ?? base.degrade,
+    fontDigits: num('font-digits', v['font-digits'], base.fontDigits, int(0, 1000), 'an integer in 0..1000'),
     init: oneOf('init', v.init, base.init, ['he', 'uniform'] as const),
     scale: oneOf('scale', v.scale, base.scale, ['unit', 'raw'] as const),
     seed: num('seed', v.seed, base.seed, int(0, 2 ** 32 - 1), 'an integer in 0..2^32-1'),

@@ -17,6 +17,8 @@ export interface TrainConfig {
   labelSmoothing: number;
   augment: boolean; // random affine + elastic distortions, generated on the fly
   augmentStrength: number; // scales every augmentation range (1 = shared/augment.ts defaults)
+  degrade: boolean; // pen width, blur, low resolution, ink response and noise as real inputs have them (shared/train/degrade.ts)
+  fontDigits: number; // renderings per digit of each training font (data/train/glyphs.json) joining the training images; 0 = none
   init: 'he' | 'uniform'; // uniform: U(-0.5, 0.5) as the seed article
   scale: 'unit' | 'raw'; // unit: pixels / 255; raw: 0..255 as the seed article
   seed: number;
@@ -45,6 +47,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   labelSmoothing: 0.02,
   augment: false,
   augmentStrength: 0.6, // measured: 0.6 gave 98.97%, 1.0 gave 98.72% (50 epochs, seed 1): 128 units cannot fit the full-strength distortions
+  degrade: false,
+  fontDigits: 0,
   init: 'he',
   scale: 'unit',
   seed: 1,
@@ -82,6 +86,8 @@ export function describe(c: TrainConfig): Record<string, string | number | boole
     labelSmoothing: c.labelSmoothing,
     augment: c.augment,
     augmentStrength: c.augmentStrength,
+    degrade: c.degrade,
+    fontDigits: c.fontDigits,
     init: c.init,
     scale: c.scale,
     seed: c.seed,

@@ -3,6 +3,7 @@ import { D, K } from '../../shared/dims';
 import { createNetwork, initHe, initUniform, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { appendSplit } from '../lib/extra-data';
+import { fontTrainingSet } from '../synth/font-set';
 import type { Mnist, Split } from '../lib/mnist';
 import { learningRate, type TrainConfig } from './config';
 import { allocate, CTRL, EVAL_STRIDE, views } from './shared-state';
@@ -76,7 +77,9 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
   const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, data.train.count) : data.train.count;
-  const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  let trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  // synthetic printed digits (--font-digits) join the training images, never the test set
+  if (config.fontDigits > 0) trainSplit = appendSplit(trainSplit, fontTrainingSet(config.fontDigits, config.seed));
   const N = trainSplit.labels.length;
   const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
   const sv = views(buffers, sizes, config.shards);

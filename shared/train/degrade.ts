@@ -1,0 +1,204 @@
+// degradations that real inputs bring and mnist lacks, applied to a 28x28 training image after
+// the geometric augmentation: pens thicker or thinner than mnist's, blur, low resolution blown up
+// again, ink that is faint or saturated, specks and sensor noise that survive the preprocessing's
+// noise floor. each fires with its own probability; the image is then reduced again by the
+// project's own preprocessing (crop to the ink, fit 20x20, centre of mass), as a real input is.
+//
+// images are 784 values in [0, 1], ink bright on black.
+
+import { D, IMAGE_SIDE, PIXEL_MAX } from '../dims';
+import { toMnist } from '../image/preprocess';
+import type { Rng } from '../rng';
+import { morphBy } from './morph';
+
+const S = IMAGE_SIDE;
+
+export interface DegradeOptions {
+  /** probability of a pen-width change, and its range in morph steps (< 0 thinner, > 0 thicker) */
+  penWidth: number;
+  minPenSteps: number;
+  maxPenSteps: number;
+  /** probability of a gaussian blur, sigma uniform in [0.4, maxBlur] pixels */
+  blur: number;
+  maxBlur: number;
+  /** probability of a low-resolution round trip: area-averaged down to a side in [minSide, 20), bilinear back up */
+  lowRes: number;
+  minSide: number;
+  /** probability of an ink-response change: v -> v^gamma, gamma log-uniform in [1 / maxGamma, maxGamma] */
+  gamma: number;
+  maxGamma: number;
+  /** probability of additive noise: gaussian with sigma uniform in [0, maxNoise], plus a few specks */
+  noise: number;
+  maxNoise: number;
+  /** the preprocessing's noise floor, as a fraction of the strongest ink (shared/image/preprocess.ts uses 0.15) */
+  noiseFloor: number;
+}
+
+/** checked by eye on the preview grid (scripts/synth/preview.ts); probabilities and ranges measured by training */
+export const DEFAULT_DEGRADE: DegradeOptions = {
+  penWidth: 0.5,
+  minPenSteps: -0.7,
+  maxPenSteps: 1.8,
+  blur: 0.25,
+  maxBlur: 1.1,
+  lowRes: 0.2,
+  minSide: 9,
+  gamma: 0.3,
+  maxGamma: 2.5,
+  noise: 0.2,
+  maxNoise: 0.12,
+  noiseFloor: 0.15,
+};
+
+const FIT_BOX = 20; // the side preprocessing fits a digit into
+
+/** out = img blurred by a normalised separable gaussian (zero outside); tmp is scratch */
+export function gaussianBlur(out: Float32Array, img: Float32Array, tmp: Float32Array, sigma: number): void {
+  const r = Math.max(1, Math.ceil(2.5 * sigma));
+  const k = new Float64Array(2 * r + 1);
+  let total = 0;
+  for (let i = -r; i <= r; i++) total += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i] /= total;
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      let v = 0;
+      for (let i = -r; i <= r; i++) {
+        const xx = x + i;
+        if (xx >= 0 && xx < S) v += k[i + r] * img[y * S + xx];
+      }
+      tmp[y * S + x] = v;
+    }
+  }
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      let v = 0;
+      for (let i = -r; i <= r; i++) {
+        const yy = y + i;
+        if (yy >= 0 && yy < S) v += k[i + r] * tmp[yy * S + x];
+      }
+      out[y * S + x] = v;
+    }
+  }
+}
+
+/**
+ * img = img reduced to side x side by area averaging and blown up again bilinearly, about the
+ * image centre: what a digit scanned `side` pixels tall looks like once preprocessing enlarges it.
+ * small is scratch of at least side * side.
+ */
+export function lowResolution(img: Float32Array, small: Float32Array, side: number): void {
+  // the digit spans the central FIT_BOX pixels; the low-res grid covers the whole 28x28 field at side * 28 / 20 cells
+  const cells = Math.max(2, Math.round((side * S) / FIT_BOX));
+  const f = cells / S; // cells per pixel
+  small.fill(0, 0, cells * cells);
+  for (let y = 0; y < S; y++) {
+    const cy0 = y * f, cy1 = (y + 1) * f;
+    for (let x = 0; x < S; x++) {
+      const v = img[y * S + x];
+      if (v === 0) continue;
+      const cx0 = x * f, cx1 = (x + 1) * f;
+      // a pixel overlaps at most 2 cells per axis when f < 1
+      for (let cy = Math.floor(cy0); cy < cy1 && cy < cells; cy++) {
+        const wy = Math.min(cy1, cy + 1) - Math.max(cy0, cy);
+        for (let cx = Math.floor(cx0); cx < cx1 && cx < cells; cx++) {
+          const wx = Math.min(cx1, cx + 1) - Math.max(cx0, cx);
+          small[cy * cells + cx] += v * wx * wy;
+        }
+      }
+    }
+  }
+  const norm = 1 / (f * f); // cell averages
+  for (let y = 0; y < S; y++) {
+    const u = Math.min(cells - 1, Math.max(0, (y + 0.5) * f - 0.5));
+    const y0 = Math.min(cells - 2, Math.floor(u)), fy = u - y0;
+    for (let x = 0; x < S; x++) {
+      const t = Math.min(cells - 1, Math.max(0, (x + 0.5) * f - 0.5));
+      const x0 = Math.min(cells - 2, Math.floor(t)), fx = t - x0;
+      const i = y0 * cells + x0;
+      const top = small[i] + fx * (small[i + 1] - small[i]);
+      const bottom = small[i + cells] + fx * (small[i + cells + 1] - small[i + cells]);
+      img[y * S + x] = norm * (top + fy * (bottom - top));
+    }
+  }
+}
+
+/**
+ * what preprocessing does to ink: drop what is weaker than `floor` of the strongest ink and stretch
+ * the rest so the strongest is 1. returns false (and leaves img) when there is no ink.
+ */
+export function inkFloor(img: Float32Array, floor: number): boolean {
+  let max = 0;
+  for (let i = 0; i < D; i++) if (img[i] > max) max = img[i];
+  if (max <= 0) return false;
+  const cut = floor * max;
+  const scale = 1 / (max - cut);
+  for (let i = 0; i < D; i++) img[i] = img[i] > cut ? (img[i] - cut) * scale : 0;
+  return true;
+}
+
+function check(name: string, v: number, ok: boolean): void {
+  if (!Number.isFinite(v) || !ok) throw new RangeError(`degrade: bad ${name}: ${v}`);
+}
+
+/**
+ * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 10 uniforms always (which
+ * degradations fire and their sizes), then D normals and 4 uniforms when noise fires. same seed,
+ * same image, same options -> same bytes. an image whose ink vanishes is left as it came.
+ */
+export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng) => void {
+  for (const p of ['penWidth', 'blur', 'lowRes', 'gamma', 'noise'] as const) check(p, o[p], o[p] >= 0 && o[p] <= 1);
+  check('maxPenSteps', o.maxPenSteps, o.maxPenSteps >= o.minPenSteps && o.maxPenSteps <= 4 && o.minPenSteps >= -2);
+  check('maxBlur', o.maxBlur, o.maxBlur >= 0.4 && o.maxBlur <= 3);
+  check('minSide', o.minSide, Number.isInteger(o.minSide) && o.minSide >= 4 && o.minSide < FIT_BOX);
+  check('maxGamma', o.maxGamma, o.maxGamma >= 1 && o.maxGamma <= 5);
+  check('maxNoise', o.maxNoise, o.maxNoise >= 0 && o.maxNoise <= 1);
+  check('noiseFloor', o.noiseFloor, o.noiseFloor >= 0 && o.noiseFloor < 1);
+
+  const original = new Float32Array(D);
+  const a = new Float32Array(D);
+  const b = new Float32Array(D);
+  const small = new Float32Array(S * S);
+  const ink = new Float32Array(D);
+  const u = new Float64Array(10);
+
+  return (img, rng) => {
+    if (img.length !== D) throw new RangeError(`degrade: images must have ${D} values`);
+    for (let k = 0; k < u.length; k++) u[k] = rng.uniform();
+    const pen = u[0] < o.penWidth;
+    const blur = u[1] < o.blur;
+    const lowRes = u[2] < o.lowRes;
+    const gamma = u[3] < o.gamma;
+    const noise = u[4] < o.noise;
+    if (!(pen || blur || lowRes || gamma || noise)) return;
+    original.set(img);
+
+    if (pen) morphBy(img, a, S, S, o.minPenSteps + u[5] * (o.maxPenSteps - o.minPenSteps));
+    if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)));
+    if (blur) {
+      gaussianBlur(a, img, b, 0.4 + u[7] * (o.maxBlur - 0.4));
+      img.set(a);
+    }
+    if (gamma) {
+      const g = Math.exp((2 * u[8] - 1) * Math.log(o.maxGamma));
+      for (let i = 0; i < D; i++) if (img[i] > 0) img[i] = Math.min(1, img[i]) ** g;
+    }
+    if (noise) {
+      const sigma = u[9] * o.maxNoise;
+      for (let i = 0; i < D; i++) img[i] += sigma * rng.normal();
+      // a few specks: dust, paper fibres, jpeg blocks that the noise floor keeps
+      const specks = Math.floor(rng.uniform() * 3);
+      for (let s = 0; s < specks; s++) img[rng.int(D)] += 0.2 + 0.4 * rng.uniform();
+      rng.uniform(); // reserved, keeps the stream stable if another draw joins
+    }
+
+    for (let i = 0; i < D; i++) img[i] = img[i] < 0 ? 0 : img[i];
+    // as a real input: noise floor and stretch, then crop to the ink, fit 20x20, centre of mass
+    if (!inkFloor(img, o.noiseFloor)) {
+      img.set(original);
+      return;
+    }
+    for (let i = 0; i < D; i++) ink[i] = img[i] * PIXEL_MAX;
+    const reduced = toMnist(ink, S, S);
+    for (let i = 0; i < D; i++) img[i] = reduced[i] / PIXEL_MAX;
+  };
+}
