@@ -102,12 +102,12 @@ export function lowResolution(img: Float32Array, small: Float32Array, side: numb
         const wy = Math.min(cy1, cy + 1) - Math.max(cy0, cy);
         for (let cx = Math.floor(cx0); cx < cx1 && cx < cells; cx++) {
           const wx = Math.min(cx1, cx + 1) - Math.max(cx0, cx);
+          // overlaps are in cell units, so each cell ends up holding the mean of the pixels it covers
           small[cy * cells + cx] += v * wx * wy;
         }
       }
     }
   }
-  const norm = 1 / (f * f); // cell averages
   for (let y = 0; y < S; y++) {
     const u = Math.min(cells - 1, Math.max(0, (y + 0.5) * f - 0.5));
     const y0 = Math.min(cells - 2, Math.floor(u)), fy = u - y0;
@@ -117,7 +117,7 @@ export function lowResolution(img: Float32Array, small: Float32Array, side: numb
       const i = y0 * cells + x0;
       const top = small[i] + fx * (small[i + 1] - small[i]);
       const bottom = small[i + cells] + fx * (small[i + cells + 1] - small[i + cells]);
-      img[y * S + x] = norm * (top + fy * (bottom - top));
+      img[y * S + x] = top + fy * (bottom - top);
     }
   }
 }
