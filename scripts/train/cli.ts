@@ -29,6 +29,9 @@ export const USAGE = `usage: npm run train -- [flags]
   --preset NAME         article: the seed article's setting (full-batch GD, raw pixels, uniform init, lr 0.001, 20 iterations)
                         augmented: --augment, 50 epochs, no weight decay, smoothing 0.1 (≥ 98.8%)
   --out DIR             where model.bin and the report go (default runs/latest)
+  --model PATH          write the model file here instead of DIR/model.bin (e.g. models/default.bin)
+  --reproducible        leave dates, timings and the thread count out of the model file and record the
+                        command instead, so that command rebuilds the file byte for byte
   --int8                also write model.int8.bin (int8 weights, about 1/4 of the size)
   --upload              upload model.bin to the local KV after training (as npm run upload)
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
@@ -40,6 +43,8 @@ export const USAGE = `usage: npm run train -- [flags]
 export interface CliOptions {
   config: TrainConfig;
   out: string;
+  model: string | null;
+  reproducible: boolean;
   int8: boolean;
   upload: boolean;
   minAccuracy: number | null;
@@ -87,7 +92,7 @@ export function parseCli(argv: string[]): CliOptions {
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
-        preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
+        preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
         'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'no-report': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -134,6 +139,8 @@ export function parseCli(argv: string[]): CliOptions {
   return {
     config,
     out: v.out ?? 'runs/latest',
+    model: v.model ?? null,
+    reproducible: v.reproducible ?? false,
     int8: v.int8 ?? false,
     upload: v.upload ?? false,
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
