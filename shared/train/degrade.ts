@@ -18,7 +18,7 @@ export interface DegradeOptions {
   penWidth: number;
   minPenSteps: number;
   maxPenSteps: number;
-  /** probability of a gaussian blur, sigma uniform in [0.4, maxBlur] pixels */
+  /** probability of a blur, its amount uniform in [0.3, maxBlur] binomial passes (one pass: sigma 0.71 px) */
   blur: number;
   maxBlur: number;
   /** probability of a low-resolution round trip: area-averaged down to a side in [minSide, 20), bilinear back up */
@@ -40,7 +40,7 @@ export const DEFAULT_DEGRADE: DegradeOptions = {
   minPenSteps: -0.7,
   maxPenSteps: 1.8,
   blur: 0.25,
-  maxBlur: 1.1,
+  maxBlur: 2,
   lowRes: 0.2,
   minSide: 9,
   gamma: 0.3,
@@ -52,32 +52,30 @@ export const DEFAULT_DEGRADE: DegradeOptions = {
 
 const FIT_BOX = 20; // the side preprocessing fits a digit into
 
-/** out = img blurred by a normalised separable gaussian (zero outside); tmp is scratch */
-export function gaussianBlur(out: Float32Array, img: Float32Array, tmp: Float32Array, sigma: number): void {
-  const r = Math.max(1, Math.ceil(2.5 * sigma));
-  const k = new Float64Array(2 * r + 1);
-  let total = 0;
-  for (let i = -r; i <= r; i++) total += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= total;
-  for (let y = 0; y < S; y++) {
-    for (let x = 0; x < S; x++) {
-      let v = 0;
-      for (let i = -r; i <= r; i++) {
-        const xx = x + i;
-        if (xx >= 0 && xx < S) v += k[i + r] * img[y * S + xx];
-      }
-      tmp[y * S + x] = v;
+/**
+ * img blurred in place by `amount` (0..2): whole passes of the separable binomial [1 2 1] / 4
+ * (sigma 0.71 px each), and a fractional last pass blended with its input. zero outside; tmp is scratch.
+ */
+export function binomialBlur(img: Float32Array, tmp: Float32Array, amount: number): void {
+  let left = amount;
+  while (left > 1e-6) {
+    const w = Math.min(1, left);
+    for (let y = 0; y < S; y++) {
+      const o = y * S;
+      tmp[o] = 0.5 * img[o] + 0.25 * img[o + 1];
+      for (let x = 1; x < S - 1; x++) tmp[o + x] = 0.5 * img[o + x] + 0.25 * (img[o + x - 1] + img[o + x + 1]);
+      tmp[o + S - 1] = 0.5 * img[o + S - 1] + 0.25 * img[o + S - 2];
     }
-  }
-  for (let y = 0; y < S; y++) {
-    for (let x = 0; x < S; x++) {
-      let v = 0;
-      for (let i = -r; i <= r; i++) {
-        const yy = y + i;
-        if (yy >= 0 && yy < S) v += k[i + r] * tmp[yy * S + x];
+    for (let y = 0; y < S; y++) {
+      const o = y * S;
+      for (let x = 0; x < S; x++) {
+        const up = y > 0 ? tmp[o + x - S] : 0;
+        const down = y < S - 1 ? tmp[o + x + S] : 0;
+        const blurred = 0.5 * tmp[o + x] + 0.25 * (up + down);
+        img[o + x] += w * (blurred - img[o + x]);
       }
-      out[y * S + x] = v;
     }
+    left -= w;
   }
 }
 
@@ -148,7 +146,7 @@ function check(name: string, v: number, ok: boolean): void {
 export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng) => void {
   for (const p of ['penWidth', 'blur', 'lowRes', 'gamma', 'noise'] as const) check(p, o[p], o[p] >= 0 && o[p] <= 1);
   check('maxPenSteps', o.maxPenSteps, o.maxPenSteps >= o.minPenSteps && o.maxPenSteps <= 4 && o.minPenSteps >= -2);
-  check('maxBlur', o.maxBlur, o.maxBlur >= 0.4 && o.maxBlur <= 3);
+  check('maxBlur', o.maxBlur, o.maxBlur >= 0.3 && o.maxBlur <= 4);
   check('minSide', o.minSide, Number.isInteger(o.minSide) && o.minSide >= 4 && o.minSide < FIT_BOX);
   check('maxGamma', o.maxGamma, o.maxGamma >= 1 && o.maxGamma <= 5);
   check('maxNoise', o.maxNoise, o.maxNoise >= 0 && o.maxNoise <= 1);
@@ -156,7 +154,6 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
 
   const original = new Float32Array(D);
   const a = new Float32Array(D);
-  const b = new Float32Array(D);
   const small = new Float32Array(S * S);
   const ink = new Float32Array(D);
   const u = new Float64Array(10);
@@ -174,10 +171,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
 
     if (pen) morphBy(img, a, S, S, o.minPenSteps + u[5] * (o.maxPenSteps - o.minPenSteps));
     if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)));
-    if (blur) {
-      gaussianBlur(a, img, b, 0.4 + u[7] * (o.maxBlur - 0.4));
-      img.set(a);
-    }
+    if (blur) binomialBlur(img, a, 0.3 + u[7] * (o.maxBlur - 0.3));
     if (gamma) {
       const g = Math.exp((2 * u[8] - 1) * Math.log(o.maxGamma));
       for (let i = 0; i < D; i++) if (img[i] > 0) img[i] = Math.min(1, img[i]) ** g;
