@@ -27,7 +27,7 @@ export interface DegradeOptions {
   /** probability of an ink-response change: v -> v^gamma, gamma log-uniform in [1 / maxGamma, maxGamma] */
   gamma: number;
   maxGamma: number;
-  /** probability of additive noise: gaussian with sigma uniform in [0, maxNoise], plus a few specks */
+  /** probability of additive noise: zero-mean, sd uniform in [0, maxNoise] (triangular: the sum of two uniforms), plus a few specks */
   noise: number;
   maxNoise: number;
   /** the preprocessing's noise floor, as a fraction of the strongest ink (shared/image/preprocess.ts uses 0.15) */
@@ -140,7 +140,7 @@ function check(name: string, v: number, ok: boolean): void {
 
 /**
  * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 10 uniforms always (which
- * degradations fire and their sizes), then D normals and 4 uniforms when noise fires. same seed,
+ * degradations fire and their sizes), then D uint32s and 4 uniforms when noise fires. same seed,
  * same image, same options -> same bytes. an image whose ink vanishes is left as it came.
  */
 export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng) => void {
@@ -177,8 +177,13 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
       for (let i = 0; i < D; i++) if (img[i] > 0) img[i] = Math.min(1, img[i]) ** g;
     }
     if (noise) {
-      const sigma = u[9] * o.maxNoise;
-      for (let i = 0; i < D; i++) img[i] += sigma * rng.normal();
+      // triangular noise from two 16-bit uniforms per pixel: a normal's shape is not the point, and
+      // a draw per pixel costs far less than box-muller; (a + b) / 65536 - 1 has variance 1/6
+      const scale = u[9] * o.maxNoise * Math.sqrt(6);
+      for (let i = 0; i < D; i++) {
+        const r = rng.nextUint32();
+        img[i] += scale * (((r >>> 16) + (r & 0xffff) + 1) / 65536 - 1);
+      }
       // a few specks: dust, paper fibres, jpeg blocks that the noise floor keeps
       const specks = Math.floor(rng.uniform() * 3);
       for (let s = 0; s < specks; s++) img[rng.int(D)] += 0.2 + 0.4 * rng.uniform();
