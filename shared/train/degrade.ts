@@ -7,9 +7,11 @@
 // images are 784 values in [0, 1], ink bright on black.
 
 import { D, IMAGE_SIDE, PIXEL_MAX } from '../dims';
+import { dropSpecks } from '../image/normalize';
 import { toMnist } from '../image/preprocess';
 import type { Rng } from '../rng';
 import { morphBy } from './morph';
+import { DEFAULT_PHOTO, photoRoundTrip, type PhotoOptions } from './photo';
 
 const S = IMAGE_SIDE;
 
@@ -32,6 +34,9 @@ export interface DegradeOptions {
   maxNoise: number;
   /** the preprocessing's noise floor, as a fraction of the strongest ink (shared/image/preprocess.ts uses 0.15) */
   noiseFloor: number;
+  /** probability that, after the pen width, the digit is photographed on paper and read back through preprocessImage instead (shared/train/photo.ts) */
+  photo: number;
+  photoOptions: PhotoOptions;
 }
 
 /** checked by eye on the preview grid (scripts/synth/preview.ts); probabilities and ranges measured by training */
@@ -48,6 +53,9 @@ export const DEFAULT_DEGRADE: DegradeOptions = {
   noise: 0.2,
   maxNoise: 0.12,
   noiseFloor: 0.15,
+  photo: 0.08,
+  // small photos: a digit 28-70 px tall is enough to bring the photo's effects, and costs little
+  photoOptions: { ...DEFAULT_PHOTO, minZoom: 1, maxZoom: 2.5 },
 };
 
 const FIT_BOX = 20; // the side preprocessing fits a digit into
@@ -139,12 +147,13 @@ function check(name: string, v: number, ok: boolean): void {
 }
 
 /**
- * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 10 uniforms always (which
- * degradations fire and their sizes), then D uint32s and 4 uniforms when noise fires. same seed,
+ * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 11 uniforms always (which
+ * degradations fire and their sizes), then either the photo's draws (shared/train/photo.ts) or D
+ * uint32s and 4 uniforms when noise fires. same seed,
  * same image, same options -> same bytes. an image whose ink vanishes is left as it came.
  */
 export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng) => void {
-  for (const p of ['penWidth', 'blur', 'lowRes', 'gamma', 'noise'] as const) check(p, o[p], o[p] >= 0 && o[p] <= 1);
+  for (const p of ['penWidth', 'blur', 'lowRes', 'gamma', 'noise', 'photo'] as const) check(p, o[p], o[p] >= 0 && o[p] <= 1);
   check('maxPenSteps', o.maxPenSteps, o.maxPenSteps >= o.minPenSteps && o.maxPenSteps <= 4 && o.minPenSteps >= -2);
   check('maxBlur', o.maxBlur, o.maxBlur >= 0.3 && o.maxBlur <= 4);
   check('minSide', o.minSide, Number.isInteger(o.minSide) && o.minSide >= 4 && o.minSide < FIT_BOX);
@@ -156,7 +165,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
   const a = new Float32Array(D);
   const small = new Float32Array(S * S);
   const ink = new Float32Array(D);
-  const u = new Float64Array(10);
+  const u = new Float64Array(11);
 
   return (img, rng) => {
     if (img.length !== D) throw new RangeError(`degrade: images must have ${D} values`);
@@ -166,10 +175,17 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
     const lowRes = u[2] < o.lowRes;
     const gamma = u[3] < o.gamma;
     const noise = u[4] < o.noise;
-    if (!(pen || blur || lowRes || gamma || noise)) return;
+    const photo = u[10] < o.photo;
+    if (!(pen || blur || lowRes || gamma || noise || photo)) return;
     original.set(img);
 
     if (pen) morphBy(img, a, S, S, o.minPenSteps + u[5] * (o.maxPenSteps - o.minPenSteps));
+    if (photo) {
+      // the photo brings its own blur, noise and ink response, and preprocessImage does the rest
+      a.set(img);
+      if (!photoRoundTrip(img, a, rng, o.photoOptions)) img.set(original);
+      return;
+    }
     if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)));
     if (blur) binomialBlur(img, a, 0.3 + u[7] * (o.maxBlur - 0.3));
     if (gamma) {
@@ -197,6 +213,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
       return;
     }
     for (let i = 0; i < D; i++) ink[i] = img[i] * PIXEL_MAX;
+    dropSpecks(ink, S, S);
     const reduced = toMnist(ink, S, S);
     for (let i = 0; i < D; i++) img[i] = reduced[i] / PIXEL_MAX;
   };

@@ -16,7 +16,7 @@ function readDigits(count: number): Float32Array[] {
 }
 
 const digits = readDigits(60);
-const OFF: DegradeOptions = { ...DEFAULT_DEGRADE, penWidth: 0, blur: 0, lowRes: 0, gamma: 0, noise: 0 };
+const OFF: DegradeOptions = { ...DEFAULT_DEGRADE, penWidth: 0, blur: 0, lowRes: 0, gamma: 0, noise: 0, photo: 0 };
 const mass = (img: Float32Array) => img.reduce((s, v) => s + v, 0);
 const inked = (img: Float32Array) => img.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
 const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer.slice(0));
