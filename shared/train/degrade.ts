@@ -53,9 +53,9 @@ export const DEFAULT_DEGRADE: DegradeOptions = {
   noise: 0.2,
   maxNoise: 0.12,
   noiseFloor: 0.15,
-  photo: 0.08,
-  // small photos: a digit 28-70 px tall is enough to bring the photo's effects, and costs little
-  photoOptions: { ...DEFAULT_PHOTO, minZoom: 1, maxZoom: 2.5 },
+  photo: 0.04,
+  // small photos, now and then: a digit 28-56 px tall brings the photo's effects, and a round trip costs as much as ~15 degraded images
+  photoOptions: { ...DEFAULT_PHOTO, minZoom: 1, maxZoom: 2 },
 };
 
 const FIT_BOX = 20; // the side preprocessing fits a digit into
