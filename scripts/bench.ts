@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMnist } from './lib/mnist';
 import { runCli } from './lib/target';
-import { DEFAULT_CONFIG } from './train/config';
+import { CLASSIC_CONFIG } from './train/config';
 import { train } from './train/engine';
 
 interface Row {
@@ -61,7 +61,7 @@ runCli(async () => {
   const rows: Row[] = [];
   for (const threads of [1, 2]) {
     // constant learning rate: same work per step as the references
-    const r = await train({ ...DEFAULT_CONFIG, epochs, threads, lr: 0.001, schedule: 'constant' }, data);
+    const r = await train({ ...CLASSIC_CONFIG, epochs, threads, lr: 0.001, schedule: 'constant' }, data);
     const last = r.epochs[r.epochs.length - 1];
     rows.push({ name: `this trainer, ${threads} thread${threads > 1 ? 's' : ''}`, samplesPerSec: median(r.epochs.map((e) => e.samplesPerSec)), note: `test acc ${(last.testAccuracy * 100).toFixed(2)}%` });
     console.log(`  ${rows[rows.length - 1].name}: ${fmt(rows[rows.length - 1].samplesPerSec)} samples/s`);

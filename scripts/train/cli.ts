@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
 
@@ -15,9 +15,10 @@ export const USAGE = `usage: npm run train -- [flags]
   --momentum X          sgd momentum (default ${DEFAULT_CONFIG.momentum})
   --weight-decay X      decoupled weight decay (default ${DEFAULT_CONFIG.weightDecay})
   --label-smoothing X   (default ${DEFAULT_CONFIG.labelSmoothing})
-  --augment             random affine + elastic distortions on the fly
+  --augment             random affine + elastic distortions on the fly (default ${DEFAULT_CONFIG.augment ? 'on; --no-augment' : 'off'})
   --augment-strength X  scales every augmentation range (default ${DEFAULT_CONFIG.augmentStrength})
-  --degrade             pen width, blur, low resolution, ink response and noise, as real inputs have them
+  --degrade             pen width, blur, low resolution, ink response, noise and photos, as real inputs
+                        bring them (default ${DEFAULT_CONFIG.degrade ? 'on; --no-degrade' : 'off'})
   --font-digits N       renderings per digit of each training font (data/train/glyphs.json) added to training (default ${DEFAULT_CONFIG.fontDigits})
   --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
   --init NAME           he | uniform (default ${DEFAULT_CONFIG.init})
@@ -27,7 +28,8 @@ export const USAGE = `usage: npm run train -- [flags]
   --shards N            fixed gradient split of each batch (default ${DEFAULT_CONFIG.shards})
   --train-limit N       train on the first N images only (default: all)
   --preset NAME         article: the seed article's setting (full-batch GD, raw pixels, uniform init, lr 0.001, 20 iterations)
-                        augmented: --augment, 50 epochs, no weight decay, smoothing 0.1 (≥ 98.8%)
+                        classic: the default before issue 11 (784-128-10, MNIST as it is, 15 epochs; npm run bench's setting)
+                        augmented: classic with --augment, 50 epochs, no weight decay, smoothing 0.1
   --out DIR             where model.bin and the report go (default runs/latest)
   --model PATH          write the model file here instead of DIR/model.bin (e.g. models/default.bin)
   --reproducible        leave dates, timings and the thread count out of the model file and record the
@@ -57,11 +59,13 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 /** named settings; flags given beside a preset override it */
-export const PRESETS: Record<string, Partial<TrainConfig>> = {
+export const PRESETS: Record<string, TrainConfig> = {
   // the seed article: full-batch gradient descent on raw pixels, uniform init, 20 iterations
-  article: { optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001, epochs: 20, schedule: 'constant', weightDecay: 0, labelSmoothing: 0 },
-  // on-the-fly affine + elastic distortions; the network needs no weight decay then, and longer training
-  augmented: { augment: true, epochs: 50, weightDecay: 0, labelSmoothing: 0.1 },
+  article: { ...CLASSIC_CONFIG, optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001, epochs: 20, schedule: 'constant', weightDecay: 0, labelSmoothing: 0 },
+  // the default before issue 11: 784-128-10 on MNIST as it is, 15 epochs
+  classic: CLASSIC_CONFIG,
+  // classic with on-the-fly affine + elastic distortions; the network needs no weight decay then, and longer training
+  augmented: { ...CLASSIC_CONFIG, augment: true, epochs: 50, weightDecay: 0, labelSmoothing: 0.1 },
 };
 
 function num(name: string, v: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
@@ -86,6 +90,7 @@ export function parseCli(argv: string[]): CliOptions {
     parsed = parseArgs({
       args: argv,
       allowPositionals: false,
+      allowNegative: true, // --no-augment, --no-degrade
       options: {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
@@ -93,7 +98,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'no-report': { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, report: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -146,7 +151,7 @@ export function parseCli(argv: string[]): CliOptions {
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
     extra: v.extra ?? null,
-    report: !(v['no-report'] ?? false),
+    report: v.report ?? true, // --no-report
     help: v.help ?? false,
   };
 }

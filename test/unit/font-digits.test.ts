@@ -6,7 +6,7 @@ import { fillContours, parsePath } from '../../shared/train/glyph-raster';
 import { GLYPHS_PATH, loadGlyphFonts } from '../../scripts/synth/font-set';
 
 const S = IMAGE_SIDE;
-const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number;
+const sum = (a: Float32Array) => a.reduce((s, v) => s + v, 0);
 
 describe('glyph outlines', () => {
   it('parse lines, quadratic and cubic curves into closed contours', () => {

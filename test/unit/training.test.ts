@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/checksum';
 import { loadMnist } from '../../scripts/lib/mnist';
 import { evaluate } from '../../scripts/lib/evaluate';
-import { DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
 
@@ -11,7 +11,7 @@ const hash = (p: Float32Array) => sha256Hex(new Uint8Array(p.buffer, p.byteOffse
 
 describe('training on real MNIST', () => {
   it('learns 5,000 real images well enough to pass 90% on the 10,000 test images in 3 epochs', async () => {
-    const r = await train({ ...DEFAULT_CONFIG, epochs: 3, trainLimit: 5000 }, data);
+    const r = await train({ ...CLASSIC_CONFIG, epochs: 3, trainLimit: 5000 }, data);
     expect(r.epochs).toHaveLength(3);
     expect(r.epochs[2].testAccuracy).toBeGreaterThan(0.9);
     expect(r.epochs[2].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
@@ -20,7 +20,8 @@ describe('training on real MNIST', () => {
   });
 
   it('gives the same weights byte for byte for the same seed, whatever the thread count', async () => {
-    const config = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 2000, augment: true };
+    // the default's whole pipeline: distortions, degradations, photos, font digits
+    const config = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 2000, fontDigits: 1 };
     const one = await train({ ...config, threads: 1 }, data);
     const two = await train({ ...config, threads: 2 }, data);
     const again = await train({ ...config, threads: 2 }, data);
@@ -41,7 +42,7 @@ describe('training on real MNIST', () => {
   });
 
   it('trains a deeper network from a flag', async () => {
-    const { config } = parseCli(['--hidden', '64,32', '--epochs', '2', '--train-limit', '5000']);
+    const { config } = parseCli(['--preset', 'classic', '--hidden', '64,32', '--epochs', '2', '--train-limit', '5000']);
     const r = await train(config, data);
     expect(r.sizes).toEqual([784, 64, 32, 10]);
     expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.88);
@@ -51,6 +52,9 @@ describe('training on real MNIST', () => {
 describe('training flags', () => {
   it('has defaults and rejects bad values with the flag named', () => {
     expect(parseCli([]).config).toEqual(DEFAULT_CONFIG);
+    expect(parseCli(['--preset', 'classic']).config).toEqual(CLASSIC_CONFIG);
+    expect(parseCli(['--no-augment', '--no-degrade']).config).toMatchObject({ augment: false, degrade: false });
+    expect(parseCli(['--no-report']).report).toBe(false);
     expect(() => parseCli(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
     expect(() => parseCli(['--optimizer', 'rmsprop'])).toThrow(/--optimizer must be one of adam, sgd, gd/);
     expect(() => parseCli(['--hidden', '128,x'])).toThrow(/--hidden/);
