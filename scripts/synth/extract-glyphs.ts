@@ -1,7 +1,9 @@
-// npx tsx scripts/synth/extract-glyphs.ts FONT_FILE… [--out data/train/glyphs.json]
-// writes the outlines of the digits 0-9 of each font (svg path data, font units, y down) with the
-// font's name, copyright and licence, so a fresh clone can synthesise printed training digits
-// without the font files. only fonts reserved for training belong here, never evaluation fonts.
+// npx tsx scripts/synth/extract-glyphs.ts [--fonts data/eval/fonts.json] [--out data/train/glyphs.json]
+// writes the outlines of the digits 0-9 of every font on the training side of the font split
+// (data/eval/fonts.json: a family is on one side only; the evaluation fonts are never trained on),
+// as svg path data in font units, y down, with each font's package and licence, so a fresh clone
+// can synthesise printed and handwriting-style training digits without the font files. needs the
+// Debian font packages named in the split installed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,8 +12,19 @@ import type { GlyphFont } from '../../shared/train/font-digits';
 
 export interface GlyphFile {
   note: string;
-  fonts: (GlyphFont & { file: string; style: string; copyright: string; license: string })[];
+  fonts: (GlyphFont & { id: string; kind: string; package: string; file: string; copyright: string; license: string })[];
 }
+
+interface SplitFont {
+  id: string;
+  family: string;
+  package: string;
+  file: string;
+  license: string;
+}
+
+// hollow outline digits, unlike anything people write or print on paper
+const SKIP = new Set(['femkeklaver']);
 
 /** a name record in English, whichever platform table has it */
 function nameOf(font: Font, key: string): string {
@@ -24,33 +37,25 @@ function nameOf(font: Font, key: string): string {
   return flat?.en ?? '';
 }
 
-function extract(path: string): GlyphFile['fonts'][number] {
-  const bytes = readFileSync(path);
+function extract(f: SplitFont, kind: string): GlyphFile['fonts'][number] {
+  const bytes = readFileSync(f.file);
   const font = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const digits = Array.from({ length: 10 }, (_, d) => {
     const glyph = font.charToGlyph(String(d));
-    if (glyph.index === 0) throw new Error(`${path} has no glyph for "${d}"`);
+    if (glyph.index === 0) throw new Error(`${f.file} has no glyph for "${d}"`);
     // integer font units are exact enough at 1000-2048 units per em, and keep the file small
     return glyph.getPath(0, 0, font.unitsPerEm).toPathData(0);
   });
-  return {
-    family: nameOf(font, 'fontFamily'),
-    style: nameOf(font, 'fontSubfamily'),
-    file: basename(path),
-    copyright: nameOf(font, 'copyright'),
-    license: nameOf(font, 'licenseURL') || nameOf(font, 'license').split('\n')[0].slice(0, 200),
-    digits,
-  };
+  return { id: f.id, family: f.family, kind, package: f.package, file: basename(f.file), copyright: nameOf(font, 'copyright').trim(), license: f.license, digits };
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'data/train/glyphs.json' } } });
-if (positionals.length === 0) {
-  console.error('usage: npx tsx scripts/synth/extract-glyphs.ts FONT_FILE… [--out data/train/glyphs.json]');
-  process.exit(64);
-}
+const { values } = parseArgs({ options: { fonts: { type: 'string', default: 'data/eval/fonts.json' }, out: { type: 'string', default: 'data/train/glyphs.json' } } });
+const split = JSON.parse(readFileSync(values.fonts!, 'utf8')) as { training: Record<string, SplitFont[]> };
+const fonts: GlyphFile['fonts'] = [];
+for (const [kind, list] of Object.entries(split.training)) for (const f of list) if (!SKIP.has(f.id)) fonts.push(extract(f, kind));
 const file: GlyphFile = {
-  note: 'digit outlines (0-9) of fonts reserved for training, extracted by scripts/synth/extract-glyphs.ts; each entry keeps its font\'s copyright and licence',
-  fonts: positionals.map(extract),
+  note: `digit outlines (0-9) of the training side of ${values.fonts} (never an evaluation font), written by scripts/synth/extract-glyphs.ts; each entry names its Debian package and licence`,
+  fonts,
 };
-writeFileSync(values.out!, JSON.stringify(file, null, 1) + '\n');
-console.log(`${values.out}: ${file.fonts.length} fonts (${file.fonts.map((f) => `${f.family} ${f.style}`).join(', ')})`);
+writeFileSync(values.out!, JSON.stringify(file) + '\n');
+console.log(`${values.out}: ${fonts.length} fonts (${fonts.map((f) => f.id).join(', ')})`);
