@@ -88,11 +88,12 @@ export function binomialBlur(img: Float32Array, tmp: Float32Array, amount: numbe
 }
 
 /**
- * img = img reduced to side x side by area averaging and blown up again bilinearly, about the
- * image centre: what a digit scanned `side` pixels tall looks like once preprocessing enlarges it.
- * small is scratch of at least side * side.
+ * img = img reduced to side x side by area averaging and blown up again, about the image centre:
+ * what a digit scanned `side` pixels tall looks like once preprocessing enlarges it. blocky: the
+ * scan was enlarged with square pixels (nearest neighbour), which preprocessing then area-averages;
+ * otherwise smoothly (bilinear). small is scratch of at least side * side.
  */
-export function lowResolution(img: Float32Array, small: Float32Array, side: number): void {
+export function lowResolution(img: Float32Array, small: Float32Array, side: number, blocky = false): void {
   // the digit spans the central FIT_BOX pixels; the low-res grid covers the whole 28x28 field at side * 28 / 20 cells
   const cells = Math.max(2, Math.round((side * S) / FIT_BOX));
   const f = cells / S; // cells per pixel
@@ -113,6 +114,22 @@ export function lowResolution(img: Float32Array, small: Float32Array, side: numb
         }
       }
     }
+  }
+  if (blocky) {
+    // each pixel is the area-weighted mean of the square cells it overlaps
+    for (let y = 0; y < S; y++) {
+      const cy0 = y * f, cy1 = (y + 1) * f;
+      for (let x = 0; x < S; x++) {
+        const cx0 = x * f, cx1 = (x + 1) * f;
+        let v = 0;
+        for (let cy = Math.floor(cy0); cy < cy1 && cy < cells; cy++) {
+          const wy = Math.min(cy1, cy + 1) - Math.max(cy0, cy);
+          for (let cx = Math.floor(cx0); cx < cx1 && cx < cells; cx++) v += small[cy * cells + cx] * wy * (Math.min(cx1, cx + 1) - Math.max(cx0, cx));
+        }
+        img[y * S + x] = v / (f * f);
+      }
+    }
+    return;
   }
   for (let y = 0; y < S; y++) {
     const u = Math.min(cells - 1, Math.max(0, (y + 0.5) * f - 0.5));
@@ -147,7 +164,7 @@ function check(name: string, v: number, ok: boolean): void {
 }
 
 /**
- * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 11 uniforms always (which
+ * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 12 uniforms always (which
  * degradations fire and their sizes), then either the photo's draws (shared/train/photo.ts) or D
  * uint32s and 4 uniforms when noise fires. same seed,
  * same image, same options -> same bytes. an image whose ink vanishes is left as it came.
@@ -165,7 +182,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
   const a = new Float32Array(D);
   const small = new Float32Array(S * S);
   const ink = new Float32Array(D);
-  const u = new Float64Array(11);
+  const u = new Float64Array(12);
 
   return (img, rng) => {
     if (img.length !== D) throw new RangeError(`degrade: images must have ${D} values`);
@@ -186,7 +203,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
       if (!photoRoundTrip(img, a, rng, o.photoOptions)) img.set(original);
       return;
     }
-    if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)));
+    if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)), u[11] < 0.5);
     if (blur) binomialBlur(img, a, 0.3 + u[7] * (o.maxBlur - 0.3));
     if (gamma) {
       const g = Math.exp((2 * u[8] - 1) * Math.log(o.maxGamma));

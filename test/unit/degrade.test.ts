@@ -36,7 +36,7 @@ function extent(img: Float32Array): [number, number] {
 }
 
 describe('createDegrader', () => {
-  it('returns 784 finite values within [0, 1], the strongest ink near 1 as preprocessing stretches it', () => {
+  it('returns 784 finite values within [0, 1], with visible ink left', () => {
     const degrade = createDegrader({ ...DEFAULT_DEGRADE, penWidth: 1, blur: 1, lowRes: 1, gamma: 1, noise: 1 });
     const rng = createRng(1);
     for (const d of digits) {
@@ -44,7 +44,7 @@ describe('createDegrader', () => {
       degrade(img, rng);
       expect(img.length).toBe(D);
       expect(Array.from(img.filter((v) => !(Number.isFinite(v) && v >= 0 && v <= 1)))).toEqual([]);
-      expect(Math.max(...img)).toBeGreaterThan(0.5);
+      expect(Math.max(...img)).toBeGreaterThan(0.2);
     }
   });
 
@@ -106,7 +106,7 @@ describe('the degradations one by one', () => {
     }
   });
 
-  it('a low-resolution round trip keeps the ink mass and smooths the strokes: fewer sharp edges', () => {
+  it('a low-resolution round trip, smooth or blocky, keeps the ink mass and smooths the strokes: fewer sharp edges', () => {
     const small = new Float32Array(D);
     const edges = (img: Float32Array) => {
       let e = 0;
@@ -114,11 +114,13 @@ describe('the degradations one by one', () => {
       return e;
     };
     for (const d of digits.slice(0, 20)) {
-      const img = d.slice();
-      lowResolution(img, small, 10);
-      expect(mass(img)).toBeGreaterThan(0.9 * mass(d));
-      expect(mass(img)).toBeLessThan(1.1 * mass(d));
-      expect(edges(img)).toBeLessThan(edges(d));
+      for (const blocky of [false, true]) {
+        const img = d.slice();
+        lowResolution(img, small, 10, blocky);
+        expect(mass(img)).toBeGreaterThan(0.9 * mass(d));
+        expect(mass(img)).toBeLessThan(1.1 * mass(d));
+        expect(edges(img)).toBeLessThan(edges(d));
+      }
     }
   });
 
