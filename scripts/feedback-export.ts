@@ -1,125 +1,94 @@
-// npm run feedback:export -- [--remote] [--persist-to DIR] [--out data/feedback]: pulls every
-// correction that POST /feedback stored in the FEEDBACK KV namespace into one JSON-lines file,
-// ready for npm run train -- --extra data/feedback.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// npm run feedback:export -- [--remote] [--persist-to DIR] [--out data/feedback] [--yes]: reads the
+// corrections POST /feedback stored in D1, shows what is new (counts per label, duplicates dropped,
+// a contact sheet of the images), and appends them to DIR/feedback.jsonl once confirmed, ready for
+// npm run train -- --extra DIR.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { K } from '../shared/dims';
-import { FEEDBACK_PREFIX, parseFeedbackRecord, type FeedbackRecord } from '../shared/feedback';
-import { EXTRA_FILE } from './lib/extra-data';
-import type { KvTarget } from './lib/kv';
-import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+import { contactSheetPng } from './lib/contact-sheet';
+import { EXTRA_FILE, loadExtra } from './lib/extra-data';
+import { readLocalRows, readRemoteRows } from './lib/feedback-db';
+import { describePlan, planExport } from './lib/feedback-review';
+import { runCli } from './lib/cli';
+import { targetOf, TARGET_OPTIONS } from './lib/target';
 
-const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR]
-  --remote       the deployed FEEDBACK namespace (needs wrangler login and its id in wrangler.toml)
-  --local        the local store \`wrangler dev\` writes (default)
-  --persist-to   a local store folder other than .wrangler/state
-  --out DIR      where ${EXTRA_FILE} goes (default data/feedback); the file is rewritten whole
+const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR] [--sheet FILE] [--yes]
+  --remote       the deployed FEEDBACK_DB database (needs wrangler login and its id in wrangler.toml)
+  --local        the local database \`wrangler dev\` writes (default)
+  --persist-to   a local state folder other than .wrangler/state
+  --out DIR      where ${EXTRA_FILE} is (default data/feedback); new examples are appended to it
+  --sheet FILE   the contact sheet of the new images (default DIR/contact-sheet.png)
+  --yes          append without asking (for scripts); otherwise a terminal asks, and without one
+                 nothing is written (exit status 2)
 
-writes DIR/${EXTRA_FILE}, one example per line, sorted by id:
-  {"id":"feedback/2026-11-29/<24 hex>","label":4,"predicted":9,"modelVersion":"<16 hex>"|null,
+shows the new corrections by label, the duplicates it drops (already in the file, or twice in this
+batch) and a contact sheet of the images, then appends one example per line, oldest first:
+  {"id":"<32 hex: SHA-256 of the pixels>","label":4,"predicted":9,"modelVersion":"<16 hex>"|null,
    "createdAt":"<ISO date>","pixels":[784 whole numbers 0..255, row-major 28×28, ink bright on black]}
+D1 keeps corrections for FEEDBACK_RETENTION_DAYS (wrangler.toml): export before then.
 then: npm run train -- --extra DIR`;
 
-const BINDING = 'FEEDBACK';
-const WRANGLER = resolve('node_modules/.bin/wrangler');
-/** keys per `wrangler kv bulk get` call: the API's own limit */
-const BULK = 100;
+/** exit status when nothing was written because nobody confirmed */
+const NOT_CONFIRMED = 2;
 
-function wrangler(args: string[], target: KvTarget): Promise<string> {
-  const where = target.remote ? ['--remote'] : ['--local', ...(target.persistTo ? ['--persist-to', target.persistTo] : [])];
-  return new Promise((ok, fail) => {
-    execFile(
-      WRANGLER, [...args, '--binding', BINDING, ...where],
-      { maxBuffer: 512 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        if (error) {
-          const text = (stderr || stdout).trim().split('\n').filter((l) => l.trim() !== '').slice(-6).join('\n');
-          fail(new Error(`wrangler ${args.slice(0, 3).join(' ')} failed${target.remote ? ' (is `wrangler login` done and the FEEDBACK namespace id in wrangler.toml?)' : ''}:\n${text}`));
-        } else ok(stdout);
-      },
-    );
-  });
-}
-
-/** the JSON document in wrangler's output, after any banner lines */
-function jsonIn<T>(text: string, open: '[' | '{', what: string): T {
-  const start = text.search(open === '[' ? /^\[/m : /^\{/m);
-  if (start < 0) throw new Error(`unexpected answer from wrangler ${what}: ${text.slice(0, 200)}`);
-  return JSON.parse(text.slice(start)) as T;
-}
-
-async function listKeys(target: KvTarget): Promise<string[]> {
-  const out = await wrangler(['kv', 'key', 'list', '--prefix', FEEDBACK_PREFIX], target);
-  return jsonIn<{ name: string }[]>(out, '[', 'kv key list').map((k) => k.name);
-}
-
-async function getValues(keys: string[], target: KvTarget, dir: string): Promise<Map<string, string | null>> {
-  const values = new Map<string, string | null>();
-  for (let i = 0; i < keys.length; i += BULK) {
-    const file = join(dir, `keys-${i}.json`);
-    writeFileSync(file, JSON.stringify(keys.slice(i, i + BULK)));
-    const out = await wrangler(['kv', 'bulk', 'get', file], target);
-    const got = jsonIn<Record<string, { value: string | null } | null>>(out, '{', 'kv bulk get');
-    for (const key of keys.slice(i, i + BULK)) values.set(key, got[key]?.value ?? null);
-    process.stderr.write(`\rread ${Math.min(i + BULK, keys.length)}/${keys.length}`);
+async function confirmed(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
   }
-  if (keys.length) process.stderr.write('\n');
-  return values;
 }
-
-export type ExportedExample = Omit<FeedbackRecord, 'format'> & { id: string };
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { ...TARGET_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: { ...TARGET_OPTIONS, out: { type: 'string' }, sheet: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const target = targetOf(values);
   const out = values.out ?? 'data/feedback';
-  const keys = (await listKeys(target)).sort();
-  console.log(`${keys.length} feedback key${keys.length === 1 ? '' : 's'} in ${describeTarget(target).replace('local KV', 'local KV FEEDBACK')}`);
+  const file = join(out, EXTRA_FILE);
+  const sheet = values.sheet ?? join(out, 'contact-sheet.png');
 
-  const scratch = mkdtempSync(join(tmpdir(), 'feedback-export-'));
-  let raw: Map<string, string | null>;
-  try {
-    raw = await getValues(keys, target, scratch);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const progress = (n: number) => process.stderr.isTTY && process.stderr.write(`\rread ${n} rows`);
+  const rows = target.remote ? await readRemoteRows(progress) : await readLocalRows(target.persistTo, progress);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const where = target.remote ? 'the deployed FEEDBACK_DB' : `the local FEEDBACK_DB (${target.persistTo ?? '.wrangler/state'}, what \`wrangler dev\` uses)`;
+  console.log(`read ${where}`);
 
-  const lines: string[] = [];
-  const perDigit = new Array<number>(K).fill(0);
-  let skipped = 0;
-  for (const id of keys) {
-    const text = raw.get(id);
-    let parsed: ReturnType<typeof parseFeedbackRecord> | null = null;
-    try {
-      parsed = text == null ? { problem: 'the key vanished while exporting' } : parseFeedbackRecord(JSON.parse(text));
-    } catch {
-      parsed = { problem: 'not valid JSON' };
-    }
-    if ('problem' in parsed) {
-      console.warn(`skipped ${id}: ${parsed.problem}`);
-      skipped++;
-      continue;
-    }
-    const { format: _format, pixels, ...rest } = parsed.record;
-    const example: ExportedExample = { id, ...rest, pixels };
-    lines.push(JSON.stringify(example));
-    perDigit[example.label]++;
+  const exported = existsSync(file) ? loadExtra(file) : { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
+  const plan = await planExport(exported, rows);
+  console.log(describePlan(plan, rows.length, file));
+  if (plan.added.length === 0) {
+    console.log(`\nnothing new to add to ${file}`);
+    return 0;
   }
 
   mkdirSync(out, { recursive: true });
-  const path = join(out, EXTRA_FILE);
-  // write then rename: a trainer reading the folder never sees half a file
-  writeFileSync(`${path}.tmp`, lines.length ? lines.join('\n') + '\n' : '');
-  renameSync(`${path}.tmp`, path);
-  const counts = perDigit.map((n, k) => `${k}: ${n}`).join(', ');
-  console.log(`${lines.length} example${lines.length === 1 ? '' : 's'} → ${path}${skipped ? ` (${skipped} skipped)` : ''}\nby label: ${counts}`);
-  if (lines.length) console.log(`next: npm run train -- --extra ${out}`);
-  return skipped > 0 && lines.length === 0 ? 1 : 0;
+  writeFileSync(sheet, contactSheetPng(plan.added));
+  console.log(`\ncontact sheet of the ${plan.added.length} new images, one band per label: ${sheet}`);
+
+  const question = `append ${plan.added.length} example${plan.added.length === 1 ? '' : 's'} to ${file}? [y/N] `;
+  if (!values.yes) {
+    if (!process.stdin.isTTY) {
+      console.log(`nothing written: look at the sheet, then run again with --yes to append them`);
+      return NOT_CONFIRMED;
+    }
+    if (!(await confirmed(question))) {
+      console.log('nothing written');
+      return NOT_CONFIRMED;
+    }
+  }
+  // the file as it was plus the new lines, written then renamed: a trainer reading the folder never sees half a file
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const lines = plan.added.map((example) => JSON.stringify(example)).join('\n') + '\n';
+  writeFileSync(`${file}.tmp`, before === '' || before.endsWith('\n') ? before + lines : `${before}\n${lines}`);
+  renameSync(`${file}.tmp`, file);
+  console.log(`${plan.added.length} example${plan.added.length === 1 ? '' : 's'} → ${file} (${exported.count + plan.added.length} in all)`);
+  console.log(`next: npm run train -- --extra ${out}`);
+  return 0;
 });

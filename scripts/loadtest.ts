@@ -5,7 +5,7 @@ import autocannon, { type Result } from 'autocannon';
 import { parseArgs } from 'node:util';
 import { D } from '../shared/dims';
 import { loadMnist } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 import { DEFAULT_URL, waitReady } from './lib/worker-url';
 
 function run(opts: autocannon.Options): Promise<Result> {

@@ -1,7 +1,8 @@
 // npm run models -- [--remote]: the uploaded model versions, newest first.
 import { parseArgs } from 'node:util';
 import { listModels } from './lib/registry';
-import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+import { runCli } from './lib/cli';
+import { describeTarget, targetOf, TARGET_OPTIONS } from './lib/target';
 
 runCli(async () => {
   const { values } = parseArgs({ options: { ...TARGET_OPTIONS, json: { type: 'boolean' } } });

@@ -7,8 +7,9 @@ import { warpAffine, type AffineParams } from '../shared/train/augment';
 import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodeModel } from '../shared/model/format';
 import { evaluate } from './lib/evaluate';
+import { percent } from './lib/format';
 import { loadMnist, type Split } from './lib/mnist';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 
 const S = IMAGE_SIDE;
 const NONE: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
@@ -60,6 +61,6 @@ runCli(async () => {
   for (const [name, t] of TRANSFORMS) {
     const split = transformed(test, t);
     const accs = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).accuracy);
-    console.log(`${name.padEnd(28)}${accs.map((a) => `${(a * 100).toFixed(2)}%`.padStart(30)).join('')}`);
+    console.log(`${name.padEnd(28)}${accs.map((a) => percent(a).padStart(30)).join('')}`);
   }
 });

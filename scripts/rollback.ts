@@ -1,11 +1,13 @@
 // npm run rollback -- [--remote]: makes the previous current model current again.
 import { parseArgs } from 'node:util';
+import { runCli } from './lib/cli';
 import { rollback } from './lib/registry';
-import { describeTarget, runCli, targetOf, TARGET_OPTIONS } from './lib/target';
+import { describeTarget, targetOf, TARGET_OPTIONS } from './lib/target';
 
 runCli(async () => {
   const { values } = parseArgs({ options: TARGET_OPTIONS });
   const target = targetOf(values);
-  const { from, to } = await rollback(target);
+  const { from, to, skipped } = await rollback(target);
+  for (const s of skipped) console.log(`skipped ${s}`);
   console.log(`current model in ${describeTarget(target)}: ${to} (was ${from}); Workers pick it up within a minute`);
 });

@@ -3,10 +3,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { withKv } from './lib/kv';
 import { readPointer, uploadModel } from './lib/registry';
-import { runCli } from './lib/target';
+import { runCli } from './lib/cli';
 
 const LOCAL = { remote: false };
+const LATEST = 'runs/latest/model.bin';
 const bin = (name: string) => resolve('node_modules/.bin', name);
 
 function run(cmd: string, args: string[]): Promise<number> {
@@ -19,13 +21,21 @@ function run(cmd: string, args: string[]): Promise<number> {
   });
 }
 
+/** what the local KV holds, uploading the latest training run if it holds nothing; null when there is nothing to upload */
+function ensureModel(): Promise<string | null> {
+  return withKv(LOCAL, async (kv) => {
+    const pointer = await readPointer(kv);
+    if (pointer) return `local KV: current model ${pointer.version}`;
+    if (!existsSync(LATEST)) return null;
+    const { model, accuracy } = await uploadModel(LATEST, kv);
+    return `local KV: uploaded ${LATEST} (${model.version}, ${(accuracy * 100).toFixed(2)}% on the MNIST test set)`;
+  });
+}
+
 runCli(async () => {
-  const pointer = await readPointer(LOCAL);
-  if (pointer) {
-    console.log(`local KV: current model ${pointer.version}`);
-  } else if (existsSync('runs/latest/model.bin')) {
-    const { model } = await uploadModel('runs/latest/model.bin', LOCAL);
-    console.log(`local KV: uploaded runs/latest/model.bin (${model.version}, ${(model.header.metadata.testAccuracy * 100).toFixed(2)}%)`);
+  const status = await ensureModel();
+  if (status) {
+    console.log(status);
   } else {
     console.log('local KV has no model yet: training one with the defaults first (15 to 60 seconds)\n');
     const code = await run(bin('tsx'), ['scripts/train.ts', '--upload', '--min-accuracy', '0.98']);

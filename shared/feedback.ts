@@ -1,57 +1,60 @@
-// one stored correction ("this drawing is a 4") in the FEEDBACK KV namespace, shared by the worker
-// that writes it and scripts/feedback-export.ts that reads it back. versioned like every format we write.
-//   key:   feedback/<YYYY-MM-DD>/<24 hex random>   (the date is the UTC day it was sent)
-//   value: FeedbackRecord as JSON
-// nothing about the sender is kept: no IP, no user agent, no cookie.
+// one stored correction ("this drawing is a 4"): the id the worker gives it in the feedback table
+// (D1, migrations/0001_feedback.sql) and the example line npm run feedback:export writes for
+// npm run train -- --extra. nothing about the sender is kept: no IP, no user agent, no cookie.
 
-import { D, K, PIXEL_MAX } from './dims';
+import { sha256Hex } from './checksum';
+import { D, K } from './dims';
 
-export const FEEDBACK_PREFIX = 'feedback/';
-export const FEEDBACK_FORMAT = 1;
+/** hex digits of SHA-256 kept as the id: 128 bits, so two different drawings never share one in practice */
+const ID_HEX_DIGITS = 32;
+export const FEEDBACK_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-export interface FeedbackRecord {
-  format: typeof FEEDBACK_FORMAT;
-  /** (D) whole numbers 0..255, ink bright on black: the 28×28 image the model saw */
-  pixels: number[];
+/** the id of a drawing: the same pixels always get the same id, which is how duplicates are found */
+export async function feedbackId(pixels: Uint8Array): Promise<string> {
+  return (await sha256Hex(pixels)).slice(0, ID_HEX_DIGITS);
+}
+
+/** one line of feedback.jsonl (what npm run train -- --extra reads) */
+export interface FeedbackExample {
+  id: string;
   /** the digit the person says it is */
   label: number;
   /** what the model answered, when the client said */
   predicted: number | null;
   modelVersion: string | null;
   createdAt: string; // ISO date
+  /** (D) whole numbers 0..255, ink bright on black: the 28×28 image the model saw */
+  pixels: number[];
 }
 
-/** listed with each key, so counting corrections by digit needs no value reads */
-export interface FeedbackKeyMetadata {
+/** a row as the export selects it: SELECT hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at */
+export interface FeedbackRow {
+  hash: string;
+  pixels_hex: string;
   label: number;
   predicted: number | null;
+  model_version: string | null;
+  created_at: string;
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const isDigit = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < K;
 
-export function feedbackKey(now: Date, random: Uint8Array = crypto.getRandomValues(new Uint8Array(12))): string {
-  return `${FEEDBACK_PREFIX}${now.toISOString().slice(0, 10)}/${hex(random)}`;
-}
-
-export const FEEDBACK_KEY_PATTERN = /^feedback\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{24}$/;
-
-/** a stored value back to a record; null with the reason when it is not one we wrote */
-export function parseFeedbackRecord(value: unknown): { record: FeedbackRecord } | { problem: string } {
-  const r = value as Partial<FeedbackRecord> | null;
-  if (typeof r !== 'object' || r === null) return { problem: 'not a JSON object' };
-  if (r.format !== FEEDBACK_FORMAT) return { problem: `format ${String(r.format)} is not ${FEEDBACK_FORMAT}; update this checkout` };
-  if (!Array.isArray(r.pixels) || r.pixels.length !== D) return { problem: `pixels must be ${D} values` };
-  const bad = r.pixels.findIndex((v) => !Number.isInteger(v) || v < 0 || v > PIXEL_MAX);
-  if (bad >= 0) return { problem: `pixels[${bad}] = ${String(r.pixels[bad])} is not a whole number 0..${PIXEL_MAX}` };
-  if (!Number.isInteger(r.label) || r.label! < 0 || r.label! >= K) return { problem: `label ${String(r.label)} is not a digit` };
+/** a selected row back to an example; the reason when it is not one the worker wrote */
+export function exampleFromRow(row: FeedbackRow): { example: FeedbackExample } | { problem: string } {
+  if (typeof row.pixels_hex !== 'string' || !/^[0-9a-fA-F]*$/.test(row.pixels_hex) || row.pixels_hex.length !== 2 * D) {
+    return { problem: `pixels must be ${D} bytes, got ${typeof row.pixels_hex === 'string' ? row.pixels_hex.length / 2 : String(row.pixels_hex)}` };
+  }
+  if (!isDigit(row.label)) return { problem: `label ${String(row.label)} is not a digit` };
+  const pixels = new Array<number>(D);
+  for (let i = 0; i < D; i++) pixels[i] = parseInt(row.pixels_hex.slice(2 * i, 2 * i + 2), 16); // two hex digits: 0..255 by construction
   return {
-    record: {
-      format: FEEDBACK_FORMAT,
-      pixels: r.pixels,
-      label: r.label!,
-      predicted: Number.isInteger(r.predicted) ? r.predicted! : null,
-      modelVersion: typeof r.modelVersion === 'string' ? r.modelVersion : null,
-      createdAt: String(r.createdAt ?? ''),
+    example: {
+      id: String(row.hash),
+      label: row.label,
+      predicted: isDigit(row.predicted) ? row.predicted : null,
+      modelVersion: typeof row.model_version === 'string' ? row.model_version : null,
+      createdAt: String(row.created_at ?? ''),
+      pixels,
     },
   };
 }

@@ -1,19 +1,12 @@
-// the worker's HTTP API as the browser code uses it, plus the same model run locally.
+// the worker's HTTP API as the browser code uses it, plus the same model run locally. the bodies'
+// types come from the worker's own schemas (worker/api-types.ts), as types only: no zod in here.
 
 import { decodeModel } from '../shared/model/format';
-import { createPredictor, type Prediction } from '../shared/model/predict';
+import { createPredictor } from '../shared/model/predict';
+import type { Answer, ApiErrorBody, FeedbackBody, ModelInfo } from '../worker/api-types';
 import type { Pixels } from './pixels';
 
-export interface Answer extends Prediction {
-  model: { version: string };
-}
-
-export interface ModelInfo {
-  version: string;
-  testAccuracy: number;
-  dtype: string;
-  architecture: { sizes: number[] };
-}
+export type { Answer, FeedbackBody, ModelInfo };
 
 /** a failed call, with the API's error code and message when it sent one */
 export class ApiCallError extends Error {
@@ -27,6 +20,10 @@ export class ApiCallError extends Error {
   }
 }
 
+/** a failed answer as an error: the API's code and message when its body has them */
+const failure = (res: Response, body: Partial<ApiErrorBody> | null, otherwise: string) =>
+  new ApiCallError(body?.error?.code ?? 'http_error', body?.error?.message ?? otherwise, res.status);
+
 export async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -36,10 +33,7 @@ export async function call<T>(url: string, init?: RequestInit): Promise<T> {
     throw new ApiCallError('network_error', `could not reach ${new URL(url).origin}`, 0);
   }
   const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = body?.error;
-    throw new ApiCallError(err?.code ?? 'http_error', err?.message ?? `${url} answered HTTP ${res.status}`, res.status);
-  }
+  if (!res.ok) throw failure(res, body, `${url} answered HTTP ${res.status}`);
   return body as T;
 }
 
@@ -50,14 +44,8 @@ export const classifyRemote = (endpoint: string, pixels: Pixels) => call<Answer>
 
 export const modelInfo = (endpoint: string) => call<ModelInfo>(`${endpoint}/model`);
 
-export interface Feedback {
-  pixels: Pixels;
-  label: number;
-  predicted?: number;
-  modelVersion?: string;
-}
-
-export const sendFeedback = (endpoint: string, feedback: Feedback) => call<{ id: string }>(`${endpoint}/feedback`, postJson(feedback));
+/** stores a correction; the answer (its id) is of no use to the widget */
+export const sendFeedback = (endpoint: string, feedback: FeedbackBody) => call<unknown>(`${endpoint}/feedback`, postJson(feedback));
 
 export interface LocalModel {
   version: string;
@@ -72,10 +60,7 @@ export async function loadLocalModel(endpoint: string): Promise<LocalModel> {
   } catch {
     throw new ApiCallError('network_error', `could not download the model from ${endpoint}`, 0);
   }
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    throw new ApiCallError(body?.error?.code ?? 'http_error', body?.error?.message ?? `the model download answered HTTP ${res.status}`, res.status);
-  }
+  if (!res.ok) throw failure(res, await res.json().catch(() => null), `the model download answered HTTP ${res.status}`);
   const model = await decodeModel(new Uint8Array(await res.arrayBuffer()));
   const predictor = createPredictor(model.network, model.header.architecture.inputScale);
   return {

@@ -38,15 +38,34 @@ footer .wrap{padding-top:18px;padding-bottom:18px}
 @media (max-width:760px){main{padding:24px 0 32px}.wrap{padding:0 16px}.card{padding:18px}h1{font-size:23px}nav{gap:14px}.lead{margin-bottom:20px}}
 `;
 
-function document(opts: { title: string; theme: string; css: string; body: string; script: string; description?: string }): string {
+/**
+ * /widget?theme=dark would first paint light: the file cannot read its query, and the module script
+ * that does runs after the first paint. so until page.ts removes data-pending from <html>, the frame
+ * is transparent and empty, as before it loaded; with scripts off, the widget shows as it is
+ */
+const PENDING_CSS = 'html[data-pending],html[data-pending] body{background:none}html[data-pending] body{visibility:hidden}';
+const PENDING_NOSCRIPT_CSS = 'html[data-pending],html[data-pending] body{background:var(--mw-surface)}html[data-pending] body{visibility:visible}';
+
+interface DocumentOptions {
+  title: string;
+  theme: string;
+  css: string;
+  body: string;
+  script: string;
+  description?: string;
+  /** hidden until the script took the query (PENDING_CSS) */
+  pending?: boolean;
+}
+
+function document(opts: DocumentOptions): string {
   return `<!doctype html>
-<html lang="en" data-theme="${opts.theme}">
+<html lang="en" data-theme="${opts.theme}"${opts.pending ? ' data-pending' : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)}</title>
 <link rel="icon" href="data:,">${opts.description ? `\n<meta name="description" content="${esc(opts.description)}">` : ''}
-<style>${opts.css}</style>
+<style>${opts.css}${opts.pending ? PENDING_CSS : ''}</style>${opts.pending ? `\n<noscript><style>${PENDING_NOSCRIPT_CSS}</style></noscript>` : ''}
 <script type="module" src="${esc(opts.script)}"></script>
 </head>
 ${opts.body}
@@ -94,6 +113,7 @@ export function renderWidget(script: string): string {
   return document({
     title: 'Draw a digit · mnist-edge widget',
     theme,
+    pending: true,
     css,
     body: `<body data-mnist-widget>\n${widgetMarkup({ variant: 'compact', theme, size })}\n</body>`,
     script,

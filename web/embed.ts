@@ -1,7 +1,9 @@
 // embed.js: <script src="https://<worker>/embed.js" data-theme="dark" data-size="280"></script>
-// renders the widget where the tag is (or into data-target), inside a shadow root so the host
-// page's styles and the widget's styles cannot touch each other. a classic script, not a module:
-// only classic scripts can find their own tag through document.currentScript.
+// (or pinned: /assets/embed.<hash>.js with integrity=, see docs/embedding.md). renders the widget
+// where the tag is (or into data-target), inside a shadow root so the host page's styles and the
+// widget's styles cannot touch each other. a classic script, not a module: only classic scripts
+// can find their own tag through document.currentScript, and no other way is sure to find ours
+// (a selector on the src could pick up another vendor's embed.js).
 
 import { parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from './markup';
 import { attachWidget } from './widget';
@@ -19,14 +21,6 @@ function adoptStyles(shadow: ShadowRoot, css: string) {
     style.textContent = css;
     shadow.prepend(style);
   }
-}
-
-function ownScript(): HTMLScriptElement | null {
-  const current = document.currentScript;
-  if (current instanceof HTMLScriptElement) return current;
-  // injected some other way: the last of our tags not mounted yet
-  const tags = Array.from(document.querySelectorAll<HTMLScriptElement>('script[src*="/embed.js"]:not([data-mnist-mounted])'));
-  return tags[tags.length - 1] ?? null;
 }
 
 function mount(script: HTMLScriptElement) {
@@ -54,7 +48,6 @@ function mount(script: HTMLScriptElement) {
     attachWidget(shadow, { endpoint: endpoint || new URL(script.src, location.href).origin });
     return true;
   };
-  script.setAttribute('data-mnist-mounted', '');
   if (place()) return;
   const retry = () => {
     if (!place()) console.error(`mnist embed.js: data-target "${target}" matches nothing on this page`);
@@ -63,6 +56,12 @@ function mount(script: HTMLScriptElement) {
   else retry();
 }
 
-const script = ownScript();
-if (script) mount(script);
-else console.error('mnist embed.js: cannot find its own <script> tag; load it with <script src=".../embed.js">');
+// null when loaded as a module (type="module", import()), from inside a shadow root, or run by other code
+const script = document.currentScript;
+if (script instanceof HTMLScriptElement) mount(script);
+else {
+  console.error(
+    'mnist embed.js: cannot tell where to render: document.currentScript is not its <script> tag (it was loaded as a module, ' +
+      'from a shadow root or by another script). Load it with a plain <script src="https://<worker>/embed.js"></script> in the page, not type="module".',
+  );
+}

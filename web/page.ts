@@ -17,6 +17,8 @@ function applyWidgetQuery(root: HTMLElement): void {
   document.documentElement.dataset.theme = theme;
   widget.dataset.theme = theme;
   widget.style.setProperty('--mw-size', `${parseSize(query.get('size'))}px`);
+  // /widget stays hidden until now, so it never shows in the wrong theme or size (documents.ts)
+  delete document.documentElement.dataset.pending;
 }
 
 for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')) {

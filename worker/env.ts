@@ -1,8 +1,12 @@
 // the bindings the worker reads. the shapes come from `wrangler types` (worker-configuration.d.ts);
-// the rate limiters are optional here because the worker runs without it.
+// the rate limiters, the feedback database and the vars are optional here because the worker runs without them.
 
-export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_REFRESH_SECONDS'> & {
+export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_LIMITER' | 'MODEL_REFRESH_SECONDS' | 'FEEDBACK_DB' | 'FEEDBACK_DAILY_CAP' | 'FEEDBACK_RETENTION_DAYS'> & {
   CLASSIFY_LIMITER?: RateLimit;
   FEEDBACK_LIMITER?: RateLimit;
+  MODEL_LIMITER?: RateLimit;
   MODEL_REFRESH_SECONDS?: string;
+  FEEDBACK_DB?: D1Database;
+  FEEDBACK_DAILY_CAP?: string;
+  FEEDBACK_RETENTION_DAYS?: string;
 };

@@ -1,9 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { D, K, PIXEL_MAX } from '../shared/dims';
-import { FEEDBACK_FORMAT, feedbackKey, type FeedbackKeyMetadata, type FeedbackRecord } from '../shared/feedback';
+import { feedbackId } from '../shared/feedback';
 import { KiB, readBody } from './body';
 import type { Bindings } from './env';
 import { ApiError } from './errors';
+import { DEFAULT_FEEDBACK_SETTINGS, feedbackSettings, storeFeedback, type StoreResult } from './feedback-store';
 import { flat } from './pixels';
 import { rateLimitWith } from './rate-limit';
 import { ErrorResponse, Pixels } from './schemas';
@@ -47,10 +48,15 @@ export const FeedbackJson = z
   .openapi('Feedback');
 
 export const FeedbackStored = z
-  .object({ id: z.string().openapi({ example: 'feedback/2026-11-29/9c1f0e6a2b7d4e3f5a6b7c8d' }), label: z.number().int() })
+  .object({
+    id: z.string().openapi({ description: 'the first 32 hex digits of SHA-256 over the 784 pixel bytes: the same drawing always gets the same id', example: '9c1f0e6a2b7d4e3f5a6b7c8d9e0f1a2b' }),
+    label: z.number().int().openapi({ description: 'the label stored: for a duplicate, the one sent first' }),
+    duplicate: z.boolean().openapi({ description: 'true when this drawing was stored before (200): nothing new was written' }),
+  })
   .openapi('FeedbackStored');
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
+const stored = (description: string) => ({ description, content: { 'application/json': { schema: FeedbackStored } } });
 
 export const feedbackRoute = createRoute({
   method: 'post',
@@ -59,47 +65,63 @@ export const feedbackRoute = createRoute({
   description:
     `Stores the ${D} pixels (0..${PIXEL_MAX}, 28×28, ink bright on black: the image the model saw) with the right label for the next training run ` +
     '(npm run feedback:export, then npm run train -- --extra data/feedback). Nothing about the sender is stored. ' +
-    `Limit ${FEEDBACK_LIMIT / KiB} KiB of JSON; rate-limited with the classify routes.`,
+    'The same drawing is stored once (200 with its id the second time). All senders together share a daily cap (FEEDBACK_DAILY_CAP, ' +
+    `default ${DEFAULT_FEEDBACK_SETTINGS.dailyCap} a UTC day; past it 429 until 00:00 UTC), and corrections are deleted after FEEDBACK_RETENTION_DAYS ` +
+    `(default ${DEFAULT_FEEDBACK_SETTINGS.retentionDays}). Limit ${FEEDBACK_LIMIT / KiB} KiB of JSON; rate-limited per address.`,
   middleware: [rateLimitWith('FEEDBACK_LIMITER'), readBody({ json: FEEDBACK_LIMIT })] as const,
   request: { body: { required: true, content: { 'application/json': { schema: FeedbackJson } } } },
   responses: {
-    201: { description: 'stored; id is its KV key', content: { 'application/json': { schema: FeedbackStored } } },
+    201: stored('stored; id names the drawing'),
+    200: stored('this drawing was stored before: nothing written, its id and first label returned'),
     400: error('invalid_json or invalid_input: the message names the problem'),
     413: error('body_too_large'),
     415: error('unsupported_media_type: send application/json'),
     422: error('no_digit: the image is blank'),
-    429: error('rate_limited: see Retry-After'),
+    429: error('rate_limited (this address, see Retry-After) or daily_cap_reached (all senders today; Retry-After runs to 00:00 UTC)'),
     500: error('internal_error: a bug on our side, logged'),
-    503: error('feedback_unavailable: this deployment has no FEEDBACK namespace, or writing to it failed'),
+    503: error('feedback_unavailable: this deployment has no FEEDBACK_DB database or its table, or writing to it failed'),
   },
 });
 
-/** POST /feedback on the API app: validated like /classify, stored in the FEEDBACK KV namespace */
+/** the error for a D1 failure: a missing table says how to make it; anything else is worth a retry */
+function unavailable(e: unknown): ApiError {
+  if (/no such table/i.test(String((e as Error)?.message ?? e))) {
+    return new ApiError(503, 'feedback_unavailable', 'the feedback table does not exist yet: run `npx wrangler d1 migrations apply mnist-feedback` (--local for wrangler dev, --remote for the deployment)');
+  }
+  console.error('feedback: D1 write failed', e);
+  return new ApiError(503, 'feedback_unavailable', 'the feedback could not be stored just now; try again in a minute', { 'Retry-After': '60' });
+}
+
+/** POST /feedback on the API app: validated like /classify, stored once in the FEEDBACK_DB database */
 export function registerFeedback(app: OpenAPIHono<{ Bindings: Bindings }>): void {
   app.openapi(feedbackRoute, async (c) => {
     const body = c.req.valid('json');
-    const kv = c.env.FEEDBACK;
-    if (!kv) throw new ApiError(503, 'feedback_unavailable', 'this deployment keeps no feedback: no FEEDBACK KV namespace is bound (see wrangler.toml)');
-    // stored as whole numbers: what the trainer reads (u8), and a third of the JSON
-    const pixels = flat(body.pixels).map((v) => Math.round(v));
+    const db = c.env.FEEDBACK_DB;
+    if (!db) throw new ApiError(503, 'feedback_unavailable', 'this deployment keeps no feedback: no FEEDBACK_DB database is bound (see wrangler.toml)');
+    const settings = feedbackSettings(c.env);
+    if ('problem' in settings) throw new ApiError(503, 'feedback_unavailable', `this deployment's feedback settings are wrong: ${settings.problem}`);
+    // stored as whole numbers: what the trainer reads (u8)
+    const pixels = Uint8Array.from(flat(body.pixels), (v) => Math.round(v));
     if (!pixels.some((v) => v > 0)) throw new ApiError(422, 'no_digit', 'every pixel is 0: there is no drawing to learn from');
-    const now = new Date();
-    const record: FeedbackRecord = {
-      format: FEEDBACK_FORMAT,
-      pixels,
-      label: body.label,
-      predicted: body.predicted ?? null,
-      modelVersion: body.modelVersion ?? null,
-      createdAt: now.toISOString(),
-    };
-    const key = feedbackKey(now);
-    const metadata: FeedbackKeyMetadata = { label: record.label, predicted: record.predicted };
+    const feedback = { id: await feedbackId(pixels), pixels, label: body.label, predicted: body.predicted ?? null, modelVersion: body.modelVersion ?? null, createdAt: new Date() };
+    let result: StoreResult;
     try {
-      await kv.put(key, JSON.stringify(record), { metadata });
+      result = await storeFeedback(db, feedback, settings.dailyCap);
     } catch (e) {
-      console.error('feedback: KV put failed', e);
-      throw new ApiError(503, 'feedback_unavailable', 'the feedback could not be stored just now; try again in a minute', { 'Retry-After': '60' });
+      throw unavailable(e);
     }
-    return c.json({ id: key, label: record.label }, 201);
+    if (result.kind === 'full') {
+      const wait = result.retryAfterSeconds;
+      const minutes = Math.ceil(wait / 60);
+      throw new ApiError(
+        429,
+        'daily_cap_reached',
+        `today's feedback is full: this deployment stores at most ${settings.dailyCap} corrections a UTC day from everyone together; ` +
+          `try again after 00:00 UTC (in ${Math.floor(minutes / 60)} h ${minutes % 60} min)`,
+        { 'Retry-After': String(wait) },
+      );
+    }
+    if (result.kind === 'duplicate') return c.json({ id: result.id, label: result.label, duplicate: true }, 200);
+    return c.json({ id: result.id, label: feedback.label, duplicate: false }, 201);
   });
 }

@@ -15,6 +15,7 @@ import * as routes from './routes';
 import type { ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
+import { scheduled } from './scheduled';
 import { flat } from './pixels';
 
 // the worker: the JSON API (classify, batch, feedback, health, model, docs). the pages and the
@@ -134,4 +135,5 @@ export function createApp(loader: ModelLoader) {
   return app;
 }
 
-export default createApp(createModelLoader());
+const app = createApp(createModelLoader());
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;

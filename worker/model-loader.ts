@@ -1,15 +1,18 @@
-import { decodeModel, type DecodedModel } from '../shared/model/format';
+import type { DecodedModel } from '../shared/model/format';
+import type { Predictor } from '../shared/model/predict';
 import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model/registry';
-import { createPredictor, type Predictor } from '../shared/model/predict';
+import { decodeServable, UnservableModelError, type ServableModel } from '../shared/model/servable';
 import { ApiError } from './errors';
 
 // one decoded model per isolate, kept in module scope by index.ts.
-// - the first requests share one in-flight load; if it fails, the next request tries again.
+// - the first requests share one in-flight load; if it fails, the next try waits retryMs: requests
+//   in between get the same 503 at no KV read (a bad pointer would otherwise cost reads per request).
 // - afterwards the pointer is re-read at most every refreshMs, in the background (waitUntil):
 //   a request that already has a model never waits on KV, so a slow or failing KV read adds no
 //   latency, and the swap is one assignment, so requests in flight keep the model they started with.
-// - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error) keeps the
-//   last good model; only an isolate that never loaded one answers 503.
+// - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error, or one that
+//   shared/model/servable.ts refuses: over the budget, not finite on the probe images) keeps the last
+//   good model; only an isolate that never loaded one answers 503.
 // - with nothing loaded yet, a bad current model falls back to the pointer's previous versions.
 
 export interface LoadedModel {
@@ -42,6 +45,8 @@ export interface ModelLoaderOptions {
   retryAfterSeconds?: number;
   /** a load or refresh that takes longer fails, so a hung KV read cannot stall requests or block later refreshes */
   timeoutMs?: number;
+  /** after a failed first load, the next one starts no sooner than this */
+  retryMs?: number;
 }
 
 /** how many of pointer.previous a fresh isolate tries when the current model is bad */
@@ -62,6 +67,7 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
   const log = options.log ?? ((m: string) => console.warn(m));
   const retryAfter = String(options.retryAfterSeconds ?? 10);
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const retryMs = options.retryMs ?? 5_000;
 
   let current: LoadedModel | null = null;
   let firstLoad: Promise<LoadedModel> | null = null;
@@ -69,6 +75,8 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
   let pointerVersion: string | null = null;
   let checkedAt: number | null = null;
   let lastError: string | null = null;
+  /** the 503 of the last failed first load, and when it failed: answered again until retryMs has passed */
+  let failed: { error: ApiError; at: number } | null = null;
 
   async function kvGet<T>(what: string, read: () => Promise<T>): Promise<T> {
     try {
@@ -91,14 +99,14 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     const buffer = await kvGet(key, () => kv.get(key, 'arrayBuffer'));
     if (buffer === null) throw new LoadError(`${key} is missing`);
     const file = new Uint8Array(buffer);
-    let model: DecodedModel;
+    let servable: ServableModel;
     try {
-      model = await decodeModel(file);
+      servable = await decodeServable(file);
     } catch (e) {
-      throw new LoadError(`${key} is unusable: ${(e as Error).message}`);
+      throw new LoadError(`${key} ${e instanceof UnservableModelError ? '' : 'is unusable: '}${(e as Error).message}`);
     }
+    const { model, predictor } = servable;
     if (model.version !== version) throw new LoadError(`${key} holds model ${model.version}, not ${version}`);
-    const predictor = createPredictor(model.network, model.header.architecture.inputScale);
     return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
   }
 
@@ -124,11 +132,14 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     checkedAt = now();
     try {
       current = await withTimeout(firstGood(kv), timeoutMs, 'loading the model');
+      failed = null;
       return current;
     } catch (e) {
       lastError = e instanceof LoadError ? e.message : `unexpected: ${String(e)}`;
       log(`model loader: no model loaded: ${lastError}`);
-      throw new ApiError(503, 'model_unavailable', `no model is available yet: ${lastError}; try again later`, { 'Retry-After': retryAfter });
+      const error = new ApiError(503, 'model_unavailable', `no model is available yet: ${lastError}; try again later`, { 'Retry-After': retryAfter });
+      failed = { error, at: now() };
+      throw error;
     }
   }
 
@@ -153,6 +164,7 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     async get(kv, refreshMs, waitUntil) {
       const loaded = current;
       if (loaded === null) {
+        if (firstLoad === null && failed !== null && now() - failed.at < retryMs) throw failed.error;
         firstLoad ??= load(kv).finally(() => (firstLoad = null));
         return firstLoad;
       }

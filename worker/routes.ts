@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { KiB, MiB, readBody } from './body';
-import { rateLimit } from './rate-limit';
+import { modelRateLimit, rateLimit } from './rate-limit';
 import {
   BatchJson, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
   ImageQuery, ImageUpload, ModelInfo, PngBody, ReadyResponse,
@@ -74,39 +74,43 @@ export const classifyBatch = createRoute({
 export const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  middleware: [modelRateLimit] as const,
   summary: 'Liveness: can this worker answer?',
   description:
     '200 with the model version while a good model is loaded (loading one if needed, and possibly an older one kept because a newer upload is bad); ' +
     '503 model_unavailable with Retry-After when none can be loaded.',
-  responses: { 200: json(HealthResponse, 'serving'), ...errors(503) },
+  responses: { 200: json(HealthResponse, 'serving'), ...errors(429, 503) },
 });
 
 export const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  middleware: [modelRateLimit] as const,
   summary: 'Readiness: is the current model the one being served?',
   description:
     'Stricter than /healthz: 200 only when the loaded, checked model is the one pointer/current named at the last check. ' +
     '503 model_stale while an older model is kept because the current one is missing or corrupt, 503 model_unavailable when nothing is loaded.',
-  responses: { 200: json(ReadyResponse, 'serving the current model'), ...errors(), 503: json(ErrorResponse, 'model_unavailable or model_stale') },
+  responses: { 200: json(ReadyResponse, 'serving the current model'), ...errors(429), 503: json(ErrorResponse, 'model_unavailable or model_stale') },
 });
 
 export const modelInfo = createRoute({
   method: 'get',
   path: '/model',
+  middleware: [modelRateLimit] as const,
   summary: 'The model being served',
-  responses: { 200: json(ModelInfo, 'version, checksum, architecture, size, accuracy and training settings'), ...errors(503) },
+  responses: { 200: json(ModelInfo, 'version, checksum, architecture, size, accuracy and training settings'), ...errors(429, 503) },
 });
 
 export const modelWeights = createRoute({
   method: 'get',
   path: '/model/weights',
+  middleware: [modelRateLimit] as const,
   summary: 'The model file, to run the same forward pass in a browser',
   description: 'The raw model file (shared/model-format.ts) of the version being served. ETag is the version; cacheable for 60 s.',
   responses: {
     200: { description: 'the model file', content: { 'application/octet-stream': { schema: z.string().openapi({ type: 'string', format: 'binary' }) } } },
     304: { description: 'If-None-Match matched the version being served' },
-    ...errors(503),
+    ...errors(429, 503),
   },
 });
 

@@ -5,47 +5,92 @@ import { crossEntropyForward } from '../../shared/model/kernels/softmax';
 import { argmax } from '../../shared/model/predict';
 import type { Split } from './mnist';
 
-// scores a network on a labelled split with the one shared forward pass.
+// scores a network on labelled images with the one shared forward pass: here for a whole split,
+// and in the trainer's threads for each thread's part of the test set.
+
+const EVAL_BATCH = 500;
+
+export interface PerClass {
+  digit: number;
+  precision: number; // of the images predicted as this digit, the share that are; 0 when none are
+  recall: number; // of the images of this digit, the share predicted as it; 0 when there are none
+}
 
 export interface Evaluation {
   count: number;
   accuracy: number;
   loss: number; // mean cross-entropy
   confusion: number[][]; // (K, K) [true][predicted]
-  perClass: { digit: number; precision: number; recall: number }[];
+  perClass: PerClass[];
   predicted: Uint8Array; // (count)
   confidence: Float32Array; // (count) probability of the predicted class
 }
 
-export function evaluate(net: Network, split: Split, inputScale: number): Evaluation {
-  const B = 500;
-  const ws = createWorkspace(net.sizes, B);
-  const x = new Float32Array(B * D);
-  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-  const predicted = new Uint8Array(split.count);
-  const confidence = new Float32Array(split.count);
+export interface Tally {
+  loss: number; // summed cross-entropy
+  correct: number;
+  confusion: Float64Array; // (K * K) row-major [true][predicted] counts
+}
+
+/**
+ * runs images [from, to) through the network in batches and tallies loss, correct answers and
+ * confusion; `onPrediction` sees each image's predicted digit and that digit's probability
+ */
+export function tallyPredictions(
+  net: Network, images: Uint8Array, labels: Uint8Array, inputScale: number, from: number, to: number,
+  onPrediction?: (index: number, digit: number, probability: number) => void,
+): Tally {
+  const ws = createWorkspace(net.sizes, EVAL_BATCH);
+  const x = new Float32Array(EVAL_BATCH * D); // (B, D)
+  const confusion = new Float64Array(K * K);
   let loss = 0, correct = 0;
-  for (let start = 0; start < split.count; start += B) {
-    const n = Math.min(B, split.count - start);
-    for (let i = 0; i < n * D; i++) x[i] = split.images[start * D + i] * inputScale;
+  for (let start = from; start < to; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, to - start);
+    for (let i = 0; i < n * D; i++) x[i] = images[start * D + i] * inputScale;
     const probs = forward(net, x, n, ws);
-    const labels = split.labels.subarray(start, start + n);
-    loss += crossEntropyForward(probs, labels, n, K);
+    const batchLabels = labels.subarray(start, start + n);
+    loss += crossEntropyForward(probs, batchLabels, n, K);
     for (let b = 0; b < n; b++) {
       const p = argmax(probs, b * K, K);
-      predicted[start + b] = p;
-      confidence[start + b] = probs[b * K + p];
-      confusion[labels[b]][p]++;
-      if (p === labels[b]) correct++;
+      onPrediction?.(start + b, p, probs[b * K + p]);
+      confusion[batchLabels[b] * K + p]++;
+      if (p === batchLabels[b]) correct++;
     }
   }
-  const perClass = confusion.map((row, digit) => {
-    const tp = row[digit];
-    const predictedAs = confusion.reduce((s, r) => s + r[digit], 0);
-    const actual = row.reduce((s, v) => s + v, 0);
-    return { digit, precision: predictedAs ? tp / predictedAs : 0, recall: actual ? tp / actual : 0 };
+  return { loss, correct, confusion };
+}
+
+/** (K * K) row-major counts as K rows of K */
+export function confusionRows(flat: ArrayLike<number>): number[][] {
+  return Array.from({ length: K }, (_, t) => Array.from({ length: K }, (_, p) => flat[t * K + p]));
+}
+
+/** precision and recall per digit from [true][predicted] counts */
+export function perClassFromConfusion(confusion: number[][]): PerClass[] {
+  return confusion.map((row, digit) => {
+    const predictedAs = confusion.reduce((sum, r) => sum + r[digit], 0);
+    const actual = row.reduce((sum, v) => sum + v, 0);
+    return { digit, precision: predictedAs ? row[digit] / predictedAs : 0, recall: actual ? row[digit] / actual : 0 };
   });
-  return { count: split.count, accuracy: correct / split.count, loss: loss / split.count, confusion, perClass, predicted, confidence };
+}
+
+export function evaluate(net: Network, split: Split, inputScale: number): Evaluation {
+  const predicted = new Uint8Array(split.count);
+  const confidence = new Float32Array(split.count);
+  const tally = tallyPredictions(net, split.images, split.labels, inputScale, 0, split.count, (i, digit, probability) => {
+    predicted[i] = digit;
+    confidence[i] = probability;
+  });
+  const confusion = confusionRows(tally.confusion);
+  return {
+    count: split.count,
+    accuracy: tally.correct / split.count,
+    loss: tally.loss / split.count,
+    confusion,
+    perClass: perClassFromConfusion(confusion),
+    predicted,
+    confidence,
+  };
 }
 
 /** the confusion matrix as aligned text, rows = true digit, columns = predicted */

@@ -1,13 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { D, K, PIXEL_MAX } from '../../shared/dims';
+import { createRng } from '../../shared/rng';
 import type { Split } from './mnist';
 
 // extra labelled 28×28 images for the training set (npm run train -- --extra DIR): the JSON-lines
 // files that npm run feedback:export writes. one JSON object per line, at least
 //   {"label": 4, "pixels": [784 whole numbers 0..255, row-major, ink bright on black]}
 // (the export adds id, predicted, modelVersion and createdAt). lines with the same "id" count once.
-// they only ever join the training images: the 10,000 MNIST test images stay the test set.
+// they only ever join the training images: the 10,000 MNIST test images stay the test set, and
+// capExtra keeps each label's share small, so a few senders cannot steer the next model.
 
 export const EXTRA_FILE = 'feedback.jsonl';
 
@@ -61,6 +63,59 @@ export function loadExtra(path: string): Split & { files: string[] } {
     labels[i] = ex.label;
   });
   return { count: examples.length, images, labels, files: list };
+}
+
+/** --extra-max-share: at most 2% of a label's MNIST training images (108 to 134 for the full set) come from --extra */
+export const DEFAULT_EXTRA_MAX_SHARE = 0.02;
+
+export interface CappedExtra {
+  split: Split;
+  /** (K) per label: the most allowed, kept and dropped */
+  limit: number[];
+  kept: number[];
+  dropped: number[];
+}
+
+/**
+ * at most floor(maxShare × that label's count in baseLabels) extra images per label. where a label has
+ * more, a sample drawn with `seed` is kept (the same seed keeps the same ones), in their original order:
+ * every sender's images have the same chance, whenever they were sent.
+ */
+export function capExtra(extra: Split, baseLabels: Uint8Array, maxShare: number, seed: number): CappedExtra {
+  const base = new Array<number>(K).fill(0);
+  baseLabels.forEach((label) => base[label]++);
+  const limit = base.map((n) => Math.floor(maxShare * n));
+  const byLabel = Array.from({ length: K }, () => [] as number[]);
+  extra.labels.forEach((label, i) => byLabel[label].push(i));
+
+  const rng = createRng(seed);
+  const keep = new Uint8Array(extra.count); // 1 = kept
+  byLabel.forEach((indices, label) => {
+    if (indices.length > limit[label]) rng.shuffle(indices);
+    for (const i of indices.slice(0, limit[label])) keep[i] = 1;
+  });
+  const kept = byLabel.map((indices, label) => Math.min(indices.length, limit[label]));
+  const dropped = byLabel.map((indices, label) => indices.length - kept[label]);
+
+  const count = kept.reduce((a, b) => a + b, 0);
+  const images = new Uint8Array(count * D); // (count, D)
+  const labels = new Uint8Array(count); // (count)
+  for (let i = 0, o = 0; i < extra.count; i++) {
+    if (!keep[i]) continue;
+    images.set(extra.images.subarray(i * D, (i + 1) * D), o * D);
+    labels[o++] = extra.labels[i];
+  }
+  return { split: { count, images, labels }, limit, kept, dropped };
+}
+
+/** for the training log: how many were kept and dropped, per label */
+export function describeCap(c: CappedExtra, maxShare: number): string {
+  const total = (a: number[]) => a.reduce((s, n) => s + n, 0);
+  const perLabel = c.kept.map((k, label) => `${label}: ${k}${c.dropped[label] ? ` (${c.dropped[label]} dropped)` : ''}`).join(', ');
+  return (
+    `  kept ${total(c.kept)} of ${total(c.kept) + total(c.dropped)}: at most ${Number((maxShare * 100).toFixed(4))}% of each label's training images ` +
+    `(--extra-max-share ${maxShare}), ${Math.min(...c.limit)} to ${Math.max(...c.limit)} a label here\n  by label: ${perLabel}`
+  );
 }
 
 /** the training images followed by the extra ones */

@@ -1,51 +1,15 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { openLocalKv } from './kv-local';
+import { openWranglerKv } from './kv-wrangler';
 
-// Workers KV through wrangler's own CLI: the same commands reach the local store that
-// `wrangler dev` reads (.wrangler/state) and, with --remote, the real namespace.
+// Workers KV as the scripts see it: get, put and list on one namespace, whichever store is behind it.
+//   local (default): in process, through wrangler's getPlatformProxy(): the very store `wrangler dev` reads
+//   --remote: the deployed namespace, through wrangler's CLI (one process per operation)
 
 export const BINDING = 'MODELS';
-const WRANGLER = resolve('node_modules/.bin/wrangler');
 
 export interface KvTarget {
   remote: boolean;
-  persistTo?: string; // local store folder, when not wrangler's default
-}
-
-export class KvError extends Error {}
-
-function run(args: string[], target: KvTarget, binary = false): Promise<Buffer> {
-  const where = target.remote ? ['--remote'] : ['--local', ...(target.persistTo ? ['--persist-to', target.persistTo] : [])];
-  return new Promise((ok, fail) => {
-    execFile(
-      WRANGLER, [...args, '--binding', BINDING, ...where],
-      { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        if (error) {
-          const text = (stderr.toString() || stdout.toString()).trim().split('\n').filter((l) => !/^\s*$/.test(l)).slice(-6).join('\n');
-          fail(new KvError(`wrangler ${args.slice(0, 3).join(' ')} failed${target.remote ? ' (is `wrangler login` done and the namespace id in wrangler.toml?)' : ''}:\n${text}`));
-          return;
-        }
-        ok(binary ? stdout : Buffer.from(stdout.toString()));
-      },
-    );
-  });
-}
-
-export async function kvPutFile(key: string, path: string, target: KvTarget, metadata?: unknown): Promise<void> {
-  await run(['kv', 'key', 'put', key, '--path', path, ...(metadata ? ['--metadata', JSON.stringify(metadata)] : [])], target);
-}
-
-export async function kvPutText(key: string, value: string, target: KvTarget): Promise<void> {
-  await run(['kv', 'key', 'put', key, value], target);
-}
-
-/** the value's bytes, or null when the key does not exist */
-export async function kvGet(key: string, target: KvTarget): Promise<Uint8Array | null> {
-  // wrangler answers a missing key with the text "Value not found" on stdout and status 0
-  const out = await run(['kv', 'key', 'get', key], target, true);
-  if (out.length < 64 && out.toString().trim() === 'Value not found') return null;
-  return new Uint8Array(out);
+  persistTo?: string; // local store folder, when not wrangler's default (.wrangler/state)
 }
 
 export interface KvListEntry<M> {
@@ -53,10 +17,27 @@ export interface KvListEntry<M> {
   metadata?: M;
 }
 
-export async function kvList<M>(prefix: string, target: KvTarget): Promise<KvListEntry<M>[]> {
-  const out = await run(['kv', 'key', 'list', '--prefix', prefix], target);
-  const text = out.toString();
-  const start = text.indexOf('[');
-  if (start < 0) throw new KvError(`unexpected answer from wrangler kv key list: ${text.slice(0, 200)}`);
-  return JSON.parse(text.slice(start)) as KvListEntry<M>[];
+export interface KvStore {
+  /** the value's bytes, or null when the key does not exist */
+  get(key: string): Promise<Uint8Array | null>;
+  put(key: string, value: Uint8Array | string, metadata?: unknown): Promise<void>;
+  /** every key under the prefix, with its metadata */
+  list<M>(prefix: string): Promise<KvListEntry<M>[]>;
+  /** releases the store (the local one runs workerd until then) */
+  close(): Promise<void>;
+}
+
+export function openKv(target: KvTarget, binding = BINDING): Promise<KvStore> {
+  return target.remote ? Promise.resolve(openWranglerKv({ remote: true }, binding)) : openLocalKv(target.persistTo, binding);
+}
+
+/** runs `work` on a store: an open one as it is, a target opened for the call and closed after */
+export async function withKv<T>(kv: KvStore | KvTarget, work: (store: KvStore) => Promise<T>): Promise<T> {
+  if ('get' in kv) return work(kv);
+  const store = await openKv(kv);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }

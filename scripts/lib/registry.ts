@@ -1,101 +1,170 @@
 import { readFileSync } from 'node:fs';
-import { decodeModel, type DecodedModel } from '../../shared/model/format';
+import type { DecodedModel } from '../../shared/model/format';
 import {
   CURRENT_POINTER_KEY, MODEL_KEY_PREFIX, modelKey, parsePointer, type ModelKeyMetadata, type ModelPointer,
 } from '../../shared/model/registry';
-import { kvGet, kvList, kvPutFile, kvPutText, type KvTarget } from './kv';
+import { decodeServable, UnservableModelError } from '../../shared/model/servable';
+import { evaluate } from './evaluate';
+import { withKv, type KvStore, type KvTarget } from './kv';
+import { loadMnist, type Split } from './mnist';
 
 // the model registry in KV: immutable models under models/<version>, one pointer to the current one.
-// every change is verified before the pointer moves, so a Worker never sees a half-written model.
+// every change is verified before the pointer moves, so a Worker never sees a half-written model, and
+// publishing fails closed: a model is compared with the live one by scoring both here, and when the
+// live one cannot be read nothing is uploaded (unless forced).
+// each function takes an open store (tests, several calls) or a target it opens and closes.
 
 const HISTORY = 20;
 
 export class RegistryError extends Error {}
 
-export async function readPointer(target: KvTarget): Promise<ModelPointer | null> {
-  const raw = await kvGet(CURRENT_POINTER_KEY, target);
-  return raw === null ? null : parsePointer(new TextDecoder().decode(raw));
+/** a model file as the Worker would load it (servable.ts): `what` names it in the errors */
+async function servable(bytes: Uint8Array, what: string): Promise<DecodedModel> {
+  try {
+    return (await decodeServable(bytes)).model;
+  } catch (e) {
+    if (e instanceof UnservableModelError) throw new RegistryError(`${what} ${e.message}`);
+    throw e; // the decoder's own message says what is wrong with the file
+  }
 }
 
-async function fetchModel(version: string, target: KvTarget): Promise<DecodedModel | null> {
-  const bytes = await kvGet(modelKey(version), target);
-  return bytes === null ? null : decodeModel(bytes);
+let testSet: Split | null = null;
+
+/** accuracy on the 10,000 MNIST test images, with the forward pass the Worker runs: not the figure the file claims */
+function scoreOnMnist(model: DecodedModel): number {
+  testSet ??= loadMnist().test;
+  return evaluate(model.network, testSet, model.header.architecture.inputScale).accuracy;
 }
 
-function keyMetadata(m: DecodedModel): ModelKeyMetadata {
-  const { metadata, dtype, architecture } = m.header;
-  return { version: m.version, testAccuracy: metadata.testAccuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt, bytes: m.bytes };
+/** the current pointer, or null when none was ever written; an unreadable pointer is an error, not "none" */
+export async function readPointer(where: KvStore | KvTarget): Promise<ModelPointer | null> {
+  return withKv(where, async (kv) => {
+    const raw = await kv.get(CURRENT_POINTER_KEY);
+    if (raw === null) return null;
+    const pointer = parsePointer(new TextDecoder().decode(raw));
+    if (pointer === null) throw new RegistryError(`${CURRENT_POINTER_KEY} is not a valid pointer; \`npm run upload -- --force\` replaces it`);
+    return pointer;
+  });
 }
 
-async function movePointer(version: string, previous: string[], target: KvTarget): Promise<ModelPointer> {
+function keyMetadata(m: DecodedModel, accuracy: number): ModelKeyMetadata {
+  const { dtype, architecture, metadata } = m.header;
+  return { version: m.version, testAccuracy: accuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt, bytes: m.bytes };
+}
+
+async function movePointer(kv: KvStore, version: string, previous: string[]): Promise<ModelPointer> {
   const pointer: ModelPointer = { version, previous: previous.filter((v) => v !== version).slice(0, HISTORY), updatedAt: new Date().toISOString() };
-  await kvPutText(CURRENT_POINTER_KEY, JSON.stringify(pointer), target);
-  const back = await readPointer(target);
+  await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
+  const back = await readPointer(kv);
   if (back?.version !== version) throw new RegistryError(`the pointer did not read back as ${version}; try again`);
   return pointer;
 }
 
+/** a stored model as the Worker would load it; throws with the reason it cannot be used */
+async function fetchServable(kv: KvStore, version: string): Promise<DecodedModel> {
+  const bytes = await kv.get(modelKey(version));
+  if (bytes === null) throw new RegistryError(`${modelKey(version)} is missing`);
+  const model = await servable(bytes, modelKey(version));
+  if (model.version !== version) throw new RegistryError(`${modelKey(version)} holds model ${model.version}`);
+  return model;
+}
+
+export interface Scored {
+  version: string;
+  accuracy: number; // on the 10,000 MNIST test images, scored here
+}
+
 export interface UploadResult {
   model: DecodedModel;
+  /** the candidate's test accuracy, scored here (the file's own figure is model.header.metadata.testAccuracy) */
+  accuracy: number;
   previous: ModelPointer | null;
+  /** the live model as scored for the comparison; null when there was none or --force skipped it */
+  live: Scored | null;
   alreadyCurrent: boolean;
 }
 
-/** uploads a model file, reads it back, then makes it current; refuses a worse model unless forced */
-export async function uploadModel(path: string, target: KvTarget, force = false): Promise<UploadResult> {
+/**
+ * uploads a model file, reads it back, then makes it current. refuses a model a Worker would refuse
+ * (always), and unless forced, one that scores below the live model or when the live model cannot be read
+ */
+export async function uploadModel(path: string, where: KvStore | KvTarget, force = false): Promise<UploadResult> {
   const bytes = new Uint8Array(readFileSync(path));
-  const model = await decodeModel(bytes);
-  const current = await readPointer(target);
-  if (current?.version === model.version) return { model, previous: current, alreadyCurrent: true };
-  if (current && !force) {
-    const live = await fetchModel(current.version, target).catch(() => null);
-    const liveAcc = live?.header.metadata.testAccuracy;
-    if (liveAcc !== undefined && model.header.metadata.testAccuracy < liveAcc) {
-      throw new RegistryError(
-        `refusing to replace the current model ${current.version} (test accuracy ${(liveAcc * 100).toFixed(2)}%) with a worse one ` +
-          `(${(model.header.metadata.testAccuracy * 100).toFixed(2)}%); pass --force to upload it anyway`,
-      );
+  const model = await servable(bytes, path); // before touching KV
+  const accuracy = scoreOnMnist(model);
+  return withKv(where, async (kv) => {
+    const current = await readPointer(kv).catch((e) => {
+      if (force && e instanceof RegistryError) return null; // an unreadable pointer is what --force replaces
+      throw e;
+    });
+    if (current?.version === model.version) return { model, accuracy, previous: current, live: null, alreadyCurrent: true };
+    let live: Scored | null = null;
+    if (current && !force) {
+      const liveModel = await fetchServable(kv, current.version).catch((e: Error) => {
+        throw new RegistryError(
+          `cannot read the live model ${current.version} to compare with (${e.message}), so nothing was uploaded; ` +
+            'pass --force to upload without the comparison',
+        );
+      });
+      live = { version: current.version, accuracy: scoreOnMnist(liveModel) };
+      if (accuracy < live.accuracy) {
+        throw new RegistryError(
+          `refusing to replace the current model ${live.version} (test accuracy ${pct(live.accuracy)}) with a worse one (${pct(accuracy)}), ` +
+            'both scored here on the MNIST test set; pass --force to upload it anyway',
+        );
+      }
     }
-  }
-  const key = modelKey(model.version);
-  await kvPutFile(key, path, target, keyMetadata(model));
-  const back = await kvGet(key, target);
-  if (back === null || back.length !== bytes.length || !back.every((b, i) => b === bytes[i])) {
-    throw new RegistryError(`${key} did not read back identical to ${path}; the current model was left unchanged, try again`);
-  }
-  await decodeModel(back);
-  await movePointer(model.version, current ? [current.version, ...current.previous] : [], target);
-  return { model, previous: current, alreadyCurrent: false };
+    const key = modelKey(model.version);
+    await kv.put(key, bytes, keyMetadata(model, accuracy));
+    const back = await kv.get(key);
+    if (back === null || back.length !== bytes.length || !back.every((b, i) => b === bytes[i])) {
+      throw new RegistryError(`${key} did not read back identical to ${path}; the current model was left unchanged, try again`);
+    }
+    await movePointer(kv, model.version, current ? [current.version, ...current.previous] : []);
+    return { model, accuracy, previous: current, live, alreadyCurrent: false };
+  });
 }
+
+const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
 
 export interface ListedModel extends ModelKeyMetadata {
   current: boolean;
 }
 
-export async function listModels(target: KvTarget): Promise<ListedModel[]> {
-  const [entries, pointer] = await Promise.all([kvList<ModelKeyMetadata>(MODEL_KEY_PREFIX, target), readPointer(target)]);
-  return entries
-    .map((e) => {
-      const version = e.name.slice(MODEL_KEY_PREFIX.length);
-      const m = e.metadata;
-      return {
-        version, current: version === pointer?.version,
-        testAccuracy: m?.testAccuracy ?? NaN, dtype: m?.dtype ?? '?', sizes: m?.sizes ?? [], createdAt: m?.createdAt ?? '', bytes: m?.bytes ?? 0,
-      };
-    })
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+export async function listModels(where: KvStore | KvTarget): Promise<ListedModel[]> {
+  return withKv(where, async (kv) => {
+    const entries = await kv.list<ModelKeyMetadata>(MODEL_KEY_PREFIX);
+    const pointer = await readPointer(kv).catch(() => null); // listing still works beside a broken pointer
+    return entries
+      .map((e) => {
+        const version = e.name.slice(MODEL_KEY_PREFIX.length);
+        const m = e.metadata;
+        return {
+          version, current: version === pointer?.version,
+          testAccuracy: m?.testAccuracy ?? NaN, dtype: m?.dtype ?? '?', sizes: m?.sizes ?? [], createdAt: m?.createdAt ?? '', bytes: m?.bytes ?? 0,
+        };
+      })
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  });
 }
 
-/** makes the previous current model current again, after checking it still decodes */
-export async function rollback(target: KvTarget): Promise<{ from: string; to: string }> {
-  const pointer = await readPointer(target);
-  if (!pointer) throw new RegistryError('there is no current model to roll back from; upload one with `npm run upload`');
-  for (let i = 0; i < pointer.previous.length; i++) {
-    const candidate = pointer.previous[i];
-    const model = await fetchModel(candidate, target).catch(() => null);
-    if (model === null) continue; // missing or corrupt: skip it rather than serve it
-    await movePointer(candidate, pointer.previous.slice(i + 1), target);
-    return { from: pointer.version, to: candidate };
-  }
-  throw new RegistryError(`no earlier model to roll back to from ${pointer.version}`);
+/** makes the previous current model current again, skipping any a Worker would refuse */
+export async function rollback(where: KvStore | KvTarget): Promise<{ from: string; to: string; skipped: string[] }> {
+  return withKv(where, async (kv) => {
+    const pointer = await readPointer(kv);
+    if (!pointer) throw new RegistryError('there is no current model to roll back from; upload one with `npm run upload`');
+    const skipped: string[] = [];
+    for (let i = 0; i < pointer.previous.length; i++) {
+      const candidate = pointer.previous[i];
+      try {
+        await fetchServable(kv, candidate);
+      } catch (e) {
+        skipped.push(`${candidate}: ${(e as Error).message}`); // missing, corrupt or unfit: skip it rather than serve it
+        continue;
+      }
+      await movePointer(kv, candidate, pointer.previous.slice(i + 1));
+      return { from: pointer.version, to: candidate, skipped };
+    }
+    throw new RegistryError(`no earlier model to roll back to from ${pointer.version}${skipped.length ? ` (unusable: ${skipped.join('; ')})` : ''}`);
+  });
 }

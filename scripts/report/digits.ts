@@ -1,31 +1,7 @@
 // the sample grid: one SVG, each digit a tiny grayscale PNG (data URI) with its prediction underneath
-import { crc32, deflateSync } from 'node:zlib';
 import { IMAGE_SIDE } from '../../shared/dims.js';
+import { encodeGrayPng } from '../lib/png.js';
 import type { SampleRecord } from './types.js';
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
-
-/** 8-bit grayscale PNG of a side x side image (row-major, 0 = black) */
-export function encodeGrayPng(gray: Uint8Array, side: number): Buffer {
-  const raw = Buffer.alloc(side * (side + 1));
-  for (let y = 0; y < side; y++) {
-    raw[y * (side + 1)] = 0; // filter: none
-    raw.set(gray.subarray(y * side, (y + 1) * side), y * (side + 1) + 1);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8); // bit depth 8, grayscale, deflate, no filter set, no interlace
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
-}
 
 /** an MNIST digit (ink bright) as dark ink on paper, scaled up by nearest neighbour, as a data URI */
 export function digitPngDataUri(pixels: Uint8Array, scale = 2): string {

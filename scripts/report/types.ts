@@ -1,3 +1,5 @@
+import type { PerClass } from '../lib/evaluate.js';
+
 // the data a training run hands to writeReport; report.json holds the same, with pixels as plain arrays.
 // losses are mean cross-entropy; accuracies, confidences, precision and recall are fractions in 0..1.
 
@@ -10,5 +12,5 @@ export interface RunReport {
   epochs: EpochRecord[];
   confusion: number[][];               // 10x10, [true][predicted] counts on the test set
   samples: SampleRecord[];             // e.g. 40 first test digits + up to 24 misclassified ones
-  perClass?: { digit: number; precision: number; recall: number }[];
+  perClass?: PerClass[];               // computed from confusion when absent
 }

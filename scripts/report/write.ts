@@ -3,27 +3,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { escapeHtml as esc } from '../../shared/html';
+import { perClassFromConfusion, type PerClass } from '../lib/evaluate.js';
+import { percent } from '../lib/format.js';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from './charts.js';
 import { digitGridSvg, isMisclassified } from './digits.js';
 import type { EpochRecord, RunReport } from './types.js';
 
-type PerClass = NonNullable<RunReport['perClass']>;
-
-const pct = (x: number, digits = 2): string => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–');
 const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 function show(v: string | number | boolean): string {
   if (typeof v !== 'number' || Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(6)));
-}
-
-/** precision and recall per digit from [true][predicted] counts */
-export function perClassFromConfusion(confusion: number[][]): PerClass {
-  return confusion.map((row, d) => {
-    const predictedAsD = confusion.reduce((sum, r) => sum + (r[d] ?? 0), 0);
-    const actualD = row.reduce((a, b) => a + b, 0);
-    return { digit: d, precision: predictedAsD ? row[d] / predictedAsD : NaN, recall: actualD ? row[d] / actualD : NaN };
-  });
 }
 
 function keyValueTable(caption: string, rows: Record<string, string | number | boolean>): string {
@@ -33,15 +23,15 @@ function keyValueTable(caption: string, rows: Record<string, string | number | b
   return `<table class="kv"><caption>${esc(caption)}</caption><tbody>${body || '<tr><td>none</td></tr>'}</tbody></table>`;
 }
 
-function perClassTable(perClass: PerClass, confusion: number[][]): string {
+function perClassTable(perClass: PerClass[], confusion: number[][]): string {
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
   const worstP = Math.min(...finite(perClass.map((c) => c.precision)));
   const worstR = Math.min(...finite(perClass.map((c) => c.recall)));
   const rows = perClass.map((c) => {
     const support = (confusion[c.digit] ?? []).reduce((a, b) => a + b, 0);
     const f1 = (2 * c.precision * c.recall) / (c.precision + c.recall);
-    const cell = (x: number, worst: number) => `<td${x === worst ? ' class="low"' : ''}>${pct(x)}</td>`;
-    return `<tr><th scope="row">${c.digit}</th>${cell(c.precision, worstP)}${cell(c.recall, worstR)}<td>${pct(f1)}</td><td>${support}</td></tr>`;
+    const cell = (x: number, worst: number) => `<td${x === worst ? ' class="low"' : ''}>${percent(x)}</td>`;
+    return `<tr><th scope="row">${c.digit}</th>${cell(c.precision, worstP)}${cell(c.recall, worstR)}<td>${percent(f1)}</td><td>${support}</td></tr>`;
   });
   return '<table class="num"><thead><tr><th>digit</th><th>precision</th><th>recall</th><th>F1</th><th>images</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`;
@@ -51,7 +41,7 @@ function epochTable(epochs: EpochRecord[]): string {
   const hasLr = epochs.some((e) => e.learningRate !== undefined);
   const head = ['epoch', 'train loss', 'train acc', 'test loss', 'test acc', 'seconds', 'samples/s', ...(hasLr ? ['learning rate'] : [])];
   const rows = epochs.map((e) => {
-    const cells = [String(e.epoch), fixed(e.trainLoss, 4), pct(e.trainAccuracy), fixed(e.testLoss, 4), pct(e.testAccuracy),
+    const cells = [String(e.epoch), fixed(e.trainLoss, 4), percent(e.trainAccuracy), fixed(e.testLoss, 4), percent(e.testAccuracy),
       fixed(e.seconds, 1), fixed(e.samplesPerSec, 0), ...(hasLr ? [e.learningRate === undefined ? '' : String(Number(e.learningRate.toPrecision(3)))] : [])];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
@@ -106,7 +96,7 @@ export async function writeReport(dir: string, report: RunReport): Promise<strin
   const last = report.epochs.at(-1);
   const summary = [
     `${report.epochs.length} epoch${report.epochs.length === 1 ? '' : 's'}`,
-    ...(last ? [`final test accuracy ${pct(last.testAccuracy)}`, `test loss ${fixed(last.testLoss, 4)}`] : []),
+    ...(last ? [`final test accuracy ${percent(last.testAccuracy)}`, `test loss ${fixed(last.testLoss, 4)}`] : []),
   ].join(' · ');
 
   const html = `<!doctype html>

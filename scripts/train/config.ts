@@ -91,7 +91,8 @@ export function inputScale(c: TrainConfig): number {
   return c.scale === 'raw' ? 1 : 1 / 255;
 }
 
-export function describe(c: TrainConfig): Record<string, string | number | boolean> {
+/** the run's settings as flat name → value pairs (lists joined), for the model header and the report */
+export function runSettings(c: TrainConfig): Record<string, string | number | boolean> {
   return {
     hidden: c.hidden.join(','),
     epochs: c.epochs,
@@ -113,5 +114,6 @@ export function describe(c: TrainConfig): Record<string, string | number | boole
     seed: c.seed,
     shards: c.shards,
     trainLimit: c.trainLimit,
+    threads: c.threads,
   };
 }

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { D, K } from '../../shared/dims';
 import { createNetwork, initHe, initUniform, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
+import { confusionRows } from '../lib/evaluate';
 import { appendSplit } from '../lib/extra-data';
 import { fontTrainingSet } from '../synth/font-set';
 import type { Mnist, Split } from '../lib/mnist';
@@ -135,15 +136,14 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
       trainSeconds += seconds;
 
       await send(threads, { type: 'evaluate' });
+      // each thread's row: summed loss, correct count, confusion counts
       const stride = EVAL_STRIDE(K);
-      let testLoss = 0, correct = 0;
-      const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+      const total = new Float64Array(stride);
       for (let t = 0; t < config.threads; t++) {
-        const s = sv.evalStats.subarray(t * stride, (t + 1) * stride);
-        testLoss += s[0];
-        correct += s[1];
-        for (let i = 0; i < K * K; i++) confusion[Math.floor(i / K)][i % K] += s[2 + i];
+        for (let i = 0; i < stride; i++) total[i] += sv.evalStats[t * stride + i];
       }
+      const [testLoss, correct] = total;
+      const confusion = confusionRows(total.subarray(2));
       const M = data.test.count;
       const { loss, correct: trainCorrect } = runningLoss();
       const result: EpochResult = {

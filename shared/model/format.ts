@@ -1,4 +1,4 @@
-import { sha256Hex } from '../checksum';
+import { sha256, sha256Hex, toHex } from '../checksum';
 import { D, K } from '../dims';
 import { checkSizes, createNetwork, paramCount, type Network } from './network';
 import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
@@ -118,8 +118,7 @@ export async function encodeModel(
   view.setUint32(16, payloadLength, true);
   file.set(headerBytes, PREFIX_BYTES);
   writePayload(file.subarray(PREFIX_BYTES + headerBytes.length), net, dtype);
-  const checksum = await sha256Hex(file.subarray(PREFIX_BYTES));
-  for (let i = 0; i < 32; i++) file[20 + i] = parseInt(checksum.slice(2 * i, 2 * i + 2), 16);
+  file.set(await sha256(file.subarray(PREFIX_BYTES)), 20);
   return file;
 }
 
@@ -189,8 +188,7 @@ export async function decodeModel(bytes: Uint8Array): Promise<DecodedModel> {
     fail(`the model file is ${bytes.length} bytes but its header says ${PREFIX_BYTES + headerLength + payloadLength}: it is truncated or has extra bytes; upload it again`);
   }
   const checksum = await sha256Hex(bytes.subarray(PREFIX_BYTES));
-  let stored = '';
-  for (let i = 0; i < 32; i++) stored += bytes[20 + i].toString(16).padStart(2, '0');
+  const stored = toHex(bytes.subarray(20, PREFIX_BYTES));
   if (checksum !== stored) fail(`the model's checksum does not match its contents (stored ${stored.slice(0, 16)}…, computed ${checksum.slice(0, 16)}…): the file is corrupt; upload it again`);
   const header = parseHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
   const expected = payloadBytes(header.architecture.sizes, header.dtype);

@@ -15,7 +15,7 @@ export interface ModelPointer {
 /** KV metadata stored beside each model so listing needs no model download */
 export interface ModelKeyMetadata {
   version: string;
-  testAccuracy: number;
+  testAccuracy: number; // on the MNIST test set, scored by the uploader (not copied from the file)
   dtype: string;
   sizes: number[];
   createdAt: string;

@@ -10,8 +10,8 @@ import { D, IMAGE_SIDE } from '../dims';
 import type { Rng } from '../rng';
 import { morphStep } from './morph';
 
-const S = IMAGE_SIDE;
-const LAST = S - 1;
+const SIDE = IMAGE_SIDE; // pixels per row and per column
+const LAST = SIDE - 1;
 const CENTRE = LAST / 2;
 const DEG = Math.PI / 180;
 // maps a 16-bit integer + 0.5 to the open interval (-1, 1), symmetric about 0
@@ -141,7 +141,7 @@ interface ElasticField {
 function zeroField(): ElasticField {
   const n = 2;
   const grid = new Float64Array(2 * n * n);
-  return { n, grid, seg: new Int32Array(S), segW: new Float64Array(S), row: new Float64Array(2 * n) };
+  return { n, grid, seg: new Int32Array(SIDE), segW: new Float64Array(SIDE), row: new Float64Array(2 * n) };
 }
 
 const BLOCKS = [1, 2, 4, 7]; // divisors of IMAGE_SIDE
@@ -154,7 +154,7 @@ function defaultBlock(sigma: number): number {
 }
 
 function createElasticField(alpha: number, sigma: number, block: number) {
-  const n = S / block;
+  const n = SIDE / block;
   const radius = Math.min(n - 1, Math.ceil((3 * sigma) / block));
   // the pixel-scale gaussian sampled every `block` pixels, summing to 1 / block so that
   // on block sums it weighs each pixel like the per-pixel normalised kernel would
@@ -167,10 +167,10 @@ function createElasticField(alpha: number, sigma: number, block: number) {
   const padded = new Float64Array(kernel.length + 2);
   padded.set(kernel, 1);
 
-  const blockOf = new Int32Array(S);
-  const seg = new Int32Array(S);
-  const segW = new Float64Array(S);
-  for (let x = 0; x < S; x++) {
+  const blockOf = new Int32Array(SIDE);
+  const seg = new Int32Array(SIDE);
+  const segW = new Float64Array(SIDE);
+  for (let x = 0; x < SIDE; x++) {
     blockOf[x] = Math.floor(x / block);
     // position in grid units (block centres at integers); clamped, so edges extend flat
     const u = (x - (block - 1) / 2) / block;
@@ -187,9 +187,9 @@ function createElasticField(alpha: number, sigma: number, block: number) {
     sums.fill(0);
     // one draw per pixel, row-major, split into 16-bit uniforms for dx (high) and
     // dy (low): rng calls dominate, and 16 bits is far finer than the smoothing shows
-    for (let y = 0; y < S; y++) {
+    for (let y = 0; y < SIDE; y++) {
       const base = 2 * n * blockOf[y];
-      for (let x = 0; x < S; x++) {
+      for (let x = 0; x < SIDE; x++) {
         const u = rng.nextUint32();
         const o = base + 2 * blockOf[x];
         sums[o] += ((u >>> 16) + 0.5) * U16_TO_SIGNED - 1;
@@ -262,11 +262,11 @@ function bilinearEdge(inp: Float32Array, sx: number, sy: number): number {
   const x1in = x0 < LAST;
   const y0in = y0 >= 0;
   const y1in = y0 < LAST;
-  const i = y0 * S + x0;
+  const i = y0 * SIDE + x0;
   const p00 = x0in && y0in ? inp[i] : 0;
   const p10 = x1in && y0in ? inp[i + 1] : 0;
-  const p01 = x0in && y1in ? inp[i + S] : 0;
-  const p11 = x1in && y1in ? inp[i + S + 1] : 0;
+  const p01 = x0in && y1in ? inp[i + SIDE] : 0;
+  const p11 = x1in && y1in ? inp[i + SIDE + 1] : 0;
   const top = p00 + fx * (p10 - p00);
   const bottom = p01 + fx * (p11 - p01);
   return top + fy * (bottom - top);
@@ -276,14 +276,14 @@ function bilinearEdge(inp: Float32Array, sx: number, sy: number): number {
 function sample(out: Float32Array, inp: Float32Array, m: Float64Array, field: ElasticField): void {
   const m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5];
   const { n, grid, seg, segW, row } = field;
-  for (let y = 0; y < S; y++) {
+  for (let y = 0; y < SIDE; y++) {
     const bx = m1 * y + m2;
     const by = m4 * y + m5;
     // interpolate the field grid to this row once, then along x per pixel
     const gi = 2 * n * seg[y];
     const wy = segW[y];
     for (let j = 0; j < 2 * n; j++) row[j] = grid[gi + j] + wy * (grid[gi + 2 * n + j] - grid[gi + j]);
-    for (let x = 0, p = y * S; x < S; x++, p++) {
+    for (let x = 0, p = y * SIDE; x < SIDE; x++, p++) {
       const j = 2 * seg[x];
       const wx = segW[x];
       const sx = m0 * x + bx + row[j] + wx * (row[j + 2] - row[j]);
@@ -293,10 +293,10 @@ function sample(out: Float32Array, inp: Float32Array, m: Float64Array, field: El
       let v: number;
       if (x0 >= 0 && y0 >= 0 && x0 < LAST && y0 < LAST) {
         const fx = sx - x0;
-        const i = y0 * S + x0;
+        const i = y0 * SIDE + x0;
         // a + f (b - a) returns a exactly when f = 0, so the identity warp is exact
         const top = inp[i] + fx * (inp[i + 1] - inp[i]);
-        const bottom = inp[i + S] + fx * (inp[i + S + 1] - inp[i + S]);
+        const bottom = inp[i + SIDE] + fx * (inp[i + SIDE + 1] - inp[i + SIDE]);
         v = top + (sy - y0) * (bottom - top);
       } else {
         v = bilinearEdge(inp, sx, sy);
@@ -361,6 +361,6 @@ export function createAugmenter(options: AugmentOptions): (out: Float32Array, in
       return;
     }
     sample(scratch, inp, m, field);
-    morphStep(out, scratch, S, S, dilate, MORPH_AMOUNT);
+    morphStep(out, scratch, SIDE, SIDE, dilate, MORPH_AMOUNT);
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model/format';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
-import { sha256Hex } from '../../shared/checksum';
+import { sha256, sha256Hex, toHex } from '../../shared/checksum';
 
 const meta: ModelMetadata = { createdAt: '2026-11-29T00:00:00.000Z', dataset: 'test', testAccuracy: 0.5, training: { lr: 0.001 } };
 
@@ -14,8 +14,7 @@ function net(sizes = [784, 16, 10], seed = 1) {
 
 /** rewrites the stored checksum so that only the intended defect remains */
 async function resign(file: Uint8Array): Promise<Uint8Array> {
-  const hex = await sha256Hex(file.subarray(52));
-  for (let i = 0; i < 32; i++) file[20 + i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  file.set(await sha256(file.subarray(52)), 20);
   return file;
 }
 
@@ -29,6 +28,17 @@ describe('model file', () => {
     expect(m.header.architecture.inputScale).toBeCloseTo(1 / 255, 12);
     expect(Buffer.from(m.network.params.buffer).equals(Buffer.from(n.params.buffer))).toBe(true);
     expect(m.version).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('stores the SHA-256 of header and payload at byte 20 and names the model by its first 16 hex digits', async () => {
+    const file = await encodeModel(net(), meta);
+    const checksum = await sha256Hex(file.subarray(52));
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(toHex(Uint8Array.of(0, 15, 16, 255))).toBe('000f10ff'); // two digits a byte, zero-padded
+    expect(toHex(file.subarray(20, 52))).toBe(checksum);
+    const m = await decodeModel(file);
+    expect(m.checksum).toBe(checksum);
+    expect(m.version).toBe(checksum.slice(0, 16));
   });
 
   it('names a model by its content: same bytes same version, other weights another version', async () => {

@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { D, K } from '../../shared/dims.js';
+import { D, IMAGE_SIDE, K } from '../../shared/dims.js';
+import { perClassFromConfusion } from '../../scripts/lib/evaluate.js';
+import { encodeGrayPng } from '../../scripts/lib/png.js';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from '../../scripts/report/charts.js';
-import { digitGridSvg, encodeGrayPng } from '../../scripts/report/digits.js';
+import { digitGridSvg, digitPngDataUri } from '../../scripts/report/digits.js';
 import type { EpochRecord, RunReport, SampleRecord } from '../../scripts/report/types.js';
-import { perClassFromConfusion, writeReport } from '../../scripts/report/write.js';
+import { writeReport } from '../../scripts/report/write.js';
 
 const root = mkdtempSync(join(tmpdir(), 'report-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -68,11 +71,36 @@ describe('charts', () => {
   });
 });
 
+/** the gray level of each pixel of a PNG, decoded by pngjs (which expands gray to RGBA) */
+function grayPixels(png: Buffer): { width: number; height: number; gray: number[] } {
+  const { width, height, data } = PNG.sync.read(png);
+  return { width, height, gray: Array.from({ length: width * height }, (_, i) => data[4 * i]) };
+}
+
+/** data:image/png;base64 URIs of every <image> in some markup */
+const pngDataUris = (markup: string) => [...markup.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
+
 describe('digits', () => {
-  it('encodes a valid PNG', () => {
-    const png = encodeGrayPng(new Uint8Array(4).fill(128), 2);
+  it('encodes a grayscale PNG that an independent decoder reads back pixel for pixel', () => {
+    const gray = Uint8Array.from({ length: 6 * 4 }, (_, i) => i * 11);
+    const png = encodeGrayPng(gray, 6, 4);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(png.subarray(png.length - 8, png.length - 4).toString('ascii')).toBe('IEND');
+    expect(png[25]).toBe(0); // IHDR colour type: grayscale
+    expect(grayPixels(png)).toEqual({ width: 6, height: 4, gray: Array.from(gray) });
+    // a view into a larger buffer encodes only its own pixels
+    const inner = new Uint8Array(40).fill(7).subarray(8, 12);
+    expect(grayPixels(encodeGrayPng(inner, 2)).gray).toEqual([7, 7, 7, 7]);
+    expect(() => encodeGrayPng(gray, 5)).toThrow(/needs 25 pixels, got 24/);
+  });
+
+  it('draws a digit as dark ink on paper, twice the size', () => {
+    const pixels = digit(4);
+    const [png] = pngDataUris(`href="${digitPngDataUri(pixels)}"`);
+    const { width, height, gray } = grayPixels(png);
+    expect([width, height]).toEqual([2 * IMAGE_SIDE, 2 * IMAGE_SIDE]);
+    for (const [x, y] of [[0, 0], [5, 3], [55, 55], [30, 17]]) {
+      expect(gray[y * width + x], `pixel (${x}, ${y})`).toBe(255 - pixels[Math.floor(y / 2) * IMAGE_SIDE + Math.floor(x / 2)]);
+    }
   });
 
   it('marks misclassified digits with a red frame and the true label', () => {
@@ -107,6 +135,9 @@ describe('writeReport', () => {
     expect(html).toContain('1 misclassified');
     expect(html).toContain('adam');
     expect(html).toContain('6123');
+    const pngs = pngDataUris(html);
+    expect(pngs).toHaveLength(report.samples.length);
+    pngs.forEach((png, i) => expect(grayPixels(png).gray[0], `sample ${i}`).toBe(255 - report.samples[i].pixels[0]));
 
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport & { samples: { pixels: number[] }[] };
     expect(json.title).toBe(report.title);
@@ -123,12 +154,15 @@ describe('writeReport', () => {
     expect(html).not.toContain('NaN');
   });
 
-  it('computes per-class precision and recall when not given', () => {
+  it('computes per-class precision and recall when not given', async () => {
     const m = confusionMatrix();
     const pc = perClassFromConfusion(m);
     const colSum = m.reduce((s, r) => s + r[4], 0);
     const rowSum = m[4].reduce((a, b) => a + b, 0);
     expect(pc[4].precision).toBeCloseTo(m[4][4] / colSum, 12);
     expect(pc[4].recall).toBeCloseTo(m[4][4] / rowSum, 12);
+    const html = readFileSync(await writeReport(join(root, 'per-class'), makeReport(2)), 'utf8');
+    const digit4 = html.match(/<tr><th scope="row">4<\/th><td[^>]*>([\d.]+)%<\/td><td[^>]*>([\d.]+)%<\/td>/);
+    expect(digit4?.slice(1)).toEqual([((m[4][4] / colSum) * 100).toFixed(2), ((m[4][4] / rowSum) * 100).toFixed(2)]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/checksum';
 import { loadMnist } from '../../scripts/lib/mnist';
-import { evaluate } from '../../scripts/lib/evaluate';
+import { createNetwork, initHe } from '../../shared/model/network';
+import { createRng } from '../../shared/rng';
+import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
 import { CLASSIC_CONFIG, DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
@@ -46,6 +48,36 @@ describe('training on real MNIST', () => {
     const r = await train(config, data);
     expect(r.sizes).toEqual([784, 64, 32, 10]);
     expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.88);
+  });
+});
+
+describe('evaluation', () => {
+  const net = createNetwork([784, 32, 10]);
+  initHe(net, createRng(5));
+
+  it('tallies parts of the test set that add up to the evaluation of the whole, as the trainer threads do', () => {
+    const whole = evaluate(net, data.test, 1 / 255);
+    const seen: number[] = [];
+    const parts = [[0, 4321], [4321, 10000]].map(([from, to]) =>
+      tallyPredictions(net, data.test.images, data.test.labels, 1 / 255, from, to, (i, digit) => {
+        expect(digit, `image ${i}`).toBe(whole.predicted[i]);
+        seen.push(i);
+      }),
+    );
+    expect(seen).toEqual(Array.from({ length: 10000 }, (_, i) => i));
+    expect(parts[0].correct + parts[1].correct).toBe(Math.round(whole.accuracy * 10000));
+    expect((parts[0].loss + parts[1].loss) / 10000).toBeCloseTo(whole.loss, 9);
+    expect(confusionRows(parts[0].confusion.map((n, i) => n + parts[1].confusion[i]))).toEqual(whole.confusion);
+    expect(whole.confusion.flat().reduce((a, b) => a + b)).toBe(10000);
+  });
+
+  it('gives precision and recall 0, not NaN, to a digit never predicted or never shown', () => {
+    const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p && t < 9 ? 5 : 0)));
+    confusion[3][8] = 5; // half the 3s read as 8: recall of 3 and precision of 8 halve
+    const pc = perClassFromConfusion(confusion);
+    expect(pc[3]).toEqual({ digit: 3, precision: 1, recall: 0.5 });
+    expect(pc[8]).toEqual({ digit: 8, precision: 0.5, recall: 1 });
+    expect(pc[9]).toEqual({ digit: 9, precision: 0, recall: 0 });
   });
 });
 

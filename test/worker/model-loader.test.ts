@@ -1,6 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeModel } from '../../shared/model/format';
+import { createPredictor } from '../../shared/model/predict';
 import { createApp } from '../../worker/index';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from '../../worker/model-loader';
 import { expectError } from './helpers/http';
@@ -8,11 +10,14 @@ import { clearKv, faultyKv, type FaultyKv } from './helpers/kv';
 import {
   dotImage, handNetwork, modelFile, pointTo, publish, putModel, truncated, withBadChecksum, withNaNWeights, type ModelFile,
 } from './helpers/models';
+import { hugeInt8Model, justTooSlowModel, overflowingModel } from './helpers/unfit-models';
 
 // the loader on a fresh isolate's worth of state per test, through the app's handlers
 // (createApp(loader).request) with the real KV binding wrapped to count reads and inject faults.
 
 const MINUTE = 60_000;
+/** the loader's wait after a failed first load (its default) */
+const RETRY_MS = 5_000;
 
 let clock: number;
 let loader: ModelLoader;
@@ -112,10 +117,88 @@ describe('loading once', () => {
     expect(store.reads).toEqual(['pointer/current', `models/${good.version}`]);
   });
 
-  it('tries again on the next request after a failed load', async () => {
+  it('tries again once the retry wait after a failed load is over', async () => {
     await expectError(await classify(2), 503, 'model_unavailable');
     await publish(env.MODELS, good);
+    clock += RETRY_MS - 1;
+    await expectError(await classify(2), 503, 'model_unavailable');
+    clock += 1;
     expect(await answer(2)).toEqual({ digit: 2, version: good.version });
+  });
+});
+
+describe('a failed load, retried at most once per retry wait', () => {
+  it('costs 5 KV reads per wait with a bad pointer and 3 bad previous versions, not 5 per request', async () => {
+    await pointTo(env.MODELS, '0123456789abcdef', ['0123456789abcde0', '0123456789abcde1', '0123456789abcde2']);
+    const oneLoad = ['pointer/current', ...['0123456789abcdef', '0123456789abcde0', '0123456789abcde1', '0123456789abcde2'].map((v) => `models/${v}`)];
+    for (let i = 0; i < 100; i++) {
+      const res = await request('/healthz');
+      expect(res.headers.get('retry-after')).toBe('10');
+      await expectError(res, 503, 'model_unavailable');
+      clock += 40; // 100 requests over 4 s
+    }
+    expect(store.reads).toEqual(oneLoad);
+    clock += RETRY_MS;
+    await expectError(await request('/healthz'), 503, 'model_unavailable');
+    expect(store.reads).toEqual([...oneLoad, ...oneLoad]);
+  });
+
+  it('answers the waiting requests with the reason of the failed load', async () => {
+    await pointTo(env.MODELS, '0123456789abcdef');
+    await expectError(await classify(1), 503, 'model_unavailable');
+    expect(await expectError(await classify(1), 503, 'model_unavailable')).toMatch(/models\/0123456789abcdef is missing/);
+    expect(store.reads).toHaveLength(2);
+  });
+
+  it('does not hold back a background refresh once a model is loaded', async () => {
+    await publish(env.MODELS, good);
+    await answer(1);
+    store.mode = 'throw';
+    clock += MINUTE;
+    await answer(1);
+    store.mode = 'ok';
+    await publish(env.MODELS, shifted, [good.version]);
+    clock += MINUTE;
+    await answer(1);
+    expect(await answer(1)).toEqual({ digit: 2, version: shifted.version });
+  });
+});
+
+describe('models that decode but must not be served', () => {
+  const unfit: [string, () => Promise<ModelFile>, RegExp][] = [
+    ['an int8 784-4096-4096-10 model (19 MiB)', hugeInt8Model, /does not fit a Worker's CPU and memory budget: the file is 20,098,652 bytes \(limit 1,310,720\)/],
+    ['a 784-331-10 model, just over the multiply-add budget', justTooSlowModel, /\(784-331-10\) does not fit a Worker's CPU and memory budget: .*262,814 multiply-adds per image \(limit 262,144\)/],
+    ['weights of 3e38, finite but overflowing', overflowingModel, /cannot be served: on an all-ink image it answers probability NaN for digit 0/],
+  ];
+  const built = new Map<string, Promise<ModelFile>>(); // each file is built once: the 19 MiB one takes a while
+  for (const [what, build, reason] of unfit) {
+    const make = () => built.get(what) ?? built.set(what, build()).get(what)!;
+    it(`refuses ${what} like a corrupt one: 503 with nothing else, the previous good model as a fallback`, async () => {
+      const bad = await make();
+      await publish(env.MODELS, bad);
+      expect(await expectError(await classify(1), 503, 'model_unavailable')).toMatch(reason);
+      loader = createModelLoader({ now: () => clock, log: (m) => logs.push(m) }); // a fresh isolate
+      await putModel(env.MODELS, good);
+      await pointTo(env.MODELS, bad.version, [good.version]);
+      expect(await answer(4)).toEqual({ digit: 4, version: good.version });
+      expect(logs.join('\n')).toMatch(reason);
+    });
+
+    it(`keeps serving the last good model when the pointer moves to ${what}`, async () => {
+      await publish(env.MODELS, good);
+      await answer(3);
+      await publish(env.MODELS, await make(), [good.version]);
+      clock += MINUTE;
+      await answer(3);
+      expect(await answer(3)).toEqual({ digit: 3, version: good.version });
+      expect(logs.join('\n')).toMatch(new RegExp(`keeping ${good.version}: .*${reason.source}`));
+    });
+  }
+
+  it('would answer "confidence": null with the overflowing model, which is why the probe exists', async () => {
+    const model = await decodeModel((await overflowingModel()).bytes);
+    const [prediction] = createPredictor(model.network).predict([dotImage(1)]);
+    expect(JSON.parse(JSON.stringify(prediction)).confidence).toBeNull();
   });
 });
 

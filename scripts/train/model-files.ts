@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sha256Hex } from '../../shared/checksum';
+import { decodeModel, encodeModel, type ModelMetadata } from '../../shared/model/format';
+import type { Network } from '../../shared/model/network';
+import { evaluate } from '../lib/evaluate';
+import { percent, thousands } from '../lib/format';
+import type { Split } from '../lib/mnist';
+import { uploadModel } from '../lib/registry';
+
+// the files a run writes: model.bin (float32), optionally model.int8.bin, and the upload to the local KV.
+
+export interface SavedModel {
+  path: string;
+  file: Uint8Array; // the model file's bytes
+  version: string;
+  weightsSha256: string; // of the float32 parameters alone: equal for equal training, whatever the metadata
+}
+
+/** the float32 model file at path (<out>/model.bin, or --model), creating its folder */
+export async function saveModel(path: string, network: Network, metadata: ModelMetadata, inputScale: number): Promise<SavedModel> {
+  mkdirSync(dirname(path), { recursive: true });
+  const file = await encodeModel(network, metadata, 'float32', inputScale);
+  writeFileSync(path, file);
+  const { version } = await decodeModel(file);
+  return { path, file, version, weightsSha256: await sha256Hex(new Uint8Array(network.params.buffer)) };
+}
+
+/** model.int8.bin, whose header carries its own test accuracy (scored on the dequantized weights) */
+export async function saveInt8Copy(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split): Promise<void> {
+  const probe = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale));
+  const q = evaluate(probe.network, test, inputScale);
+  const int8 = await encodeModel(network, { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, quantizedFrom: float32.version }, 'int8', inputScale);
+  const path = join(dir, 'model.int8.bin');
+  writeFileSync(path, int8);
+  const share = ((100 * int8.length) / float32.file.length).toFixed(0);
+  const points = ((q.accuracy - metadata.testAccuracy) * 100).toFixed(2);
+  console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(q.accuracy)} (${points} points)`);
+}
+
+/** as npm run upload: the model becomes the current one in the local KV that `wrangler dev` reads */
+export async function uploadToLocalKv(model: SavedModel): Promise<void> {
+  const up = await uploadModel(model.path, { remote: false }, true);
+  console.log(`local KV: ${model.version} is ${up.alreadyCurrent ? 'already' : 'now'} current`);
+}

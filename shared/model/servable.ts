@@ -1,0 +1,59 @@
+import { D, PIXEL_MAX } from '../dims';
+import { budgetProblems, describeBudgetProblems } from './budget';
+import { decodeModel, type DecodedModel } from './format';
+import { createPredictor, type Predictor } from './predict';
+
+// the gate a model file passes before anyone is answered with it: the Worker when it loads one,
+// `npm run upload` before it publishes one. on top of the decoder's checks (magic, checksum, sizes,
+// finite weights) the model must fit a Worker (budget.ts) and answer finite probabilities on a few
+// fixed probe images: weights of 3e38 are finite, so the decoder accepts them, but they overflow
+// float32 and every answer is NaN ("confidence": null in JSON).
+
+export class UnservableModelError extends Error {
+  override name = 'UnservableModelError';
+}
+
+/** (name, 784 pixels 0..255): no ink, all ink, a checkerboard, and a fixed pseudo-random image */
+export const PROBE_IMAGES: readonly (readonly [string, Uint8Array])[] = [
+  ['a blank image', new Uint8Array(D)],
+  ['an all-ink image', new Uint8Array(D).fill(PIXEL_MAX)],
+  ['a checkerboard', Uint8Array.from({ length: D }, (_, i) => (((i % 28) + Math.floor(i / 28)) % 2) * PIXEL_MAX)],
+  // a multiplicative hash of the index: grey levels everywhere, the same on every runtime
+  ['a noise image', Uint8Array.from({ length: D }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)],
+];
+
+/** why the predictor is unusable on the probe images (four forward passes), or null when every probability is finite */
+export function probeProblem(predictor: Predictor): string | null {
+  const predictions = predictor.predict(PROBE_IMAGES.map(([, pixels]) => pixels));
+  for (let p = 0; p < predictions.length; p++) {
+    const k = predictions[p].probabilities.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) return `on ${PROBE_IMAGES[p][0]} it answers probability ${predictions[p].probabilities[k]} for digit ${k}: its activations overflow float32`;
+  }
+  return null;
+}
+
+export interface ServableModel {
+  model: DecodedModel;
+  predictor: Predictor;
+}
+
+const SMALLER = 'train a smaller one (the default 784-128-10 fits)';
+
+/**
+ * decodes a model file and checks that it can be served. throws ModelFormatError when the file is
+ * corrupt, UnservableModelError when it is well-formed but must not be served; both messages follow
+ * the name of the file or key ("models/… does not fit a Worker's …").
+ */
+export async function decodeServable(file: Uint8Array): Promise<ServableModel> {
+  // the size first: an oversized file is never expanded into float32
+  const oversized = budgetProblems(file.length);
+  if (oversized.length) throw new UnservableModelError(`${describeBudgetProblems(oversized)}; ${SMALLER}`);
+  const model = await decodeModel(file);
+  const { sizes, inputScale } = model.header.architecture;
+  const problems = budgetProblems(file.length, sizes);
+  if (problems.length) throw new UnservableModelError(`(${sizes.join('-')}) ${describeBudgetProblems(problems)}; ${SMALLER}`);
+  const predictor = createPredictor(model.network, inputScale);
+  const probe = probeProblem(predictor);
+  if (probe) throw new UnservableModelError(`cannot be served: ${probe}; retrain it`);
+  return { model, predictor };
+}

@@ -1,0 +1,105 @@
+// the widget's behaviour on markup from ../markup.ts: draw → preprocess (shared/) → classify on the
+// worker or in the browser → show the digit, the ten probabilities and the 28×28 input; feedback.
+// `root` is a document, an element or a shadow root: everything is looked up inside it.
+//   view.ts               the elements, and what they show: an answer, an error, the cleared state
+//   classify-scheduler.ts when and where to classify
+//   feedback-panel.ts     "Wrong? Tell us the digit"
+
+import { ImageError } from '../../shared/image/decoded';
+import { createPad, type Pad } from '../pad';
+import { pixelsFromInk, type Pixels } from '../pixels';
+import { createClassifyScheduler } from './classify-scheduler';
+import { createFeedbackPanel } from './feedback-panel';
+import { createView } from './view';
+
+export interface WidgetOptions {
+  /** the worker's origin (and path prefix), without a trailing slash */
+  endpoint: string;
+}
+
+export interface Widget {
+  clear(): void;
+  destroy(): void;
+}
+
+/** the drawing as the model's 784 values, or null while there is no ink to see yet */
+function drawnPixels(pad: Pad): Pixels | null {
+  const drawn = pad.ink();
+  if (!drawn) return null;
+  try {
+    return pixelsFromInk(drawn.ink, drawn.side);
+  } catch (e) {
+    if (e instanceof ImageError) return null; // nothing visible yet
+    throw e;
+  }
+}
+
+export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
+  const endpoint = options.endpoint.replace(/\/+$/, '');
+  const { pad: canvas, clearButton, localSwitch, compact, showAnswer, showError, showCleared, hideHint } = createView(root);
+  const feedback = createFeedbackPanel(root, { endpoint, compact });
+  const classifier = createClassifyScheduler({
+    endpoint,
+    read: () => drawnPixels(pad),
+    inBrowser: () => localSwitch?.checked ?? false,
+    onAnswer(pixels, answer, inBrowser) {
+      showAnswer(pixels, answer, inBrowser);
+      feedback.offer(pixels, answer);
+    },
+    onError: showError,
+  });
+  const pad = createPad(canvas, {
+    onChange(done) {
+      hideHint();
+      classifier.drawingChanged(done);
+    },
+  });
+
+  function clear() {
+    classifier.reset();
+    pad.clear();
+    showCleared();
+    feedback.withdraw();
+  }
+
+  const onClear = () => {
+    clear();
+    canvas.focus({ preventScroll: true });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Delete' || e.key === 'Backspace' || e.key === 'Escape') {
+      e.preventDefault();
+      clear();
+    }
+  };
+  // switched to the browser: download the model now, so a failed download shows at once
+  const onLocal = async () => {
+    if (localSwitch?.checked) {
+      try {
+        await classifier.localModel();
+      } catch (e) {
+        localSwitch.checked = false;
+        showError(e);
+        return;
+      }
+    }
+    if (!pad.isEmpty()) classifier.classifyNow();
+  };
+
+  clearButton.addEventListener('click', onClear);
+  canvas.addEventListener('keydown', onKey);
+  localSwitch?.addEventListener('change', onLocal);
+  clear();
+
+  return {
+    clear,
+    destroy() {
+      clear();
+      pad.destroy();
+      feedback.destroy();
+      clearButton.removeEventListener('click', onClear);
+      canvas.removeEventListener('keydown', onKey);
+      localSwitch?.removeEventListener('change', onLocal);
+    },
+  };
+}

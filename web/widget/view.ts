@@ -1,0 +1,87 @@
+// what the widget shows: an answer (the digit, its confidence, the ten bars, the 28×28 input and
+// who answered), an error, or the cleared state; and the controls index.ts wires up. the feedback
+// row is feedback-panel.ts's.
+
+import { K } from '../../shared/dims';
+import type { Answer } from '../api';
+import { drawPixels, type Pixels } from '../pixels';
+import { explainError } from './explain-error';
+import { findRole, needRole } from './roles';
+
+export interface WidgetView {
+  pad: HTMLCanvasElement;
+  clearButton: HTMLButtonElement;
+  /** the classify-in-your-browser switch: on the page, not in the compact widget */
+  localSwitch: HTMLInputElement | null;
+  /** the iframe or embed variant, with less room than the page */
+  compact: boolean;
+  showAnswer(pixels: Pixels, answer: Answer, inBrowser: boolean): void;
+  showError(e: unknown): void;
+  showCleared(): void;
+  /** the "Draw a digit" hint goes once drawing starts */
+  hideHint(): void;
+}
+
+const percent = (p: number) => (p >= 0.9995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
+
+export function createView(root: ParentNode): WidgetView {
+  const pad = needRole<HTMLCanvasElement>(root, 'pad');
+  const hint = findRole(root, 'hint');
+  const prediction = needRole(root, 'prediction');
+  const confidence = needRole(root, 'confidence');
+  const rows = Array.from(needRole(root, 'bars').children) as HTMLElement[]; // (K) one per digit
+  const seen = findRole<HTMLCanvasElement>(root, 'seen'); // the 28×28 input: on the page only
+  const source = needRole(root, 'source');
+  const error = needRole(root, 'error');
+  const compact = pad.closest('.mw--compact') !== null;
+
+  function setBar(row: HTMLElement, p: number, text: string) {
+    row.querySelector<HTMLElement>('[data-role="bar"]')!.style.setProperty('--p', String(p));
+    row.querySelector('[data-role="bar-value"]')!.textContent = text;
+  }
+
+  return {
+    pad,
+    clearButton: needRole<HTMLButtonElement>(root, 'clear'),
+    localSwitch: findRole<HTMLInputElement>(root, 'local'),
+    compact,
+
+    showAnswer(pixels, answer, inBrowser) {
+      error.hidden = true;
+      prediction.textContent = String(answer.digit);
+      confidence.textContent = `${percent(answer.confidence)} confident`;
+      for (let k = 0; k < K; k++) {
+        rows[k].classList.toggle('is-top', k === answer.digit);
+        setBar(rows[k], answer.probabilities[k], percent(answer.probabilities[k]));
+      }
+      if (seen) drawPixels(seen, pixels);
+      // the widget shows the version's first 8 digits, like a short git hash; the page and the tooltip all 16
+      const version = compact ? answer.model.version.slice(0, 8) : answer.model.version;
+      source.textContent = `${inBrowser ? 'answered in your browser' : 'answered by the Worker'} (model v${version})`;
+      source.title = `model ${answer.model.version}`;
+    },
+
+    showError(e) {
+      error.textContent = explainError(e);
+      error.hidden = false;
+    },
+
+    showCleared() {
+      if (hint) hint.hidden = false;
+      prediction.textContent = '';
+      confidence.textContent = '';
+      for (const row of rows) {
+        row.classList.remove('is-top');
+        setBar(row, 0, '–');
+      }
+      if (seen) drawPixels(seen, null);
+      source.textContent = '';
+      source.title = '';
+      error.hidden = true;
+    },
+
+    hideHint() {
+      if (hint) hint.hidden = true;
+    },
+  };
+}

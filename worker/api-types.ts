@@ -1,0 +1,28 @@
+// the HTTP API's bodies as TypeScript types, inferred from the zod schemas that validate and
+// document them, so the browser code (web/) never writes them a second time. web/ imports this file
+// with `import type` only: the types vanish in the build and zod stays out of the browser bundles.
+// only schemas.ts may be imported here: the browser's tsconfig type-checks every file this one
+// reaches, and worker/feedback.ts reaches the Worker's bindings (Env, KV), which have no DOM types.
+
+import type { z } from '@hono/zod-openapi';
+import type { ClassifyResponse, ErrorResponse, ModelInfo as ModelInfoSchema, Pixels } from './schemas';
+
+/** POST /classify's answer */
+export type Answer = z.infer<typeof ClassifyResponse>;
+
+/** GET /model */
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+
+/** every error answer: { error: { code, message } } */
+export type ApiErrorBody = z.infer<typeof ErrorResponse>;
+
+/**
+ * POST /feedback's body. written out here until FeedbackJson moves from feedback.ts into
+ * schemas.ts (see the comment at the top); then: z.input<typeof FeedbackJson>
+ */
+export interface FeedbackBody {
+  pixels: z.input<typeof Pixels>;
+  label: number;
+  predicted?: number;
+  modelVersion?: string;
+}
