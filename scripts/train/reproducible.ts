@@ -3,9 +3,9 @@ import type { ModelMetadata } from '../../shared/model/format';
 // --reproducible: a model file that the command in its header rebuilds byte for byte. the weights
 // already depend only on the seed and flags; this drops what depends on the clock or the machine.
 
-/** flags that change neither the weights nor the file, left out of the recorded command */
-const RUN_ONLY = new Set(['--threads', '--out', '--no-report', '--upload']);
-const TAKES_VALUE = new Set(['--threads', '--out']);
+/** flags that change neither the weights nor the file's bytes (only where it goes), left out of the recorded command */
+const RUN_ONLY = new Set(['--threads', '--out', '--model', '--no-report', '--upload', '--int8']);
+const TAKES_VALUE = new Set(['--threads', '--out', '--model']);
 
 /** the train command that rebuilds this model, for the header */
 export function reproduceCommand(argv: string[]): string {
