@@ -1,11 +1,14 @@
 // npm run robustness -- <model.bin> [more models…]: accuracy on the MNIST test images and on
 // versions of them that do not look like MNIST (off-centre, rotated, small, thick or thin
-// strokes) — how a model may fare on real drawings that skip preprocessing.
+// strokes) — how a model may fare on real drawings that skip preprocessing. then the evaluation
+// sets of data/eval (pictures people send: printed, handwriting fonts, low-resolution scans, photos,
+// phone drawings) and how sure the model is on pictures that are not a digit (scripts/eval/).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warpAffine, type AffineParams } from '../shared/train/augment';
 import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodeModel } from '../shared/model/format';
+import { DEFAULT_THRESHOLDS, printEvalSets } from './eval/report';
 import { evaluate } from './lib/evaluate';
 import { percent } from './lib/format';
 import { loadMnist, type Split } from './lib/mnist';
@@ -53,8 +56,11 @@ function transformed(test: Split, t: Transform): Split {
 }
 
 runCli(async () => {
-  const { positionals } = parseArgs({ allowPositionals: true });
-  if (positionals.length === 0) throw new Error('usage: npm run robustness -- <model.bin> [more models…]');
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { sets: { type: 'string' }, thresholds: { type: 'string' } },
+  });
+  if (positionals.length === 0) throw new Error('usage: npm run robustness -- <model.bin> [more models…] [--sets printed,photo,… | none] [--thresholds 0.5,0.7,0.9]');
   const models = await Promise.all(positionals.map(async (p) => ({ path: p, model: await decodeModel(new Uint8Array(readFileSync(p))) })));
   const test = loadMnist().test;
   console.log(`${'test images'.padEnd(28)}${models.map((m) => m.path.slice(-28).padStart(30)).join('')}`);
@@ -63,4 +69,9 @@ runCli(async () => {
     const accs = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).accuracy);
     console.log(`${name.padEnd(28)}${accs.map((a) => percent(a).padStart(30)).join('')}`);
   }
+  if (values.sets === 'none') return;
+  const thresholds = values.thresholds ? values.thresholds.split(',').map(Number) : [...DEFAULT_THRESHOLDS];
+  if (thresholds.some((t) => !(t > 0 && t <= 1))) throw new Error(`--thresholds: expected probabilities between 0 and 1, got ${values.thresholds}`);
+  const scored = models.map(({ path, model }) => ({ path, network: model.network, inputScale: model.header.architecture.inputScale }));
+  printEvalSets(scored, values.sets?.split(','), thresholds);
 });
