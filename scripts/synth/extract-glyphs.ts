@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import opentype, { type Font } from 'opentype.js';
+import opentype, { type PathCommand } from 'opentype.js';
 import type { GlyphFont } from '../../shared/train/font-digits';
 
 export interface GlyphFile {
@@ -26,15 +26,33 @@ interface SplitFont {
 // hollow outline digits, unlike anything people write or print on paper
 const SKIP = new Set(['femkeklaver']);
 
-/** a name record in English, whichever platform table has it */
+type Font = ReturnType<typeof opentype.parse>;
+
+/** the font's English name record `key` (opentype.js keeps one table per platform) */
 function nameOf(font: Font, key: string): string {
+  const names = font.names as unknown as Record<string, Record<string, Record<string, string>> | undefined>;
   for (const platform of ['windows', 'macintosh', 'unicode']) {
-    const table = font.names[platform] as Record<string, Record<string, string>> | undefined;
-    const entry = table?.[key];
+    const entry = names[platform]?.[key];
     if (entry) return entry.en ?? Object.values(entry)[0] ?? '';
   }
-  const flat = (font.names as Record<string, Record<string, string>>)[key];
-  return flat?.en ?? '';
+  return '';
+}
+
+/** compact svg path data in whole font units (exact enough at 1000-2048 units per em, and small): no separator before a minus sign */
+function pathData(commands: PathCommand[]): string {
+  const list = (...vs: (number | undefined)[]) => vs.map((v) => String(Math.round(v ?? 0))).join(' ').replace(/ -/g, '-');
+  let at = '';
+  return commands
+    .map((c) => {
+      // a line to where the pen already is draws nothing
+      if (c.type === 'L' && list(c.x, c.y) === at) return '';
+      if (c.type !== 'Z') at = list(c.x, c.y);
+      if (c.type === 'Z') return 'Z';
+      if (c.type === 'Q') return `Q${list(c.x1, c.y1, c.x, c.y)}`;
+      if (c.type === 'C') return `C${list(c.x1, c.y1, c.x2, c.y2, c.x, c.y)}`;
+      return `${c.type}${list(c.x, c.y)}`;
+    })
+    .join('');
 }
 
 function extract(f: SplitFont, kind: string): GlyphFile['fonts'][number] {
@@ -43,8 +61,7 @@ function extract(f: SplitFont, kind: string): GlyphFile['fonts'][number] {
   const digits = Array.from({ length: 10 }, (_, d) => {
     const glyph = font.charToGlyph(String(d));
     if (glyph.index === 0) throw new Error(`${f.file} has no glyph for "${d}"`);
-    // integer font units are exact enough at 1000-2048 units per em, and keep the file small
-    return glyph.getPath(0, 0, font.unitsPerEm).toPathData(0);
+    return pathData(glyph.getPath(0, 0, font.unitsPerEm).commands);
   });
   return { id: f.id, family: f.family, kind, package: f.package, file: basename(f.file), copyright: nameOf(font, 'copyright').trim(), license: f.license, digits };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
@@ -68,5 +69,22 @@ describe('font digits', () => {
     expect(a.images).toEqual(b.images);
     expect(a.images).not.toEqual(c.images);
     expect(Array.from(a.labels.slice(0, 4))).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('the training glyphs', () => {
+  it('come only from the training side of the font split, never from an evaluation font or family', () => {
+    const split = JSON.parse(readFileSync('data/eval/fonts.json', 'utf8')) as Record<'eval' | 'training', Record<string, { id: string; family: string }[]>>;
+    const side = (s: 'eval' | 'training') => Object.values(split[s]).flat();
+    const evalIds = new Set(side('eval').map((f) => f.id));
+    const evalFamilies = new Set(side('eval').map((f) => f.family));
+    const trainingIds = new Set(side('training').map((f) => f.id));
+    const glyphs = JSON.parse(readFileSync(GLYPHS_PATH, 'utf8')) as { fonts: { id: string; family: string }[] };
+    expect(glyphs.fonts.length).toBeGreaterThan(20);
+    for (const f of glyphs.fonts) {
+      expect(trainingIds.has(f.id), f.id).toBe(true);
+      expect(evalIds.has(f.id), f.id).toBe(false);
+      expect(evalFamilies.has(f.family), f.family).toBe(false);
+    }
   });
 });
