@@ -74,7 +74,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   augment: true,
   augmentStrength: 0.8,
   degrade: true,
-  fontDigits: 20,
+  fontDigits: 30,
 };
 
 /** learning rate at a step (0-based) of `totalSteps` */

@@ -46,8 +46,8 @@ export const DEFAULT_DEGRADE: DegradeOptions = {
   maxPenSteps: 1.8,
   blur: 0.25,
   maxBlur: 2,
-  lowRes: 0.2,
-  minSide: 9,
+  lowRes: 0.3,
+  minSide: 7,
   gamma: 0.3,
   maxGamma: 2.5,
   noise: 0.2,
@@ -91,9 +91,10 @@ export function binomialBlur(img: Float32Array, tmp: Float32Array, amount: numbe
  * img = img reduced to side x side by area averaging and blown up again, about the image centre:
  * what a digit scanned `side` pixels tall looks like once preprocessing enlarges it. blocky: the
  * scan was enlarged with square pixels (nearest neighbour), which preprocessing then area-averages;
- * otherwise smoothly (bilinear). small is scratch of at least side * side.
+ * otherwise smoothly (bilinear). threshold > 0: a 1-bit scan, cells above threshold × the
+ * strongest cell become ink and the rest paper. small is scratch of at least side * side.
  */
-export function lowResolution(img: Float32Array, small: Float32Array, side: number, blocky = false): void {
+export function lowResolution(img: Float32Array, small: Float32Array, side: number, blocky = false, threshold = 0): void {
   // the digit spans the central FIT_BOX pixels; the low-res grid covers the whole 28x28 field at side * 28 / 20 cells
   const cells = Math.max(2, Math.round((side * S) / FIT_BOX));
   const f = cells / S; // cells per pixel
@@ -114,6 +115,12 @@ export function lowResolution(img: Float32Array, small: Float32Array, side: numb
         }
       }
     }
+  }
+  // a 1-bit scan: each cell is ink or paper
+  if (threshold > 0) {
+    let max = 0;
+    for (let i = 0; i < cells * cells; i++) max = Math.max(max, small[i]);
+    for (let i = 0; i < cells * cells; i++) small[i] = small[i] > threshold * max ? 1 : 0;
   }
   if (blocky) {
     // each pixel is the area-weighted mean of the square cells it overlaps
@@ -164,7 +171,7 @@ function check(name: string, v: number, ok: boolean): void {
 }
 
 /**
- * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 12 uniforms always (which
+ * returns degrade(img, rng), in place on 784 values in [0, 1]. rng draws: 13 uniforms always (which
  * degradations fire and their sizes), then either the photo's draws (shared/train/photo.ts) or D
  * uint32s and 4 uniforms when noise fires. same seed,
  * same image, same options -> same bytes. an image whose ink vanishes is left as it came.
@@ -182,7 +189,7 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
   const a = new Float32Array(D);
   const small = new Float32Array(S * S);
   const ink = new Float32Array(D);
-  const u = new Float64Array(12);
+  const u = new Float64Array(13);
 
   return (img, rng) => {
     if (img.length !== D) throw new RangeError(`degrade: images must have ${D} values`);
@@ -203,7 +210,11 @@ export function createDegrader(o: DegradeOptions): (img: Float32Array, rng: Rng)
       if (!photoRoundTrip(img, a, rng, o.photoOptions)) img.set(original);
       return;
     }
-    if (lowRes) lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)), u[11] < 0.5);
+    if (lowRes) {
+      // a third of low-resolution scans are 1-bit, cut somewhere between faint and dark
+      const threshold = u[12] < 1 / 3 ? 0.3 + 0.9 * u[12] : 0;
+      lowResolution(img, small, o.minSide + Math.floor(u[6] * (FIT_BOX - o.minSide)), u[11] < 0.5, threshold);
+    }
     if (blur) binomialBlur(img, a, 0.3 + u[7] * (o.maxBlur - 0.3));
     if (gamma) {
       const g = Math.exp((2 * u[8] - 1) * Math.log(o.maxGamma));

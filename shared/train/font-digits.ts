@@ -32,14 +32,14 @@ export interface FontDigitOptions {
 /**
  * measured by eye on the preview grid: heights of 28-44 px reduce to 20 px like a photo would (and
  * cost half of what 32-56 px did); weight -0.4..1.4 steps at those heights spans light to heavy
- * pens without breaking thin fonts' strokes; slant and rotation cover italics and a sheet that is
- * not quite straight.
+ * pens without breaking thin fonts' strokes; slant up to 0.45 (24°) either way and rotation up to
+ * 10° cover italics, slanted handwriting and a sheet that is not quite straight.
  */
 export const DEFAULT_FONT_DIGITS: FontDigitOptions = {
   minHeight: 28,
   maxHeight: 44,
-  maxRotateDeg: 8,
-  maxShear: 0.25,
+  maxRotateDeg: 10,
+  maxShear: 0.45,
   widthRange: 0.2,
   minWeight: -0.4,
   maxWeight: 1.4,

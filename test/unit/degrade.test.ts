@@ -124,6 +124,16 @@ describe('the degradations one by one', () => {
     }
   });
 
+  it('a 1-bit low-resolution scan has solid ink: some pixels exactly 1, none above', () => {
+    const small = new Float32Array(D);
+    for (const d of digits.slice(0, 10)) {
+      const img = d.slice();
+      lowResolution(img, small, 10, true, 0.5);
+      expect(img.some((v) => v === 1)).toBe(true);
+      expect(Math.max(...img)).toBe(1);
+    }
+  });
+
   it('the ink floor drops faint values and stretches the strongest to 1', () => {
     const img = new Float32Array(D);
     img[0] = 0.05;
