@@ -7,6 +7,8 @@
 //   dist/web/index.html, widget.html         the drawing page (/) and the iframe widget (/widget)
 //   dist/web/embed.js, client.js             the moving aliases other sites paste (revalidated every 5 minutes)
 //   dist/web/assets/<name>.<hash>.js         immutable copies, named by content (cached for a year)
+//   dist/web/assets/embed.<hash>.js          also every released embed.js in web/releases/, so a tag pinned
+//                                            to one keeps working after later deploys (npm run docs:embed)
 //   dist/web/_headers                        CSP, CORS and caching per path (see headers() below)
 //   dist/web/manifest.json                   names, hashes and SRI of the bundles, for docs and tests
 import { createHash } from 'node:crypto';
@@ -23,6 +25,9 @@ const USAGE = `usage: npm run build:web [-- --quiet]
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB = resolve(ROOT, 'web');
 export const OUTPUT = resolve(ROOT, 'dist/web');
+/** released builds of embed.js (committed), served beside the current one */
+export const RELEASES = resolve(WEB, 'releases');
+export const releaseName = (hash: string) => `embed.${hash}.js`;
 
 /** the bundle name, its entry and script kind (embed.js must be classic for document.currentScript) */
 const BUNDLES = {
@@ -110,6 +115,9 @@ export async function buildWeb(out = OUTPUT): Promise<{ manifest: Manifest; chan
     if (alias) files.set(alias, body);
     const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
     manifest[name] = { path, alias: alias && `/${alias}`, hash, integrity, bytes: Buffer.byteLength(body) };
+  }
+  for (const name of existsSync(RELEASES) ? readdirSync(RELEASES).filter((n) => n.endsWith('.js')) : []) {
+    if (!files.has(`assets/${name}`)) files.set(`assets/${name}`, readFileSync(join(RELEASES, name), 'utf8'));
   }
   files.set('index.html', renderPage(manifest.app.path));
   files.set('widget.html', renderWidget(manifest.app.path));

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb, type Manifest } from '../../scripts/build-web';
+import { buildWeb, releaseName, RELEASES, type Manifest } from '../../scripts/build-web';
 import { EMBEDDING_DOC, pinnedBlock, pinnedSnippet, withPinnedSnippet } from '../../scripts/embed-docs';
 
 // docs/embedding.md tells sites how to pin embed.js by its content hash and SRI integrity; those
-// change with every change to the bundle, so the doc is checked against a fresh build.
+// change with every change to the bundle, so the doc is checked against a fresh build, and every
+// released build stays served so that pinned tags outlive the deploys after them.
 
 const out = mkdtempSync(join(tmpdir(), 'mnist-web-'));
 let manifest: Manifest;
@@ -34,6 +35,18 @@ describe('the pinned embed tag in docs/embedding.md', () => {
     // the integrity is the SHA-384 of the very bytes served at that path
     const bytes = readFileSync(join(out, manifest.embed.path));
     expect(manifest.embed.integrity).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`);
+  });
+
+  it('is a committed release, which every build serves beside the current one', () => {
+    const release = join(RELEASES, releaseName(manifest.embed.hash));
+    expect(existsSync(release), `${releaseName(manifest.embed.hash)} is not in web/releases/: run npm run docs:embed`).toBe(true);
+    expect(readFileSync(release, 'utf8')).toBe(readFileSync(join(out, manifest.embed.path), 'utf8'));
+    for (const name of readdirSync(RELEASES).filter((n) => n.endsWith('.js'))) {
+      const bytes = readFileSync(join(RELEASES, name));
+      // a release is named by its own content, and the build serves exactly those bytes under /assets/
+      expect(name).toBe(releaseName(createHash('sha256').update(bytes).digest('hex').slice(0, 16)));
+      expect(readFileSync(join(out, 'assets', name)).equals(bytes), `assets/${name}`).toBe(true);
+    }
   });
 
   it('is rewritten by npm run docs:embed without touching the rest of the doc', () => {
