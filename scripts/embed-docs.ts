@@ -1,5 +1,5 @@
 // npm run docs:embed: releases the current embed.js and pins it in the docs. it copies the fresh
-// build's embed.js into web/releases/embed.<hash>.js (committed; every build serves all releases at
+// build's embed.js into web/releases/embed.<hash>.js.gz (committed; every build serves all releases at
 // /assets/, so a site's pinned tag keeps working after later deploys) and writes the pinned snippet
 // (that URL and its Subresource Integrity hash) into docs/embedding.md between the embed-pin markers.
 // the bundle's hash changes with any change to web/ or shared/ that reaches it;
@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildWeb, OUTPUT, releaseName, RELEASES, type Manifest } from './build-web';
+import { gzipSync } from 'node:zlib';
+import { buildWeb, OUTPUT, RELEASE_SUFFIX, releaseName, RELEASES, type Manifest } from './build-web';
 
 const USAGE = `usage: npm run docs:embed [-- --check]
   builds the browser bundles, releases embed.js into web/releases/ and writes its pinned URL and
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { manifest } = await buildWeb();
-  const release = join(RELEASES, releaseName(manifest.embed.hash));
+  const release = join(RELEASES, releaseName(manifest.embed.hash) + RELEASE_SUFFIX);
   const doc = readFileSync(EMBEDDING_DOC, 'utf8');
   const next = withPinnedSnippet(doc, manifest);
   const name = relative(process.cwd(), EMBEDDING_DOC);
@@ -72,7 +73,7 @@ async function main(): Promise<number> {
     return 1;
   }
   mkdirSync(RELEASES, { recursive: true });
-  writeFileSync(release, readFileSync(join(OUTPUT, manifest.embed.path)));
+  writeFileSync(release, gzipSync(readFileSync(join(OUTPUT, manifest.embed.path)), { level: 9 }));
   writeFileSync(EMBEDDING_DOC, next);
   console.log(`${name}: now pins ${manifest.embed.path} (${manifest.embed.integrity})`);
   return 0;

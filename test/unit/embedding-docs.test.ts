@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb, releaseName, RELEASES, type Manifest } from '../../scripts/build-web';
+import { buildWeb, readReleases, releaseName, type Manifest } from '../../scripts/build-web';
 import { EMBEDDING_DOC, pinnedBlock, pinnedSnippet, withPinnedSnippet } from '../../scripts/embed-docs';
 
 // docs/embedding.md tells sites how to pin embed.js by its content hash and SRI integrity; those
@@ -38,14 +38,14 @@ describe('the pinned embed tag in docs/embedding.md', () => {
   });
 
   it('is a committed release, which every build serves beside the current one', () => {
-    const release = join(RELEASES, releaseName(manifest.embed.hash));
-    expect(existsSync(release), `${releaseName(manifest.embed.hash)} is not in web/releases/: run npm run docs:embed`).toBe(true);
-    expect(readFileSync(release, 'utf8')).toBe(readFileSync(join(out, manifest.embed.path), 'utf8'));
-    for (const name of readdirSync(RELEASES).filter((n) => n.endsWith('.js'))) {
-      const bytes = readFileSync(join(RELEASES, name));
+    const releases = readReleases();
+    const current = releaseName(manifest.embed.hash);
+    expect(releases.has(current), `${current} is not in web/releases/: run npm run docs:embed`).toBe(true);
+    expect(releases.get(current)).toBe(readFileSync(join(out, manifest.embed.path), 'utf8'));
+    for (const [name, body] of releases) {
       // a release is named by its own content, and the build serves exactly those bytes under /assets/
-      expect(name).toBe(releaseName(createHash('sha256').update(bytes).digest('hex').slice(0, 16)));
-      expect(readFileSync(join(out, 'assets', name)).equals(bytes), `assets/${name}`).toBe(true);
+      expect(name).toBe(releaseName(createHash('sha256').update(body).digest('hex').slice(0, 16)));
+      expect(readFileSync(join(out, 'assets', name), 'utf8'), `assets/${name}`).toBe(body);
     }
   });
 
