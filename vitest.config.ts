@@ -33,14 +33,17 @@ export default defineConfig({
       },
       {
         // a real browser (Debian's /usr/bin/chromium through playwright-core) against `wrangler dev`
-        // serving a real model; global-setup.ts trains one once, uploads it and starts the worker
+        // serving a real model; global-setup.ts trains one once per version of the trainer (cached
+        // outside the checkout), uploads it and its int8 copy and starts a worker for each
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // sized for a 2-core machine shared with other work: a browser, two workerd and the tests
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          expect: { poll: { timeout: 30_000, interval: 100 } },
         },
       },
     ],

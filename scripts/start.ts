@@ -1,5 +1,6 @@
 // npm start: makes sure the local KV holds a current model (training one with the defaults
-// if there is none), then serves the Worker with `wrangler dev` on http://localhost:8787.
+// if there is none) and the local feedback database has its tables, then serves the Worker with
+// `wrangler dev` on http://localhost:8787.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,9 +12,9 @@ const LOCAL = { remote: false };
 const LATEST = 'runs/latest/model.bin';
 const bin = (name: string) => resolve('node_modules/.bin', name);
 
-function run(cmd: string, args: string[]): Promise<number> {
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...env } });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('error', fail);
@@ -41,6 +42,9 @@ runCli(async () => {
     const code = await run(bin('tsx'), ['scripts/train.ts', '--upload', '--min-accuracy', '0.98']);
     if (code !== 0) return code;
   }
+  // idempotent: applies only the migrations the local database has not seen (CI: no confirmation prompt)
+  const migrated = await run(bin('wrangler'), ['d1', 'migrations', 'apply', 'mnist-feedback', '--local'], { CI: 'true' });
+  if (migrated !== 0) return migrated;
   console.log('\nstarting the Worker on http://localhost:8787 (Ctrl-C to stop)\n');
   return run(bin('wrangler'), ['dev', '--port', '8787', ...process.argv.slice(2)]);
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DIGITS, draw, hostServer, launch, SCREENSHOTS } from './helpers';
+import { animationsDone, DIGITS, draw, hostServer, launch, SCREENSHOTS } from './helpers';
 
 // the three ways to put the recognizer on another site, each on a page served from a different
 // origin than the worker, under a strict CSP that only allows the worker's origin.
@@ -48,17 +48,33 @@ ctx.lineCap = ctx.lineJoin = 'round';
 ctx.beginPath(); ctx.moveTo(55, 40); ctx.lineTo(145, 40); ctx.lineTo(90, 170); ctx.stroke();
 const bar = new Array(784).fill(0);
 for (let y = 4; y < 24; y++) bar[y * 28 + 13] = bar[y * 28 + 14] = 255;
+// the 784 pixels client.js sends for each input it preprocesses in the page
+const sent = [];
+const realFetch = window.fetch;
+window.fetch = (url, init) => {
+  if (init && typeof init.body === 'string') sent.push(JSON.parse(init.body).pixels);
+  return realFetch(url, init);
+};
+const pixelsSent = async (run) => {
+  const before = sent.length;
+  const answer = await run();
+  return { digit: answer.digit, pixels: sent[before] };
+};
 window.results = (async () => {
   const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/png'));
   const img = new Image();
   img.src = URL.createObjectURL(blob);
   const out = {
     canvas: await classify(canvas),
-    imageData: (await classify(ctx.getImageData(0, 0, 200, 200))).digit,
+    imageData: await pixelsSent(() => classify(ctx.getImageData(0, 0, 200, 200))),
+    canvasPixels: await pixelsSent(() => classify(canvas)),
     blob: (await classify(blob)).digit,
-    image: (await classify(img)).digit,
+    image: await pixelsSent(() => classify(img)),
     pixels: (await classify(bar)).digit,
   };
+  // what the worker made of Chromium's PNG: the same blob as client.js sends, with the pixels it saw
+  const seen = await (await realFetch('${w}/classify?return_input=true', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: blob })).json();
+  out.blobPixels = { digit: seen.digit, pixels: seen.preprocessed.map(Math.round) };
   try { await classify([1, 2, 3]); } catch (e) { out.wrongLength = e.message; }
   try { await classify(new Blob(['not a png'], { type: 'image/png' })); } catch (e) { out.apiError = { isClassifyError: e instanceof ClassifyError, code: e.code, status: e.status }; }
   return out;
@@ -106,7 +122,7 @@ describe('embed.js on another origin', () => {
     await draw(tab, pad, DIGITS['7']);
     await expect.poll(() => tab.getByTestId('prediction').textContent()).toBe('7');
     expect(await tab.getByTestId('source').textContent()).toMatch(/^answered by the Worker \(model v[0-9a-f]{8}\)$/);
-    await tab.waitForTimeout(300);
+    await animationsDone(tab);
     await tab.screenshot({ path: join(SCREENSHOTS, 'embed-script.png') });
     expect(problems).toEqual([]);
     await tab.close();
@@ -182,7 +198,7 @@ describe('the /widget iframe on another origin', () => {
     const size = await frame.locator('body').evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
     expect(size[0]).toBeLessThanOrEqual(320);
     expect(size[1]).toBeLessThanOrEqual(420);
-    await tab.waitForTimeout(300);
+    await animationsDone(tab.frame({ url: /\/widget/ })!);
     await tab.screenshot({ path: join(SCREENSHOTS, 'embed-iframe.png') });
     expect(problems).toEqual([]);
     await tab.close();
@@ -196,7 +212,16 @@ describe('client.js on another origin', () => {
     const results = await tab.evaluate(() => (window as any).results);
     expect(results.canvas).toMatchObject({ digit: 7, model: { version: expect.stringMatching(/^[0-9a-f]{16}$/) } });
     expect(results.canvas.probabilities).toHaveLength(10);
-    expect([results.imageData, results.blob, results.image]).toEqual([7, 7, 7]);
+    expect([results.imageData.digit, results.blob, results.image.digit, results.blobPixels.digit]).toEqual([7, 7, 7, 7]);
+    // Chromium's canvas.toBlob PNG, decoded and preprocessed by the worker, is pixel for pixel what
+    // client.js makes of the same canvas through getImageData (and of the PNG decoded by Chromium)
+    const reference: number[] = results.imageData.pixels;
+    expect(reference).toHaveLength(784);
+    expect(reference.filter((v) => v > 0).length).toBeGreaterThan(50);
+    for (const [path, pixels] of [['toBlob PNG through the worker', results.blobPixels.pixels], ['canvas', results.canvasPixels.pixels], ['<img> of the PNG', results.image.pixels]] as const) {
+      const bad = reference.findIndex((v, i) => v !== pixels[i]);
+      expect(bad, `${path}: pixel ${bad} is ${pixels[bad]}, getImageData gives ${reference[bad]}`).toBe(-1);
+    }
     expect(results.pixels).toBe(1);
     expect(results.wrongLength).toMatch(/expected 784 pixel values/);
     expect(results.apiError).toMatchObject({ isClassifyError: true, status: expect.any(Number) });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 // Debian's Chromium driven by playwright-core (which never downloads a browser), strokes a person
 // would draw, and a second origin to embed the widget on.
@@ -89,4 +89,16 @@ export async function hostServer(files: (worker: string) => Record<string, strin
     origin: `http://localhost:${port}`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
+}
+
+/** waits until the page's finite CSS transitions and animations (the probability bars) have finished: no fixed sleep */
+export async function animationsDone(target: Page | Frame): Promise<void> {
+  await target.evaluate(async () => {
+    // a transition that a newer answer interrupts is cancelled and replaced: wait for its successor
+    for (;;) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+      if (running.length === 0) return;
+      await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+    }
+  });
 }

@@ -7,7 +7,7 @@ import { naiveLoss } from './reference';
 
 // the analytic gradient (float32 kernels) against central differences of a float64 naive loss.
 
-function gradientCheck(sizes: number[], B: number, seed: number) {
+function gradientCheck(sizes: number[], B: number, seed: number, labelSmoothing = 0) {
   const rng = createRng(seed);
   const net = createNetwork(sizes);
   initHe(net, rng);
@@ -17,18 +17,18 @@ function gradientCheck(sizes: number[], B: number, seed: number) {
   const grads = createNetwork(sizes);
   const ws = createWorkspace(sizes, B);
   forward(net, x, B, ws);
-  const loss = backward(net, grads, x, targets, B, ws, { scale: 1 });
+  const loss = backward(net, grads, x, targets, B, ws, { scale: 1, labelSmoothing });
 
   const params = Float64Array.from(net.params);
-  expect(loss).toBeCloseTo(naiveLoss(params, sizes, x, targets, B), 3);
+  expect(loss).toBeCloseTo(naiveLoss(params, sizes, x, targets, B, labelSmoothing), 3);
   const h = 1e-5;
   let worst = { i: -1, analytic: 0, numeric: 0, err: 0 };
   for (let i = 0; i < params.length; i++) {
     const keep = params[i];
     params[i] = keep + h;
-    const up = naiveLoss(params, sizes, x, targets, B);
+    const up = naiveLoss(params, sizes, x, targets, B, labelSmoothing);
     params[i] = keep - h;
-    const down = naiveLoss(params, sizes, x, targets, B);
+    const down = naiveLoss(params, sizes, x, targets, B, labelSmoothing);
     params[i] = keep;
     const numeric = (up - down) / (2 * h);
     const err = Math.abs(numeric - grads.params[i]) / (1e-4 + Math.abs(numeric));
@@ -46,6 +46,14 @@ describe('backward pass', () => {
   it('matches central finite differences for a two-hidden-layer network', () => {
     const worst = gradientCheck([10, 8, 6, 5], 4, 2);
     expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+  });
+
+  it('matches central finite differences with label smoothing, as every real run trains', () => {
+    // 0.02 is the default; 0.3 makes the smoothed part of the gradient large enough to matter
+    for (const smoothing of [0.02, 0.3]) {
+      const worst = gradientCheck([10, 8, 6, 5], 4, 5, smoothing);
+      expect(worst.err, `smoothing ${smoothing}, worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+    }
   });
 
   it('gradients of shards add up to the gradient of the whole batch', () => {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IdxError, parseIdxImages, parseIdxLabels } from '../../shared/train/idx';
 import { DEFAULT_MNIST_DIR, loadMnist } from '../../scripts/lib/mnist';
@@ -46,7 +48,21 @@ describe('IDX reader', () => {
     expect(() => loadMnist('/nonexistent/folder')).toThrow(/npm install/);
   });
 
-  it('the real image files have the published md5 (checked by loadMnist)', () => {
-    expect(readFileSync(`${DEFAULT_MNIST_DIR}/t10k-images-idx3-ubyte`).length).toBe(16 + 10000 * 784);
+  it('refuses a copy of the MNIST files whose image file is damaged, naming the md5 it expected', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-damaged-'));
+    try {
+      for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-labels-idx1-ubyte']) {
+        symlinkSync(join(DEFAULT_MNIST_DIR, name), join(dir, name));
+      }
+      // one pixel of one test image changed: still a well-formed IDX file, no longer the published one
+      const images = readFileSync(join(DEFAULT_MNIST_DIR, 't10k-images-idx3-ubyte'));
+      images[16 + 5000 * 784 + 400] ^= 0x01;
+      writeFileSync(join(dir, 't10k-images-idx3-ubyte'), images);
+      expect(() => loadMnist(dir)).toThrow(/t10k-images-idx3-ubyte: md5 [0-9a-f]{32} is not the published 2646ac647ad5339dbf082846283269ea; the file is damaged/);
+      // the md5 is what refused it: unchecked, the same files load
+      expect(loadMnist(dir, false).test.count).toBe(10000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

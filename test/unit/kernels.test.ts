@@ -19,8 +19,8 @@ describe('linear kernels', () => {
     expectClose(out, naiveLinear(inp, weight, bias, B, IN, OUT), 1e-5, 1e-5);
   });
 
-  it('backward matches the naive transposed products and accumulates into the weight gradient', () => {
-    const dout = sparse(B * OUT, 0);
+  /** linearBackward against the float64 transposed products, accumulating onto non-zero starting gradients */
+  function expectBackwardMatchesNaive(dout: Float32Array) {
     const dinp = new Float32Array(B * IN), dweight = new Float32Array(IN * OUT).fill(0.5), dbias = new Float32Array(OUT).fill(-1);
     linearBackward(dinp, dweight, dbias, dout, inp, weight, B, IN, OUT);
     const refDinp = new Float64Array(B * IN), refDw = new Float64Array(IN * OUT).fill(0.5), refDb = new Float64Array(OUT).fill(-1);
@@ -35,6 +35,19 @@ describe('linear kernels', () => {
     expectClose(dinp, refDinp, 1e-5, 1e-5);
     expectClose(dweight, refDw, 1e-5, 1e-5);
     expectClose(dbias, refDb, 1e-5, 1e-5);
+  }
+
+  it('backward matches the naive transposed products and accumulates into the weight gradient', () => {
+    expectBackwardMatchesNaive(sparse(B * OUT, 0));
+  });
+
+  it('backward matches them for a sparse upstream gradient too, as ReLU leaves it, one sample all zeros', () => {
+    // the kernel walks only the non-zero gradient columns when some are zero
+    const dout = sparse(B * OUT, 0.6);
+    for (let b = 0; b < B; b++) dout[b * OUT + (b % OUT)] = 0; // at least one zero in every sample
+    dout.fill(0, 2 * OUT, 3 * OUT);
+    expect(dout.filter((v) => v !== 0).length).toBeGreaterThan(0);
+    expectBackwardMatchesNaive(dout);
   });
 
   it('backward without an input gradient still computes the weight gradient', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, type ModelMetadata } from '../../shared/model/format';
-import { createNetwork, initHe } from '../../shared/model/network';
+import { createNetwork, initHe, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { sha256, sha256Hex, toHex } from '../../shared/checksum';
 
@@ -10,6 +10,22 @@ function net(sizes = [784, 16, 10], seed = 1) {
   const n = createNetwork(sizes);
   initHe(n, createRng(seed));
   return n;
+}
+
+/** every int8 weight within half a step (its row's largest magnitude / 254) of the float32 one; biases exact */
+function expectWithinHalfStep(original: Network, decoded: Network): void {
+  for (const [l, layer] of original.layers.entries()) {
+    const { inSize: IN, outSize: OUT, weight } = layer;
+    for (let i = 0; i < IN; i++) {
+      let max = 0;
+      for (let j = 0; j < OUT; j++) max = Math.max(max, Math.abs(weight[i * OUT + j]));
+      for (let j = 0; j < OUT; j++) {
+        const error = Math.abs(decoded.layers[l].weight[i * OUT + j] - weight[i * OUT + j]);
+        if (error > max / 254 + 1e-7) throw new Error(`layer ${l} weight (${i}, ${j}): error ${error} exceeds half a step ${max / 254}`);
+      }
+    }
+    expect(Array.from(decoded.layers[l].bias), `layer ${l} bias`).toEqual(Array.from(layer.bias));
+  }
 }
 
 /** rewrites the stored checksum so that only the intended defect remains */
@@ -56,19 +72,26 @@ describe('model file', () => {
     expect(i8.length / f32.length).toBeLessThan(0.27);
     const m = await decodeModel(i8);
     expect(m.header.dtype).toBe('int8');
-    for (const [l, layer] of n.layers.entries()) {
-      for (let i = 0; i < layer.inSize; i++) {
-        let max = 0;
-        for (let j = 0; j < layer.outSize; j++) max = Math.max(max, Math.abs(layer.weight[i * layer.outSize + j]));
-        let worst = 0;
-        for (let j = 0; j < layer.outSize; j++) {
-          const k = i * layer.outSize + j;
-          worst = Math.max(worst, Math.abs(m.network.layers[l].weight[k] - layer.weight[k]));
-        }
-        if (worst > max / 254 + 1e-7) throw new Error(`layer ${l} row ${i}: error ${worst} exceeds half a step ${max / 254}`);
-      }
-      expect(Array.from(m.network.layers[l].bias)).toEqual(Array.from(layer.bias));
-    }
+    expectWithinHalfStep(n, m.network);
+  });
+
+  it('pads int8 layers whose weight count is not a multiple of 4, and reads the next layer after the padding', async () => {
+    // 5·7 = 35, 7·11 = 77 and 11·10 = 110 int8 weights: 1, 3 and 2 padding bytes, two of them followed by a layer
+    const sizes = [784, 5, 7, 11, 10];
+    const n = net(sizes, 3);
+    const file = await encodeModel(n, meta, 'int8');
+    const headerLength = new DataView(file.buffer).getUint32(12, true);
+    // per layer: float32 scales (IN), float32 bias (OUT), int8 weights (IN·OUT) rounded up to 4 bytes
+    const layerBytes = [4 * 784 + 4 * 5 + 3920, 4 * 5 + 4 * 7 + 35 + 1, 4 * 7 + 4 * 11 + 77 + 3, 4 * 11 + 4 * 10 + 110 + 2];
+    expect(file.length).toBe(52 + headerLength + layerBytes.reduce((a, b) => a + b));
+    const secondWeights = 52 + headerLength + layerBytes[0] + 4 * 5 + 4 * 7;
+    expect(file[secondWeights + 35]).toBe(0); // the padding byte
+    const thirdWeights = secondWeights + 36 + 4 * 7 + 4 * 11;
+    expect(file.subarray(thirdWeights + 77, thirdWeights + 80)).toEqual(Uint8Array.of(0, 0, 0));
+    expect(file.subarray(file.length - 2)).toEqual(Uint8Array.of(0, 0));
+    const m = await decodeModel(file);
+    expect(m.header.architecture.sizes).toEqual(sizes);
+    expectWithinHalfStep(n, m.network);
   });
 
   it('refuses a wrong magic', async () => {

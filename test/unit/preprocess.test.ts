@@ -6,6 +6,7 @@ import { decodePng } from '../../shared/image/png';
 import { inkMap, preprocessImage, preprocessPixels, toMnist } from '../../shared/image/preprocess';
 import { createRng } from '../../shared/rng';
 import { encodePng } from './helpers/png-encode';
+import { expectClose } from './reference';
 
 // ---------------------------------------------------------------- a tiny stroke renderer
 
@@ -93,6 +94,50 @@ function boundingBox(img: ArrayLike<number>, side = 28) {
     }
   }
   return { width: Math.max(...xs) - Math.min(...xs) + 1, height: Math.max(...ys) - Math.min(...ys) + 1 };
+}
+
+/**
+ * the mnist geometry in float64, written from its definition rather than from shared/: crop to the
+ * ink, box-resample so the longer side is 20 (each output pixel the mean of the source rectangle it
+ * covers, fractional edge pixels weighted by their overlap), and shift by whole pixels so the centre
+ * of mass lands nearest (14, 14) without pushing ink off the 28×28 field
+ */
+function boxReference(ink: ArrayLike<number>, width: number, height: number): Float64Array {
+  let left = width, right = -1, top = height, bottom = -1;
+  for (let i = 0; i < ink.length; i++) {
+    if (ink[i] <= 0) continue;
+    const x = i % width, y = Math.floor(i / width);
+    [left, right, top, bottom] = [Math.min(left, x), Math.max(right, x), Math.min(top, y), Math.max(bottom, y)];
+  }
+  const bw = right - left + 1, bh = bottom - top + 1;
+  const w = Math.max(1, Math.round((bw * 20) / Math.max(bw, bh)));
+  const h = Math.max(1, Math.round((bh * 20) / Math.max(bw, bh)));
+  const spanX = bw / w, spanY = bh / h; // source pixels per output pixel
+  const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+  const digit = new Float64Array(w * h);
+  for (let Y = 0; Y < h; Y++) {
+    for (let X = 0; X < w; X++) {
+      let sum = 0;
+      for (let sy = Math.floor(Y * spanY); sy < Math.min(bh, Math.ceil((Y + 1) * spanY)); sy++) {
+        const oy = overlap(Y * spanY, (Y + 1) * spanY, sy, sy + 1);
+        for (let sx = Math.floor(X * spanX); sx < Math.min(bw, Math.ceil((X + 1) * spanX)); sx++) {
+          sum += ink[(top + sy) * width + left + sx] * oy * overlap(X * spanX, (X + 1) * spanX, sx, sx + 1);
+        }
+      }
+      digit[Y * w + X] = sum / (spanX * spanY);
+    }
+  }
+  let mass = 0, mx = 0, my = 0;
+  digit.forEach((v, i) => {
+    mass += v;
+    mx += v * (i % w);
+    my += v * Math.floor(i / w);
+  });
+  const dx = Math.min(28 - w, Math.max(0, Math.round(14 - mx / mass)));
+  const dy = Math.min(28 - h, Math.max(0, Math.round(14 - my / mass)));
+  const out = new Float64Array(784);
+  digit.forEach((v, i) => (out[(Math.floor(i / w) + dy) * 28 + (i % w) + dx] = Math.min(255, Math.max(0, v))));
+  return out;
 }
 
 function noDigitError(run: () => unknown): ImageError {
@@ -196,6 +241,24 @@ describe('preprocessImage follows the mnist recipe', () => {
     expect(Math.max(box.width, box.height)).toBe(20);
     expect(Math.max(...out)).toBeGreaterThan(20);
     expect(Math.max(...out)).toBeLessThan(120);
+  });
+
+  it('box-resamples a big digit exactly as the float64 reference does', () => {
+    const side = 800;
+    const big = coverage(side, side, SEVEN, { x: 50, y: 50, size: 700, pen: 6 });
+    const img = image(side, side, big.map((c) => 255 - 255 * c));
+    expectClose(preprocessImage(img), boxReference(inkMap(img), side, side), 1e-3);
+  });
+
+  it.each([
+    ['wide, 57×33 (20×12, about 2.85 source pixels per output pixel)', 57, 33, 1],
+    ['tall, 31×90 (7×20, 4.5 per output pixel)', 31, 90, 2],
+    ['square, 41×41 (20×20, 2.05 per output pixel)', 41, 41, 3],
+  ])('box-resamples %s random ink as the float64 reference does', (_, width, height, seed) => {
+    const rng = createRng(seed);
+    // every pixel inked, so the crop is the whole image and every edge pixel is split between outputs
+    const ink = Float32Array.from({ length: width * height }, () => 1 + rng.int(255));
+    expectClose(toMnist(ink, width, height), boxReference(ink, width, height), 1e-3);
   });
 
   it('always yields 784 values within 0..255, or a no_digit error, for arbitrary images', () => {

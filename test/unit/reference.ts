@@ -23,8 +23,11 @@ export function naiveSoftmax(logits: ArrayLike<number>, B: number, K: number): F
   return p;
 }
 
-/** summed cross-entropy of an MLP (ReLU hidden, softmax out) with params laid out as shared/network.ts */
-export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number): number {
+/**
+ * summed cross-entropy of an MLP (ReLU hidden, softmax out) with params laid out as shared/network.ts,
+ * against targets smoothed by `smoothing`: (1 - s) on the label and s / K spread over all K classes
+ */
+export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number, smoothing = 0): number {
   let a: ArrayLike<number> = x;
   let offset = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -40,7 +43,9 @@ export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLi
   const K = sizes[sizes.length - 1];
   const p = naiveSoftmax(a, B, K);
   let loss = 0;
-  for (let b = 0; b < B; b++) loss -= Math.log(p[b * K + targets[b]]);
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < K; k++) loss -= ((k === targets[b] ? 1 - smoothing : 0) + smoothing / K) * Math.log(p[b * K + k]);
+  }
   return loss;
 }
 

@@ -21,8 +21,7 @@ describe('training on real MNIST', () => {
     expect(evaluate(r.network, data.test, 1 / 255).accuracy).toBe(r.epochs[2].testAccuracy);
   });
 
-  it('gives the same weights byte for byte for the same seed, whatever the thread count', async () => {
-    // the default's whole pipeline: distortions, degradations, photos, font digits
+  it('gives the same weights byte for byte with 1 or 2 threads through the whole default pipeline: distortions, degradations, photos, font digits', async () => {
     const config = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 2000, fontDigits: 1 };
     const one = await train({ ...config, threads: 1 }, data);
     const two = await train({ ...config, threads: 2 }, data);
@@ -33,6 +32,34 @@ describe('training on real MNIST', () => {
     expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
   });
 
+  // 1011 = 20 batches of 50 and one of 11: 4 shards of 13, 13, 13 and 11 samples, then 3, 3, 3 and 2,
+  // dealt round-robin to threads that get 4, 2 or 1 shards, or 2, 1 and 1 (thread 0 takes shards 0 and 3)
+  const uneven = { ...CLASSIC_CONFIG, epochs: 1, trainLimit: 1011, batch: 50, shards: 4, augment: true };
+
+  it('gives the same weights byte for byte for the same seed over 4 shards, with 1, 3 or 4 threads', async () => {
+    const one = await train({ ...uneven, threads: 1 }, data);
+    const three = await train({ ...uneven, threads: 3 }, data);
+    const four = await train({ ...uneven, threads: 4 }, data);
+    const other = await train({ ...uneven, threads: 3, seed: 2 }, data);
+    expect(await hash(three.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(four.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
+  });
+
+  it('sums the 4 uneven shards of each batch to the gradient of the whole batch', async () => {
+    // one shard sees each batch whole; 4 shards add their parts in another order, so only float rounding differs
+    const sharded = await train({ ...uneven, threads: 3 }, data);
+    const whole = await train({ ...uneven, shards: 1, threads: 1 }, data);
+    let worst = { i: -1, diff: 0 };
+    sharded.network.params.forEach((w, i) => {
+      const diff = Math.abs(w - whole.network.params[i]);
+      if (diff > worst.diff) worst = { i, diff };
+    });
+    // measured: 6e-8 after these 21 steps; a shard left out or counted twice moves weights by ~1e-3
+    expect(worst.diff, `parameter ${worst.i}`).toBeLessThan(1e-5);
+    expect(sharded.epochs[0].testAccuracy).toBeGreaterThan(0.6);
+  });
+
   it('runs the seed article setting: full-batch gradient descent on raw pixels with uniform init', async () => {
     const { config } = parseCli(['--preset', 'article', '--epochs', '2', '--train-limit', '3000']);
     expect(config).toMatchObject({ optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001 });
@@ -40,7 +67,10 @@ describe('training on real MNIST', () => {
     expect(r.epochs).toHaveLength(2);
     // one step per epoch: the second epoch's loss is measured after the first step, and must have dropped
     expect(r.epochs[1].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
-    expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.1);
+    // measured 24.8% for seed 1 (seeds 2 and 3: 26.1%, 28.8%): one step of the article's slow descent, but
+    // well above the 10% of guessing, and up from the untrained 20.8%
+    expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.2);
+    expect(r.epochs[1].testAccuracy).toBeGreaterThan(r.epochs[0].testAccuracy);
   });
 
   it('trains a deeper network from a flag', async () => {

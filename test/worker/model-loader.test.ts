@@ -1,11 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../shared/model/format';
 import { createPredictor } from '../../shared/model/predict';
-import { createApp } from '../../worker/index';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from '../../worker/model-loader';
 import { expectError } from './helpers/http';
+import { workerWith } from './helpers/fresh-worker';
 import { clearKv, faultyKv, type FaultyKv } from './helpers/kv';
 import {
   dotImage, handNetwork, modelFile, pointTo, publish, putModel, truncated, withBadChecksum, withNaNWeights, type ModelFile,
@@ -37,13 +36,7 @@ beforeEach(async () => {
 });
 
 /** one request through the app with this test's loader and KV; background refreshes finish before it returns */
-async function request(path: string, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const app = createApp(loader);
-  const res = await app.request(path, init, { ...env, MODELS: store.kv, MODEL_REFRESH_SECONDS: '60' }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+const request = (path: string, init?: RequestInit) => workerWith(loader, { MODELS: store.kv, MODEL_REFRESH_SECONDS: '60' })(path, init);
 
 const classify = (pixel: number) =>
   request('/classify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pixels: dotImage(pixel) }) });

@@ -1,8 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/index';
 import { createModelLoader, type ModelLoader } from '../../worker/model-loader';
+import { workerWith } from './helpers/fresh-worker';
 import { expectError } from './helpers/http';
 import { clearKv, faultyKv, type FaultyKv } from './helpers/kv';
 import { dotImage, handNetwork, modelFile, publish } from './helpers/models';
@@ -24,12 +23,7 @@ beforeEach(async () => {
   store = faultyKv(env.MODELS);
 });
 
-async function request(path: string, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await createApp(loader).request(path, init, { ...env, MODELS: store.kv }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+const request = (path: string, init?: RequestInit) => workerWith(loader, { MODELS: store.kv })(path, init);
 
 const postJson = (path: string, body: unknown) => request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 

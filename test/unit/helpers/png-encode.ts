@@ -1,6 +1,10 @@
-// a tiny png encoder for tests: real signatures, real crcs (from node:zlib, independent of the
-// decoder's own crc) and every filter type, so decoder tests do not depend on an image library.
-import { crc32, deflateSync } from 'node:zlib';
+// png files for decoder tests. the pixels come from pngjs, an encoder this project did not write
+// (its own filters and predictors, every filter type), so a decoder bug cannot cancel out against
+// a copy of itself. the chunk helpers below only frame bytes (length, type, crc from node:zlib):
+// they assemble the broken or unusual files no encoder writes. palette and 1/2/4-bit images come
+// from the PngSuite files in test/fixtures/pngsuite instead (test/unit/png-suite.test.ts).
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 
 export const PNG_SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 
@@ -46,96 +50,81 @@ export function ihdr(h: HeaderSpec): Uint8Array {
   return chunk('IHDR', data);
 }
 
-/** packs one row of samples at the given bit depth (msb first, big-endian for 16 bits) */
-export function packRow(samples: ArrayLike<number>, bitDepth: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil((samples.length * bitDepth) / 8));
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i];
-    if (bitDepth === 16) {
-      out[2 * i] = v >> 8;
-      out[2 * i + 1] = v & 0xff;
-    } else if (bitDepth === 8) {
-      out[i] = v;
-    } else {
-      const bit = i * bitDepth;
-      out[bit >> 3] |= v << (8 - bitDepth - (bit & 7));
-    }
-  }
-  return out;
-}
-
-// written again on purpose rather than imported from shared/png.ts: a shared bug in the
-// predictor would cancel out between encoder and decoder and the filter tests could not catch it
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  if (pa <= pb && pa <= pc) return a;
-  return pb <= pc ? b : c;
-}
-
-/** applies png filter `type` to a row, given the previous unfiltered row (or null for the first) */
-export function filterRow(type: number, cur: Uint8Array, prev: Uint8Array | null, bpp: number): Uint8Array {
-  const out = new Uint8Array(cur.length + 1);
-  out[0] = type;
-  for (let i = 0; i < cur.length; i++) {
-    const left = i >= bpp ? cur[i - bpp] : 0;
-    const up = prev ? prev[i] : 0;
-    const upLeft = prev && i >= bpp ? prev[i - bpp] : 0;
-    const predictor = [0, left, up, (left + up) >> 1, paeth(left, up, upLeft)][type];
-    out[i + 1] = (cur[i] - predictor) & 0xff;
-  }
-  return out;
-}
-
-export interface PngSpec extends HeaderSpec {
-  /** row-major samples, `channels` per pixel (palette images: indices) */
-  samples: ArrayLike<number>;
-  /** palette entries as [r, g, b] */
-  palette?: number[][];
-  /** raw tRNS chunk data */
-  trns?: number[];
-  /** filter type per row, cycled; defaults to all five in turn */
-  filters?: number[];
-  /** split the compressed data into IDAT chunks of at most this many bytes */
-  idatSize?: number;
-  /** extra chunks inserted after the header */
-  extra?: Uint8Array[];
-}
-
-/** the filtered scanlines (filter byte + row bytes, for every row) before deflate */
-export function scanlines(spec: PngSpec): Uint8Array {
-  const channels = CHANNELS[spec.colorType];
-  const perRow = spec.width * channels;
-  const bpp = Math.max(1, (channels * spec.bitDepth) >> 3);
-  const filters = spec.filters ?? [0, 1, 2, 3, 4];
-  const rows: Uint8Array[] = [];
-  const samples = Array.from(spec.samples);
-  let prev: Uint8Array | null = null;
-  for (let y = 0; y < spec.height; y++) {
-    const row = packRow(samples.slice(y * perRow, (y + 1) * perRow), spec.bitDepth);
-    rows.push(filterRow(filters[y % filters.length], row, prev, bpp));
-    prev = row;
-  }
-  return concat(...rows);
-}
-
 export function idatChunks(compressed: Uint8Array, size = Infinity): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let at = 0; at < compressed.length; at += size) out.push(chunk('IDAT', compressed.subarray(at, at + size)));
   return out;
 }
 
+/** rows of 8-bit (or wider) samples as scanlines with filter type 0 (none), before deflate */
+export function unfilteredRows(h: HeaderSpec, bytes: ArrayLike<number>): Uint8Array {
+  const stride = Math.ceil((h.width * CHANNELS[h.colorType] * h.bitDepth) / 8);
+  const raw = new Uint8Array(h.height * (1 + stride));
+  for (let y = 0; y < h.height; y++) raw.set(Array.from(bytes).slice(y * stride, (y + 1) * stride), y * (1 + stride) + 1);
+  return raw;
+}
+
+/** a png with the given header and raw (already filtered) scanline bytes, deflated by node:zlib */
+export function pngFromScanlines(header: HeaderSpec, raw: Uint8Array, extra: Uint8Array[] = []): Uint8Array {
+  return concat(PNG_SIGNATURE, ihdr(header), ...extra, ...idatChunks(new Uint8Array(deflateSync(raw))), chunk('IEND'));
+}
+
+export interface PngSpec {
+  width: number;
+  height: number;
+  /** what pngjs writes: 0 gray, 2 rgb, 4 gray+alpha, 6 rgba */
+  colorType: 0 | 2 | 4 | 6;
+  bitDepth: 8 | 16;
+  /** row-major samples, `channels` per pixel */
+  samples: ArrayLike<number>;
+  /** one filter type for every row; by default pngjs picks the best of all five per row */
+  filter?: 0 | 1 | 2 | 3 | 4;
+  /** raw tRNS chunk data */
+  trns?: number[];
+  /** split the compressed data into IDAT chunks of at most this many bytes */
+  idatSize?: number;
+  /** extra chunks inserted after the header */
+  extra?: Uint8Array[];
+}
+
+/** the chunks of a png as [type, data] */
+export function chunksOf(png: Uint8Array): [string, Uint8Array][] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const out: [string, Uint8Array][] = [];
+  for (let at = PNG_SIGNATURE.length; at < png.length; ) {
+    const length = view.getUint32(at);
+    out.push([new TextDecoder().decode(png.subarray(at + 4, at + 8)), png.subarray(at + 8, at + 8 + length)]);
+    at += 12 + length;
+  }
+  return out;
+}
+
+/** encodes with pngjs, then adds the chunks it cannot write (tRNS, text) and splits IDAT if asked */
 export function encodePng(spec: PngSpec): Uint8Array {
-  const compressed = new Uint8Array(deflateSync(scanlines(spec)));
+  const { width, height, colorType, bitDepth } = spec;
+  const samples = bitDepth === 16 ? Uint16Array.from(spec.samples) : Uint8Array.from(spec.samples);
+  const options = { colorType, inputColorType: colorType, bitDepth, inputHasAlpha: colorType === 4 || colorType === 6, filterType: spec.filter ?? -1 };
+  const written = new Uint8Array(PNG.sync.write({ width, height, data: Buffer.from(samples.buffer) } as PNG, options));
+  const chunks = chunksOf(written);
+  const header = chunks.find(([type]) => type === 'IHDR')![1];
+  const compressed = concat(...chunks.filter(([type]) => type === 'IDAT').map(([, data]) => data));
   return concat(
     PNG_SIGNATURE,
-    ihdr(spec),
+    chunk('IHDR', header),
     ...(spec.extra ?? []),
-    ...(spec.palette ? [chunk('PLTE', Uint8Array.from(spec.palette.flat()))] : []),
     ...(spec.trns ? [chunk('tRNS', Uint8Array.from(spec.trns))] : []),
     ...idatChunks(compressed, spec.idatSize),
     chunk('IEND'),
   );
+}
+
+/** the filter type byte of every row, read back with node:zlib */
+export function rowFilters(png: Uint8Array): number[] {
+  const chunks = chunksOf(png);
+  const h = chunks.find(([type]) => type === 'IHDR')![1];
+  const view = new DataView(h.buffer, h.byteOffset);
+  const [width, height, bitDepth, colorType] = [view.getUint32(0), view.getUint32(4), h[8], h[9]];
+  const raw = inflateSync(concat(...chunks.filter(([type]) => type === 'IDAT').map(([, data]) => data)));
+  const stride = 1 + Math.ceil((width * CHANNELS[colorType] * bitDepth) / 8);
+  return Array.from({ length: height }, (_, y) => raw[y * stride]);
 }

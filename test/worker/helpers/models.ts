@@ -1,5 +1,5 @@
 import { D, K } from '../../../shared/dims';
-import { encodeModel, versionOf, type ModelMetadata } from '../../../shared/model/format';
+import { encodeModel, versionOf, type ModelDtype, type ModelMetadata } from '../../../shared/model/format';
 import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../../shared/model/registry';
 import { createNetwork, initHe, type Network } from '../../../shared/model/network';
 import { createRng } from '../../../shared/rng';
@@ -21,13 +21,19 @@ export const GAIN = 10;
  * a 784-10-10 net whose answer is computable by hand: hidden unit h copies pixel h (0..9 of the
  * top row), and output k reads hidden unit (k - shift) mod 10 with weight GAIN. so an image whose
  * only ink is pixel p is classified as digit (p + shift) mod 10 with probability
- * e^(GAIN·v/255) / (e^(GAIN·v/255) + 9) for ink value v.
+ * e^(GAIN·v/255) / (e^(GAIN·v/255) + 9) for ink value v. wider or more hidden layers (each at
+ * least 10 units) pass units 0..9 straight through and leave the rest at 0: the same answer, from
+ * a file whose layers have other sizes. every weight is 0, 1 or GAIN, alone in its row, so int8
+ * quantization keeps them to within float32 rounding.
  */
-export function handNetwork(shift = 0): Network {
-  const net = createNetwork([D, K, K]);
-  const [hidden, output] = net.layers;
-  for (let h = 0; h < K; h++) hidden.weight[h * K + h] = 1; // weight (IN, OUT): row d = pixel d
-  for (let h = 0; h < K; h++) output.weight[h * K + ((h + shift) % K)] = GAIN;
+export function handNetwork(shift = 0, hidden: number[] = [K]): Network {
+  if (hidden.some((h) => h < K)) throw new RangeError(`handNetwork: hidden layers need at least ${K} units, got [${hidden}]`);
+  const net = createNetwork([D, ...hidden, K]);
+  const last = net.layers.length - 1;
+  net.layers.forEach((layer, l) => {
+    // weight (IN, OUT): row i is input unit i
+    for (let h = 0; h < K; h++) layer.weight[h * layer.outSize + (l === last ? (h + shift) % K : h)] = l === last ? GAIN : 1;
+  });
   return net;
 }
 
@@ -59,8 +65,8 @@ export interface ModelFile {
   version: string;
 }
 
-export async function modelFile(net: Network, metadata: ModelMetadata = METADATA): Promise<ModelFile> {
-  const bytes = await encodeModel(net, metadata);
+export async function modelFile(net: Network, metadata: ModelMetadata = METADATA, dtype: ModelDtype = 'float32'): Promise<ModelFile> {
+  const bytes = await encodeModel(net, metadata, dtype);
   // the version is the checksum's prefix, computed over everything after the 52-byte prefix
   return { bytes, version: versionOf(await sha256Hex(bytes.subarray(52))) };
 }
