@@ -26,16 +26,22 @@ export async function saveModel(path: string, network: Network, metadata: ModelM
   return { path, file, version, weightsSha256: await sha256Hex(new Uint8Array(network.params.buffer)) };
 }
 
-/** model.int8.bin, whose header carries its own test accuracy (scored on the dequantized weights) */
-export async function saveInt8Copy(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split): Promise<void> {
+/** the int8 file of a float32 model, whose header carries its own test accuracy (scored on the dequantized weights) */
+export async function int8File(network: Network, metadata: ModelMetadata, inputScale: number, quantizedFrom: string, test: Split): Promise<{ file: Uint8Array; accuracy: number }> {
   const probe = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale));
   const q = evaluate(probe.network, test, inputScale);
-  const int8 = await encodeModel(network, { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, quantizedFrom: float32.version }, 'int8', inputScale);
+  const file = await encodeModel(network, { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, quantizedFrom }, 'int8', inputScale);
+  return { file, accuracy: q.accuracy };
+}
+
+/** model.int8.bin beside model.bin */
+export async function saveInt8Copy(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split): Promise<void> {
+  const { file: int8, accuracy } = await int8File(network, metadata, inputScale, float32.version, test);
   const path = join(dir, 'model.int8.bin');
   writeFileSync(path, int8);
   const share = ((100 * int8.length) / float32.file.length).toFixed(0);
-  const points = ((q.accuracy - metadata.testAccuracy) * 100).toFixed(2);
-  console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(q.accuracy)} (${points} points)`);
+  const points = ((accuracy - metadata.testAccuracy) * 100).toFixed(2);
+  console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(accuracy)} (${points} points)`);
 }
 
 /** as npm run upload: the model becomes the current one in the local KV that `wrangler dev` reads */
