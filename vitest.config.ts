@@ -33,8 +33,8 @@ export default defineConfig({
       },
       {
         // a real browser (Debian's /usr/bin/chromium through playwright-core) against `wrangler dev`
-        // serving a real model; global-setup.ts trains one once per version of the trainer (cached
-        // outside the checkout), uploads it and its int8 copy and starts a worker for each
+        // serving the committed default model (models/default.bin); global-setup.ts uploads it and its
+        // int8 copy and starts a worker for each
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

@@ -7,11 +7,14 @@
 //   dist/web/index.html, widget.html         the drawing page (/) and the iframe widget (/widget)
 //   dist/web/embed.js, client.js             the moving aliases other sites paste (revalidated every 5 minutes)
 //   dist/web/assets/<name>.<hash>.js         immutable copies, named by content (cached for a year)
+//   dist/web/assets/embed.<hash>.js          also every released embed.js in web/releases/ (gzipped), so a tag pinned
+//                                            to one keeps working after later deploys (npm run docs:embed)
 //   dist/web/_headers                        CSP, CORS and caching per path (see headers() below)
 //   dist/web/manifest.json                   names, hashes and SRI of the bundles, for docs and tests
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
@@ -23,6 +26,19 @@ const USAGE = `usage: npm run build:web [-- --quiet]
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB = resolve(ROOT, 'web');
 export const OUTPUT = resolve(ROOT, 'dist/web');
+/** released builds of embed.js, committed gzipped (a build artifact, not source), served beside the current one */
+export const RELEASES = resolve(WEB, 'releases');
+export const releaseName = (hash: string) => `embed.${hash}.js`;
+export const RELEASE_SUFFIX = '.gz';
+
+/** the released builds' served names and their bytes */
+export function readReleases(): Map<string, string> {
+  const releases = new Map<string, string>();
+  for (const file of existsSync(RELEASES) ? readdirSync(RELEASES).filter((n) => n.endsWith(`.js${RELEASE_SUFFIX}`)) : []) {
+    releases.set(file.slice(0, -RELEASE_SUFFIX.length), gunzipSync(readFileSync(join(RELEASES, file))).toString('utf8'));
+  }
+  return releases;
+}
 
 /** the bundle name, its entry and script kind (embed.js must be classic for document.currentScript) */
 const BUNDLES = {
@@ -111,6 +127,7 @@ export async function buildWeb(out = OUTPUT): Promise<{ manifest: Manifest; chan
     const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
     manifest[name] = { path, alias: alias && `/${alias}`, hash, integrity, bytes: Buffer.byteLength(body) };
   }
+  for (const [name, body] of readReleases()) if (!files.has(`assets/${name}`)) files.set(`assets/${name}`, body);
   files.set('index.html', renderPage(manifest.app.path));
   files.set('widget.html', renderWidget(manifest.app.path));
   files.set('_headers', headers());

@@ -1,16 +1,20 @@
-// npm run docs:embed: writes the pinned embed snippet (embed.js's immutable, content-hashed URL and
-// its Subresource Integrity hash) into docs/embedding.md, between the embed-pin markers, from the
-// manifest of a fresh web build (dist/web/manifest.json). the bundle's hash changes with any change
-// to web/ or shared/ that reaches it; test/unit/embedding-docs.test.ts fails until this is run.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+// npm run docs:embed: releases the current embed.js and pins it in the docs. it copies the fresh
+// build's embed.js into web/releases/embed.<hash>.js.gz (committed; every build serves all releases at
+// /assets/, so a site's pinned tag keeps working after later deploys) and writes the pinned snippet
+// (that URL and its Subresource Integrity hash) into docs/embedding.md between the embed-pin markers.
+// the bundle's hash changes with any change to web/ or shared/ that reaches it;
+// test/unit/embedding-docs.test.ts fails until this is run.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildWeb, type Manifest } from './build-web';
+import { gzipSync } from 'node:zlib';
+import { buildWeb, OUTPUT, RELEASE_SUFFIX, releaseName, RELEASES, type Manifest } from './build-web';
 
 const USAGE = `usage: npm run docs:embed [-- --check]
-  builds the browser bundles and writes embed.js's pinned URL and SRI hash into docs/embedding.md
-  --check  change nothing; exit 1 when the doc is out of date`;
+  builds the browser bundles, releases embed.js into web/releases/ and writes its pinned URL and
+  SRI hash into docs/embedding.md
+  --check  change nothing; exit 1 when the release or the doc is out of date`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EMBEDDING_DOC = resolve(ROOT, 'docs/embedding.md');
@@ -56,17 +60,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const { manifest } = await buildWeb();
+  const release = join(RELEASES, releaseName(manifest.embed.hash) + RELEASE_SUFFIX);
   const doc = readFileSync(EMBEDDING_DOC, 'utf8');
   const next = withPinnedSnippet(doc, manifest);
   const name = relative(process.cwd(), EMBEDDING_DOC);
-  if (next === doc) {
+  if (next === doc && existsSync(release)) {
     console.log(`${name}: pins ${manifest.embed.path} (up to date)`);
     return 0;
   }
   if (values.check) {
-    console.error(`${name} pins an older embed.js than the build's ${manifest.embed.path}: run npm run docs:embed`);
+    console.error(`${name} or web/releases/ is behind the build's ${manifest.embed.path}: run npm run docs:embed`);
     return 1;
   }
+  mkdirSync(RELEASES, { recursive: true });
+  writeFileSync(release, gzipSync(readFileSync(join(OUTPUT, manifest.embed.path)), { level: 9 }));
   writeFileSync(EMBEDDING_DOC, next);
   console.log(`${name}: now pins ${manifest.embed.path} (${manifest.embed.integrity})`);
   return 0;

@@ -1,15 +1,15 @@
-// npm start: makes sure the local KV holds a current model (training one with the defaults
-// if there is none) and the local feedback database has its tables, then serves the Worker with
-// `wrangler dev` on http://localhost:8787.
+// npm start: makes sure the local KV holds a current model (the committed default model,
+// models/default.bin, when it holds none) and the local feedback database has its tables, then
+// serves the Worker with `wrangler dev` on http://localhost:8787.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withKv } from './lib/kv';
 import { readPointer, uploadModel } from './lib/registry';
 import { runCli } from './lib/cli';
 
 const LOCAL = { remote: false };
-const LATEST = 'runs/latest/model.bin';
+/** the default recipe's model, committed: rebuilt byte for byte by the command in its header */
+const DEFAULT_MODEL = 'models/default.bin';
 const bin = (name: string) => resolve('node_modules/.bin', name);
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -22,26 +22,18 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-/** what the local KV holds, uploading the latest training run if it holds nothing; null when there is nothing to upload */
-function ensureModel(): Promise<string | null> {
+/** what the local KV holds, uploading the default model if it holds nothing */
+function ensureModel(): Promise<string> {
   return withKv(LOCAL, async (kv) => {
     const pointer = await readPointer(kv);
     if (pointer) return `local KV: current model ${pointer.version}`;
-    if (!existsSync(LATEST)) return null;
-    const { model, accuracy } = await uploadModel(LATEST, kv);
-    return `local KV: uploaded ${LATEST} (${model.version}, ${(accuracy * 100).toFixed(2)}% on the MNIST test set)`;
+    const { model, accuracy } = await uploadModel(DEFAULT_MODEL, kv);
+    return `local KV: uploaded ${DEFAULT_MODEL} (${model.version}, ${(accuracy * 100).toFixed(2)}% on the MNIST test set)`;
   });
 }
 
 runCli(async () => {
-  const status = await ensureModel();
-  if (status) {
-    console.log(status);
-  } else {
-    console.log('local KV has no model yet: training one with the defaults first (15 to 60 seconds)\n');
-    const code = await run(bin('tsx'), ['scripts/train.ts', '--upload', '--min-accuracy', '0.98']);
-    if (code !== 0) return code;
-  }
+  console.log(await ensureModel());
   // idempotent: applies only the migrations the local database has not seen (CI: no confirmation prompt)
   const migrated = await run(bin('wrangler'), ['d1', 'migrations', 'apply', 'mnist-feedback', '--local'], { CI: 'true' });
   if (migrated !== 0) return migrated;

@@ -9,6 +9,7 @@ import { datasetLine, loadTrainingData } from './train/data';
 import { fitAfterTraining } from './train/after-training';
 import { train } from './train/engine';
 import { modelMetadata } from './train/metadata';
+import { reproducibleMetadata } from './train/reproducible';
 import { saveInt8Copy, saveModel, uploadToLocalKv } from './train/model-files';
 import { accuracyGate, printOutcome, writeSummary, type FinishedRun } from './train/outcome';
 import { headline, progressDisplay } from './train/progress';
@@ -28,8 +29,10 @@ runCli(async () => {
   const uncalibrated = evaluate(result.network, data.test, scale);
   const test = fitted.calibration ? evaluate(result.network, data.test, scale, fitted.calibration.temperature) : uncalibrated;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  const metadata = modelMetadata(config, result, test, datasetLine(config, data, opts.extra));
-  const model = await saveModel(out, result.network, metadata, scale, fitted);
+  const measured = modelMetadata(config, result, test, datasetLine(config, data, opts.extra));
+  // --reproducible: no dates, timings or thread count, and the command that rebuilds the file
+  const metadata = opts.reproducible ? reproducibleMetadata(measured, process.argv.slice(2)) : measured;
+  const model = await saveModel(opts.model ?? join(out, 'model.bin'), result.network, metadata, scale, fitted);
   const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB };
   printOutcome(run);
 

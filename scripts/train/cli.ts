@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
-import { DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
 
@@ -16,8 +16,11 @@ export const USAGE = `usage: npm run train -- [flags]
   --momentum X          sgd momentum (default ${DEFAULT_CONFIG.momentum})
   --weight-decay X      decoupled weight decay (default ${DEFAULT_CONFIG.weightDecay})
   --label-smoothing X   (default ${DEFAULT_CONFIG.labelSmoothing})
-  --augment             random affine + elastic distortions on the fly
+  --augment             random affine + elastic distortions on the fly (default ${DEFAULT_CONFIG.augment ? 'on; --no-augment' : 'off'})
   --augment-strength X  scales every augmentation range (default ${DEFAULT_CONFIG.augmentStrength})
+  --degrade             pen width, blur, low resolution, ink response, noise and photos, as real inputs
+                        bring them (default ${DEFAULT_CONFIG.degrade ? 'on; --no-degrade' : 'off'})
+  --font-digits N       renderings per digit of each training font (data/train/glyphs.json) added to training (default ${DEFAULT_CONFIG.fontDigits})
   --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
   --init NAME           he | uniform (default ${DEFAULT_CONFIG.init})
   --scale NAME          unit (pixels/255) | raw (0..255) (default ${DEFAULT_CONFIG.scale})
@@ -28,8 +31,12 @@ export const USAGE = `usage: npm run train -- [flags]
   --calibration-holdout N  keep the last N training images out of training and fit the temperature of the
                         probabilities on them (default ${DEFAULT_CONFIG.calibrationHoldout}; 0: no calibration)
   --preset NAME         article: the seed article's setting (full-batch GD, raw pixels, uniform init, lr 0.001, 20 iterations)
-                        augmented: --augment, 50 epochs, no weight decay, smoothing 0.1 (≥ 98.8%)
+                        classic: the default before issue 11 (784-128-10, MNIST as it is, 15 epochs; npm run bench's setting)
+                        augmented: classic with --augment, 50 epochs, no weight decay, smoothing 0.1
   --out DIR             where model.bin and the report go (default runs/latest)
+  --model PATH          write the model file here instead of DIR/model.bin (e.g. models/default.bin)
+  --reproducible        leave dates, timings and the thread count out of the model file and record the
+                        command instead, so that command rebuilds the file byte for byte
   --int8                also write model.int8.bin (int8 weights, about 1/4 of the size)
   --upload              upload model.bin to the local KV after training (as npm run upload)
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
@@ -44,6 +51,8 @@ export const USAGE = `usage: npm run train -- [flags]
 export interface CliOptions {
   config: TrainConfig;
   out: string;
+  model: string | null;
+  reproducible: boolean;
   int8: boolean;
   upload: boolean;
   minAccuracy: number | null;
@@ -58,11 +67,13 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 /** named settings; flags given beside a preset override it */
-export const PRESETS: Record<string, Partial<TrainConfig>> = {
+export const PRESETS: Record<string, TrainConfig> = {
   // the seed article: full-batch gradient descent on raw pixels, uniform init, 20 iterations
-  article: { optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001, epochs: 20, schedule: 'constant', weightDecay: 0, labelSmoothing: 0 },
-  // on-the-fly affine + elastic distortions; the network needs no weight decay then, and longer training
-  augmented: { augment: true, epochs: 50, weightDecay: 0, labelSmoothing: 0.1 },
+  article: { ...CLASSIC_CONFIG, optimizer: 'gd', scale: 'raw', init: 'uniform', lr: 0.001, epochs: 20, schedule: 'constant', weightDecay: 0, labelSmoothing: 0 },
+  // the default before issue 11: 784-128-10 on MNIST as it is, 15 epochs
+  classic: CLASSIC_CONFIG,
+  // classic with on-the-fly affine + elastic distortions; the network needs no weight decay then, and longer training
+  augmented: { ...CLASSIC_CONFIG, augment: true, epochs: 50, weightDecay: 0, labelSmoothing: 0.1 },
 };
 
 function num(name: string, v: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
@@ -87,14 +98,15 @@ export function parseCli(argv: string[]): CliOptions {
     parsed = parseArgs({
       args: argv,
       allowPositionals: false,
+      allowNegative: true, // --no-augment, --no-degrade
       options: {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
-        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
+        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
-        preset: { type: 'string' }, out: { type: 'string' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, 'no-report': { type: 'boolean' }, 'no-robustness': { type: 'boolean' },
+        preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -128,6 +140,8 @@ export function parseCli(argv: string[]): CliOptions {
     labelSmoothing: num('label-smoothing', v['label-smoothing'], base.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     augment: v.augment ?? base.augment,
     augmentStrength: num('augment-strength', v['augment-strength'], base.augmentStrength, (n) => n > 0 && n <= 3, 'a number in (0, 3]'),
+    degrade: v.degrade ?? base.degrade,
+    fontDigits: num('font-digits', v['font-digits'], base.fontDigits, int(0, 1000), 'an integer in 0..1000'),
     init: oneOf('init', v.init, base.init, ['he', 'uniform'] as const),
     scale: oneOf('scale', v.scale, base.scale, ['unit', 'raw'] as const),
     seed: num('seed', v.seed, base.seed, int(0, 2 ** 32 - 1), 'an integer in 0..2^32-1'),
@@ -139,14 +153,16 @@ export function parseCli(argv: string[]): CliOptions {
   return {
     config,
     out: v.out ?? 'runs/latest',
+    model: v.model ?? null,
+    reproducible: v.reproducible ?? false,
     int8: v.int8 ?? false,
     upload: v.upload ?? false,
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
     extra: v.extra ?? null,
     extraMaxShare: num('extra-max-share', v['extra-max-share'], DEFAULT_EXTRA_MAX_SHARE, nonNeg, 'a number ≥ 0'),
-    report: !(v['no-report'] ?? false),
-    robustness: !(v['no-report'] ?? false) && !(v['no-robustness'] ?? false),
+    report: v.report ?? true, // --no-report
+    robustness: (v.report ?? true) && (v.robustness ?? true), // --no-robustness
     help: v.help ?? false,
   };
 }

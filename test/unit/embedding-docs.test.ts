@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb, type Manifest } from '../../scripts/build-web';
+import { buildWeb, readReleases, releaseName, type Manifest } from '../../scripts/build-web';
 import { EMBEDDING_DOC, pinnedBlock, pinnedSnippet, withPinnedSnippet } from '../../scripts/embed-docs';
 
 // docs/embedding.md tells sites how to pin embed.js by its content hash and SRI integrity; those
-// change with every change to the bundle, so the doc is checked against a fresh build.
+// change with every change to the bundle, so the doc is checked against a fresh build, and every
+// released build stays served so that pinned tags outlive the deploys after them.
 
 const out = mkdtempSync(join(tmpdir(), 'mnist-web-'));
 let manifest: Manifest;
@@ -34,6 +35,18 @@ describe('the pinned embed tag in docs/embedding.md', () => {
     // the integrity is the SHA-384 of the very bytes served at that path
     const bytes = readFileSync(join(out, manifest.embed.path));
     expect(manifest.embed.integrity).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`);
+  });
+
+  it('is a committed release, which every build serves beside the current one', () => {
+    const releases = readReleases();
+    const current = releaseName(manifest.embed.hash);
+    expect(releases.has(current), `${current} is not in web/releases/: run npm run docs:embed`).toBe(true);
+    expect(releases.get(current)).toBe(readFileSync(join(out, manifest.embed.path), 'utf8'));
+    for (const [name, body] of releases) {
+      // a release is named by its own content, and the build serves exactly those bytes under /assets/
+      expect(name).toBe(releaseName(createHash('sha256').update(body).digest('hex').slice(0, 16)));
+      expect(readFileSync(join(out, 'assets', name), 'utf8'), `assets/${name}`).toBe(body);
+    }
   });
 
   it('is rewritten by npm run docs:embed without touching the rest of the doc', () => {

@@ -4,7 +4,7 @@ import { loadMnist } from '../../scripts/lib/mnist';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
-import { DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
 
@@ -13,7 +13,7 @@ const hash = (p: Float32Array) => sha256Hex(new Uint8Array(p.buffer, p.byteOffse
 
 describe('training on real MNIST', () => {
   it('learns 5,000 real images well enough to pass 90% on the 10,000 test images in 3 epochs', async () => {
-    const r = await train({ ...DEFAULT_CONFIG, epochs: 3, trainLimit: 5000 }, data);
+    const r = await train({ ...CLASSIC_CONFIG, epochs: 3, trainLimit: 5000 }, data);
     expect(r.epochs).toHaveLength(3);
     expect(r.epochs[2].testAccuracy).toBeGreaterThan(0.9);
     expect(r.epochs[2].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
@@ -21,9 +21,20 @@ describe('training on real MNIST', () => {
     expect(evaluate(r.network, data.test, 1 / 255).accuracy).toBe(r.epochs[2].testAccuracy);
   });
 
+  it('gives the same weights byte for byte with 1 or 2 threads through the whole default pipeline: distortions, degradations, photos, font digits', async () => {
+    const config = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 2000, fontDigits: 1 };
+    const one = await train({ ...config, threads: 1 }, data);
+    const two = await train({ ...config, threads: 2 }, data);
+    const again = await train({ ...config, threads: 2 }, data);
+    const other = await train({ ...config, threads: 2, seed: 2 }, data);
+    expect(await hash(two.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(again.network.params)).toBe(await hash(one.network.params));
+    expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
+  });
+
   // 1011 = 20 batches of 50 and one of 11: 4 shards of 13, 13, 13 and 11 samples, then 3, 3, 3 and 2,
   // dealt round-robin to threads that get 4, 2 or 1 shards, or 2, 1 and 1 (thread 0 takes shards 0 and 3)
-  const uneven = { ...DEFAULT_CONFIG, epochs: 1, trainLimit: 1011, batch: 50, shards: 4, augment: true };
+  const uneven = { ...CLASSIC_CONFIG, epochs: 1, trainLimit: 1011, batch: 50, shards: 4, augment: true };
 
   it('gives the same weights byte for byte for the same seed over 4 shards, with 1, 3 or 4 threads', async () => {
     const one = await train({ ...uneven, threads: 1 }, data);
@@ -63,7 +74,7 @@ describe('training on real MNIST', () => {
   });
 
   it('trains a deeper network from a flag', async () => {
-    const { config } = parseCli(['--hidden', '64,32', '--epochs', '2', '--train-limit', '5000']);
+    const { config } = parseCli(['--preset', 'classic', '--hidden', '64,32', '--epochs', '2', '--train-limit', '5000']);
     const r = await train(config, data);
     expect(r.sizes).toEqual([784, 64, 32, 10]);
     expect(r.epochs[1].testAccuracy).toBeGreaterThan(0.88);
@@ -103,6 +114,9 @@ describe('evaluation', () => {
 describe('training flags', () => {
   it('has defaults and rejects bad values with the flag named', () => {
     expect(parseCli([]).config).toEqual(DEFAULT_CONFIG);
+    expect(parseCli(['--preset', 'classic']).config).toEqual(CLASSIC_CONFIG);
+    expect(parseCli(['--no-augment', '--no-degrade']).config).toMatchObject({ augment: false, degrade: false });
+    expect(parseCli(['--no-report']).report).toBe(false);
     expect(() => parseCli(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
     expect(() => parseCli(['--optimizer', 'rmsprop'])).toThrow(/--optimizer must be one of adam, sgd, gd/);
     expect(() => parseCli(['--hidden', '128,x'])).toThrow(/--hidden/);
