@@ -63,6 +63,7 @@ export function widgetMarkup({ variant, theme, size, styleAttribute = true }: Wi
 <output class="mw-digit" data-role="prediction" data-testid="prediction"></output>
 <span class="mw-confidence" data-role="confidence"></span>
 </div>
+<p class="mw-doubt" data-role="uncertain" data-testid="uncertain" role="status" hidden></p>
 ${bars()}${page ? `\n${seen}` : ''}
 ${feedback()}
 <p class="mw-source" data-role="source" data-testid="source"></p>
@@ -87,6 +88,8 @@ const LIGHT = {
   '--mw-track': '#eef0f3',
   '--mw-fill': '#a3abb8',
   '--mw-ok': '#047857',
+  '--mw-warn': '#92400e',
+  '--mw-warn-soft': '#fef3c7',
   '--mw-error': '#b91c1c',
   '--mw-shadow': '0 1px 2px rgb(16 24 40 / 6%), 0 4px 16px rgb(16 24 40 / 6%)',
 };
@@ -105,6 +108,8 @@ const DARK: typeof LIGHT = {
   '--mw-track': '#232a33',
   '--mw-fill': '#5f6b78',
   '--mw-ok': '#34d399',
+  '--mw-warn': '#fcd34d',
+  '--mw-warn-soft': '#3a2a0a',
   '--mw-error': '#fca5a5',
   '--mw-shadow': '0 1px 2px rgb(0 0 0 / 40%), 0 4px 16px rgb(0 0 0 / 30%)',
 };
@@ -144,6 +149,8 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-digit{display:block;font-size:64px;line-height:1.05;font-weight:700;font-variant-numeric:tabular-nums;color:var(--mw-accent);min-width:.65em}
 .mw-digit:empty::before{content:"–";color:var(--mw-border)}
 .mw-confidence{padding-bottom:10px;color:var(--mw-muted);font-variant-numeric:tabular-nums}
+.mw-doubt{margin-top:8px;padding:5px 10px;border-radius:8px;background:var(--mw-warn-soft);color:var(--mw-warn);font-size:13.5px;font-weight:600}
+.mw.is-uncertain .mw-digit{color:var(--mw-muted)}
 .mw-bars{list-style:none;margin:16px 0 0;padding:0;display:grid;gap:5px}
 .mw-bar-row{display:grid;grid-template-columns:14px 1fr 52px;align-items:center;gap:10px;font-size:13px;font-variant-numeric:tabular-nums}
 .mw-bar-label{font-weight:600;text-align:center}
@@ -182,7 +189,8 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw--compact .mw-bar-track{flex:1;height:auto;border-radius:3px}
 .mw--compact .mw-bar-fill{transform-origin:bottom;transform:scaleY(var(--p,0))}
 .mw--compact .mw-bar-value{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.mw--compact .mw-feedback,.mw--compact .mw-source,.mw--compact .mw-error{grid-column:1/-1;margin:0}
+.mw--compact .mw-feedback,.mw--compact .mw-source,.mw--compact .mw-error,.mw--compact .mw-doubt{grid-column:1/-1;margin:0}
+.mw--compact .mw-doubt{padding:3px 8px;font-size:12.5px}
 .mw--compact .mw-keys{margin-top:0}
 .mw--compact .mw-source{font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .mw--compact .mw-key{min-height:28px}

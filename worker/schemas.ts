@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { D, IMAGE_SIDE, K, PIXEL_MAX } from '../shared/dims';
+import { DOUBT_REASONS } from '../shared/model/uncertainty';
 
 // the zod schemas that validate requests and describe responses in /openapi.json.
 // error messages are predicates: validation.ts prefixes the field path, giving e.g.
@@ -108,8 +109,17 @@ export const ModelRef = z.object({ version: z.string().openapi({ example: '3f2a9
 export const Prediction = z
   .object({
     digit: z.number().int().min(0).max(K - 1),
-    confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`' }),
+    confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`, calibrated (temperature scaling) when the model file carries a temperature' }),
     probabilities: z.array(z.number()).length(K).openapi({ ...exactly(K), description: 'softmax output for digits 0..9' }),
+    uncertain: z.boolean().openapi({
+      description:
+        'true when the answer should not be trusted: several marks side by side (a number, not one digit), an input unlike any digit ' +
+        '(a solid blob, or what the model\'s own not-a-digit probe flags: letters, scribbles), or a calibrated confidence below 0.5',
+    }),
+    reason: z.enum(DOUBT_REASONS).nullable().openapi({
+      description: 'why `uncertain` is true: several_parts, not_digit_like or low_confidence (the first that holds); null when it is false',
+      example: null,
+    }),
   })
   .openapi('Prediction');
 

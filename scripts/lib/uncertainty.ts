@@ -3,7 +3,7 @@ import { createWorkspace, forward } from '../../shared/model/forward';
 import type { Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { createShapeScratch, judge, topTwo, UNCERTAINTY_PROBE_VERSION, type DoubtReason, type UncertaintyProbe } from '../../shared/model/uncertainty';
-import { tuneSets, type TuneSet } from '../tune/sets';
+import { tuneSets, type RunDigits, type TuneSet } from '../tune/sets';
 import type { Split } from './mnist';
 
 // fits the model's "not a digit" probe (shared/model/uncertainty.ts) after training: a logistic
@@ -113,9 +113,12 @@ export interface ProbeFit {
 
 const round7 = (x: number) => Number(x.toPrecision(7));
 
-/** fits the probe on `trainable` (images the run trained on) and sets its threshold on `heldOut` */
-export function fitUncertainty(net: Network, inputScale: number, temperature: number, trainable: Split, heldOut: Split, perKind = PER_KIND): ProbeFit {
-  const sets = tuneSets(trainable, perKind, SEED);
+/**
+ * fits the probe on `trainable` (images the run trained on; `run` adds what else it trained on) and
+ * sets its threshold on `heldOut`
+ */
+export function fitUncertainty(net: Network, inputScale: number, temperature: number, trainable: Split, heldOut: Split, run: RunDigits = {}, perKind = PER_KIND): ProbeFit {
+  const sets = tuneSets(trainable, perKind, SEED, run);
   const inputs = sets.flatMap((s) => s.inputs);
   const y = Uint8Array.from(sets.flatMap((s) => s.inputs.map(() => (s.digits ? 0 : 1))));
   const { features, F } = probeFeatures(net, inputScale, temperature, inputs);
@@ -145,12 +148,12 @@ export function fitUncertainty(net: Network, inputScale: number, temperature: nu
   probe.threshold = round7(budget > 0 ? (scores[budget - 1] + scores[budget]) / 2 : scores[0] + 1e-3);
   const flagged = judgeAll(probe, held, h.features, h.probs, F);
   probe.heldOutFlagged = round7(flagged.filter((r) => r !== null).length / held.length);
-  return { probe, check: checkOn(net, inputScale, temperature, probe, heldOut) };
+  return { probe, check: checkOn(net, inputScale, temperature, probe, heldOut, { transform: run.transform }) };
 }
 
 /** the flag rate on fresh tuning pictures made from the held-out images (never seen by the fit) */
-function checkOn(net: Network, inputScale: number, temperature: number, probe: UncertaintyProbe, heldOut: Split): ProbeFit['check'] {
-  return tuneSets(heldOut, 300, SEED + 1).slice(1).map((s: TuneSet) => {
+function checkOn(net: Network, inputScale: number, temperature: number, probe: UncertaintyProbe, heldOut: Split, run: RunDigits): ProbeFit['check'] {
+  return tuneSets(heldOut, 300, SEED + 1, run).filter((s) => s.name !== 'digits as they are').map((s: TuneSet) => {
     const { features, probs, F } = probeFeatures(net, inputScale, temperature, s.inputs);
     const reasons = judgeAll(probe, s.inputs, features, probs, F);
     return { name: s.name, digits: s.digits, flagged: reasons.filter((r) => r !== null).length / Math.max(1, s.inputs.length) };

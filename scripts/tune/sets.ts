@@ -77,12 +77,31 @@ function collect(name: string, digits: boolean, n: number, make: (k: number) => 
   return { name, digits, inputs };
 }
 
+/** how the run changes a training image (0..1 values, 784) before the network sees it: its augmentation and degradation */
+export type TrainingTransform = (out: Float32Array, inp: Float32Array, rng: Rng) => void;
+
+/** what the run trains on beyond MNIST as it is, so that none of it is flagged */
+export interface RunDigits {
+  transform?: TrainingTransform; // the run's augmentation and degradation
+  printed?: Split; // its synthetic printed digits (--font-digits)
+}
+
 /** per kind, n pictures made from `digits` (a split of training or held-out images) with a seeded generator */
-export function tuneSets(digits: Split, n: number, seed: number): TuneSet[] {
+export function tuneSets(digits: Split, n: number, seed: number, run: RunDigits = {}): TuneSet[] {
   const rng = createRng(seed);
   const pick = () => rng.int(digits.count);
+  const transformed = (transform: TrainingTransform) => {
+    const inp = Float32Array.from(image(digits, pick()), (v) => v / 255), out = new Float32Array(D);
+    transform(out, inp, rng);
+    for (let d = 0; d < D; d++) out[d] = Math.min(255, Math.max(0, out[d] * 255));
+    return out;
+  };
+  const extra: TuneSet[] = [];
+  if (run.transform) extra.push(collect('digits as the run trains on them', true, n, () => transformed(run.transform!)));
+  if (run.printed) extra.push(collect('printed digits of the training fonts', true, Math.min(n, run.printed.count), () => image(run.printed!, rng.int(run.printed!.count))));
   return [
     collect('digits as they are', true, Math.min(n, digits.count), (k) => image(digits, k)),
+    ...extra,
     collect('digits, a thicker pen', true, n, () => thicker(image(digits, pick()))),
     collect('digits traced with a pad pen', true, n, () => reduce(penDigit(image(digits, pick()), rng))),
     collect('handwritten letters', false, n, () => reduce(writeLetter(TUNE_LETTERS[rng.int(TUNE_LETTERS.length)], rng))),

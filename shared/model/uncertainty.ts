@@ -18,8 +18,8 @@ import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
 //
 // cost: one pass over the 784 pixels, a flood fill of the ink, and H + 2 multiply-adds.
 
-export type DoubtReason = 'several_parts' | 'not_digit_like' | 'low_confidence';
-export const DOUBT_REASONS: readonly DoubtReason[] = ['several_parts', 'not_digit_like', 'low_confidence'];
+export const DOUBT_REASONS = ['several_parts', 'not_digit_like', 'low_confidence'] as const;
+export type DoubtReason = (typeof DOUBT_REASONS)[number];
 
 export interface Doubt {
   uncertain: boolean;

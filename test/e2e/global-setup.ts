@@ -51,7 +51,8 @@ async function ensureModels(scratch: string): Promise<{ float32: string; int8: s
   }
   const int8 = join(scratch, 'default.int8.bin');
   const model = await decodeModel(new Uint8Array(readFileSync(DEFAULT_MODEL)));
-  const { file } = await int8File(model.network, model.header.metadata, model.header.architecture.inputScale, model.version, loadMnist().test);
+  const { calibration, uncertainty } = model.header;
+  const { file } = await int8File(model.network, model.header.metadata, model.header.architecture.inputScale, model.version, loadMnist().test, { calibration, uncertainty });
   writeFileSync(int8, file);
   return { float32: DEFAULT_MODEL, int8 };
 }

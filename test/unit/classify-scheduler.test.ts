@@ -45,6 +45,8 @@ const answerFor = (digit: number): Answer => ({
   digit,
   confidence: 0.9,
   probabilities: Array.from({ length: 10 }, (_, k) => (k === digit ? 0.9 : 0.1 / 9)),
+  uncertain: false,
+  reason: null,
   model: { version: VERSION },
 });
 

@@ -1,8 +1,9 @@
-// what the widget shows: an answer (the digit, its confidence, the ten bars, the 28×28 input and
-// who answered), an error, or the cleared state; and the controls index.ts wires up. the feedback
-// row is feedback-panel.ts's.
+// what the widget shows: an answer (the digit, its confidence, whether to trust it, the ten bars,
+// the 28×28 input and who answered), an error, or the cleared state; and the controls index.ts
+// wires up. the feedback row is feedback-panel.ts's.
 
 import { K } from '../../shared/dims';
+import type { DoubtReason } from '../../shared/model/uncertainty';
 import type { Answer } from '../api';
 import { drawPixels, type Pixels } from '../pixels';
 import { explainError } from './explain-error';
@@ -24,11 +25,20 @@ export interface WidgetView {
 
 const percent = (p: number) => (p >= 0.9995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
 
+/** what the uncertain flag says, per reason (shared/model/uncertainty.ts) */
+export const DOUBT_TEXT: Record<DoubtReason, string> = {
+  several_parts: 'Not sure — is this one digit?',
+  not_digit_like: 'Not sure — this does not look like a digit',
+  low_confidence: 'Not sure — it could be another digit',
+};
+
 export function createView(root: ParentNode): WidgetView {
   const pad = needRole<HTMLCanvasElement>(root, 'pad');
   const hint = findRole(root, 'hint');
   const prediction = needRole(root, 'prediction');
   const confidence = needRole(root, 'confidence');
+  const doubt = needRole(root, 'uncertain');
+  const widget = pad.closest('.mw');
   const rows = Array.from(needRole(root, 'bars').children) as HTMLElement[]; // (K) one per digit
   const seen = findRole<HTMLCanvasElement>(root, 'seen'); // the 28×28 input: on the page only
   const source = needRole(root, 'source');
@@ -50,6 +60,9 @@ export function createView(root: ParentNode): WidgetView {
       error.hidden = true;
       prediction.textContent = String(answer.digit);
       confidence.textContent = `${percent(answer.confidence)} confident`;
+      doubt.textContent = answer.uncertain ? DOUBT_TEXT[answer.reason ?? 'low_confidence'] : '';
+      doubt.hidden = !answer.uncertain;
+      widget?.classList.toggle('is-uncertain', answer.uncertain);
       for (let k = 0; k < K; k++) {
         rows[k].classList.toggle('is-top', k === answer.digit);
         setBar(rows[k], answer.probabilities[k], percent(answer.probabilities[k]));
@@ -70,6 +83,9 @@ export function createView(root: ParentNode): WidgetView {
       if (hint) hint.hidden = false;
       prediction.textContent = '';
       confidence.textContent = '';
+      doubt.textContent = '';
+      doubt.hidden = true;
+      widget?.classList.remove('is-uncertain');
       for (const row of rows) {
         row.classList.remove('is-top');
         setBar(row, 0, '–');
