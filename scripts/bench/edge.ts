@@ -1,0 +1,434 @@
+// npm run bench:edge: what each kind of request costs the Worker as shipped. the bundle that
+// `wrangler deploy --dry-run` writes runs here in Node's V8 (the engine Workers run), with its
+// bindings from wrangler's getPlatformProxy (a local workerd), and process.cpuUsage() around each
+// fetch gives its CPU time. prints a Markdown table: CPU per request (p50, p99), the memory 16 such
+// requests hold at once, the bundle's size and its global-scope start-up CPU.
+//   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
+//                         [--only REGEX] [--no-memory] [--json out.json]
+// the machine may be busy: compare rows of one run with each other, not runs with runs.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { D, IMAGE_SIDE } from '../../shared/dims';
+import { decodeModel, encodeModel } from '../../shared/model/format';
+import { createNetwork, initHe } from '../../shared/model/network';
+import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../shared/model/registry';
+import { createRng, type Rng } from '../../shared/rng';
+import { chunk, encodePng, ihdr, PNG_SIGNATURE, concat, type PngSpec } from '../../test/unit/helpers/png-encode';
+import { limitsFor, type Limits } from '../../worker/limits';
+import { loadMnist } from '../lib/mnist';
+import { runCli } from '../lib/target';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const WRANGLER = resolve('node_modules/.bin/wrangler');
+const ORIGIN = 'https://bench.test';
+
+type WorkerModule = { default: { fetch(req: Request, env: unknown, ctx: unknown): Promise<Response> } };
+
+interface Case {
+  route: string;
+  input: string;
+  /** a fresh request each time: a body can be read once */
+  make: () => Request;
+  /** the status this class must get */
+  expect: number;
+  bytes: number;
+}
+
+interface Row {
+  route: string;
+  input: string;
+  bytes: number;
+  status: string;
+  p50: number;
+  p99: number;
+  max: number;
+  reps: number;
+  heldMiB: number | null;
+}
+
+// ---------------------------------------------------------------- requests
+
+const post = (path: string, body: Uint8Array | string, type: string, headers: Record<string, string> = {}) => () =>
+  new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type, ...headers }, body });
+
+const get = (path: string) => () => new Request(ORIGIN + path);
+
+/** a body without Content-Length, streamed in 16 KiB chunks */
+function chunked(path: string, bytes: Uint8Array, type: string) {
+  return () => {
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, (at += 16 * 1024)));
+      },
+    });
+    return new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type }, body, duplex: 'half' } as RequestInit);
+  };
+}
+
+function multipart(png: Uint8Array): { body: Uint8Array; type: string } {
+  const boundary = '----bench-boundary';
+  const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.png"\r\nContent-Type: image/png\r\n\r\n`);
+  const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
+  return { body: concat(head, png, tail), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+// ---------------------------------------------------------------- images
+
+/** an MNIST digit (0..255, ink bright) scaled bilinearly into a side×side field, digit ~70% of it */
+function bigDigit(digit: Uint8Array, side: number): Float32Array {
+  const out = new Float32Array(side * side);
+  const size = Math.max(IMAGE_SIDE, Math.round(side * 0.7));
+  const off = Math.floor((side - size) / 2);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const sy = Math.min(IMAGE_SIDE - 1, Math.max(0, ((y + 0.5) * IMAGE_SIDE) / size - 0.5));
+      const sx = Math.min(IMAGE_SIDE - 1, Math.max(0, ((x + 0.5) * IMAGE_SIDE) / size - 0.5));
+      const y0 = Math.floor(sy), x0 = Math.floor(sx), y1 = Math.min(IMAGE_SIDE - 1, y0 + 1), x1 = Math.min(IMAGE_SIDE - 1, x0 + 1);
+      const fy = sy - y0, fx = sx - x0;
+      const at = (yy: number, xx: number) => digit[yy * IMAGE_SIDE + xx];
+      out[(y + off) * side + x + off] = (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+    }
+  }
+  return out;
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const COLOUR_NAMES: Record<number, string> = { 0: 'gray', 2: 'RGB', 3: 'palette', 4: 'gray+alpha', 6: 'RGBA' };
+
+/**
+ * a photo-like PNG of the digit: dark ink on paper with grain of ±noise levels (colour types 0, 2, 3),
+ * or strokes on a transparent canvas (4, 6). every row uses the Paeth filter, the slowest to undo.
+ */
+function digitPng(ink: Float32Array, side: number, colorType: number, bitDepth: number, noise: number, rng: Rng): Uint8Array {
+  const channels = CHANNELS[colorType];
+  const max = colorType === 3 ? (1 << bitDepth) - 1 : (1 << bitDepth) - 1;
+  const samples = new Uint16Array(side * side * channels);
+  const grain = () => (noise > 0 ? rng.int(2 * noise + 1) - noise : 0);
+  const clamp = (v: number) => Math.min(255, Math.max(0, v));
+  const scale = (v: number) => Math.round((clamp(v) / 255) * max);
+  for (let i = 0; i < side * side; i++) {
+    const v = ink[i] / 255; // 0 paper .. 1 ink
+    const s = i * channels;
+    if (colorType === 0 || colorType === 3) {
+      samples[s] = scale(235 - 205 * v + grain());
+    } else if (colorType === 2) {
+      const g = grain();
+      samples[s] = scale(235 - 215 * v + g);
+      samples[s + 1] = scale(230 - 200 * v + g);
+      samples[s + 2] = scale(220 - 100 * v + g);
+    } else if (colorType === 4) {
+      samples[s] = scale(20);
+      samples[s + 1] = scale(255 * v);
+    } else {
+      samples[s] = scale(20);
+      samples[s + 1] = scale(30);
+      samples[s + 2] = scale(120);
+      samples[s + 3] = scale(255 * v);
+    }
+  }
+  const spec: PngSpec = { width: side, height: side, bitDepth, colorType, samples, filters: [4] };
+  if (colorType === 3) spec.palette = Array.from({ length: max + 1 }, (_, k) => new Array(3).fill(Math.round((k / max) * 255)));
+  return encodePng(spec);
+}
+
+/** the noisiest version of the digit PNG that still fits the byte limit (the hardest accepted file) */
+function hardestPng(ink: Float32Array, side: number, colorType: number, bitDepth: number, maxBytes: number): { png: Uint8Array; noise: number } {
+  for (const noise of [6, 3, 1, 0]) {
+    const png = digitPng(ink, side, colorType, bitDepth, noise, createRng(side + colorType * 100 + bitDepth));
+    if (png.length <= maxBytes || noise === 0) return { png, noise };
+  }
+  throw new Error('unreachable');
+}
+
+/** a valid PNG whose image data inflates to far more than its header allows */
+function bombPng(side: number): Uint8Array {
+  const zeros = new Uint8Array(50 * 1024 * 1024);
+  return concat(PNG_SIGNATURE, ihdr({ width: side, height: side, bitDepth: 8, colorType: 0 }), chunk('IDAT', new Uint8Array(deflateSync(zeros))), chunk('IEND'));
+}
+
+/** the deflate stream broken half way, every CRC still right: fails only after inflating half */
+function brokenDeflatePng(png: Uint8Array): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset);
+  let at = 8;
+  for (;;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (type === 'IDAT') {
+      const data = png.slice(at + 8, at + 8 + length);
+      for (let i = Math.floor(length / 2); i < Math.floor(length / 2) + 64 && i < length; i++) data[i] ^= 0x5a;
+      return concat(png.subarray(0, at), chunk('IDAT', data), png.subarray(at + 12 + length));
+    }
+    at += 12 + length;
+  }
+}
+
+// ---------------------------------------------------------------- the cases
+
+function cases(limits: Limits, mnist: Uint8Array): Case[] {
+  const out: Case[] = [];
+  const add = (route: string, input: string, make: () => Request, expect: number, bytes: number) => out.push({ route, input, make, expect, bytes });
+  const image = (i: number) => Array.from(mnist.subarray(i * D, (i + 1) * D));
+  const rng = createRng(1);
+  const dense = () => Array.from({ length: D }, () => rng.int(256));
+  const grid = (px: number[]) => Array.from({ length: IMAGE_SIDE }, (_, y) => px.slice(y * IMAGE_SIDE, (y + 1) * IMAGE_SIDE));
+  const json = (path: string, value: unknown, what: string, expect: number) => {
+    const body = typeof value === 'string' ? value : JSON.stringify(value);
+    add(`POST ${path}`, what, post(path, body, 'application/json'), expect, text(body).length);
+  };
+
+  for (const path of ['/healthz', '/readyz', '/model', '/model/weights', '/openapi.json', '/docs']) add(`GET ${path}`, '', get(path), 200, 0);
+
+  // one image as JSON
+  json('/classify', { pixels: image(0) }, 'JSON 784 values (an MNIST digit)', 200);
+  json('/classify', { pixels: grid(image(0)) }, 'JSON 28×28 (an MNIST digit)', 200);
+  json('/classify', { pixels: dense() }, 'JSON 784 values, every pixel inked (worst case)', 200);
+  json('/classify', { pixels: image(0), preprocess: true }, 'JSON 784 values, preprocess on', 200);
+  json('/classify', { pixels: image(0), return_input: true }, 'JSON 784 values, return_input', 200);
+  json('/classify', { pixels: new Array(D).fill(-1) }, 'invalid: 784 × -1', 400);
+  json('/classify', { pixels: new Array(D).fill('x') }, 'invalid: 784 strings', 400);
+  json('/classify', { pixels: new Array(D - 1).fill(0) }, 'invalid: 783 values', 400);
+  json('/classify', { pixels: grid(image(0)).map((r) => r.slice(1)) }, 'invalid: 28 rows of 27', 400);
+  json('/classify', '['.repeat(limits.jsonBytes / 2) + ']'.repeat(limits.jsonBytes / 2), `invalid: nested ${limits.jsonBytes / 2} deep`, 400);
+  json('/classify', '{"pixels": [1, 2', 'invalid: truncated JSON', 400);
+  const overJson = text(JSON.stringify({ pixels: image(0) }) + ' '.repeat(limits.jsonBytes));
+  add('POST /classify', 'oversized JSON (Content-Length)', post('/classify', overJson, 'application/json'), 413, overJson.length);
+  add('POST /classify', 'oversized JSON (chunked)', chunked('/classify', overJson, 'application/json'), 413, overJson.length);
+
+  // batches as JSON
+  const N = limits.batchImages;
+  for (const n of [...new Set([1, 64, N])].filter((n) => n <= N)) {
+    json('/classify/batch', { images: Array.from({ length: n }, (_, i) => image(i)) }, `JSON batch of ${n} MNIST digits`, 200);
+  }
+  json('/classify/batch', { images: Array.from({ length: N }, () => dense()) }, `JSON batch of ${N}, every pixel inked (worst case)`, 200);
+  json('/classify/batch', { images: Array.from({ length: N }, (_, i) => grid(image(i))) }, `JSON batch of ${N} × 28×28`, 200);
+  json('/classify/batch', { images: Array.from({ length: N }, (_, i) => image(i)), preprocess: true }, `JSON batch of ${N}, preprocess on`, 200);
+  json('/classify/batch', { images: Array.from({ length: N }, () => new Array(D).fill(-1)) }, `invalid: ${N} × 784 × -1`, 400);
+  json('/classify/batch', { images: Array.from({ length: N }, () => new Array(D).fill('x')) }, `invalid: ${N} × 784 strings`, 400);
+  json('/classify/batch', { images: Array.from({ length: N }, () => new Array(D - 1).fill(0)) }, `invalid: ${N} × 783 values`, 400);
+  json('/classify/batch', { images: Array.from({ length: N }, (_, i) => grid(image(i)).map((r) => r.slice(1))) }, `invalid: ${N} × 28 rows of 27`, 400);
+  json('/classify/batch', { images: Array.from({ length: N }, (_, i) => (i === N - 1 ? [...image(i).slice(1), 256] : image(i))) }, `invalid: ${N} images, the last pixel of the last 256`, 400);
+  json('/classify/batch', { images: Array.from({ length: N + 1 }, (_, i) => image(i % 256)) }, `invalid: ${N + 1} images`, N + 1 <= 256 ? 400 : 413);
+  const deep = limits.batchJsonBytes / 2;
+  json('/classify/batch', '['.repeat(deep) + ']'.repeat(deep), `invalid: nested ${deep} deep`, 400);
+  const overBatch = text(JSON.stringify({ images: [image(0)] }) + ' '.repeat(limits.batchJsonBytes));
+  add('POST /classify/batch', 'oversized JSON (Content-Length)', post('/classify/batch', overBatch, 'application/json'), 413, overBatch.length);
+  add('POST /classify/batch', 'oversized JSON (chunked)', chunked('/classify/batch', overBatch, 'application/json'), 413, overBatch.length);
+
+  // batches as bytes: N × 784 u8
+  const binary = (n: number, fill: (i: number) => Uint8Array) => {
+    const bytes = new Uint8Array(n * D);
+    for (let i = 0; i < n; i++) bytes.set(fill(i), i * D);
+    return bytes;
+  };
+  for (const n of [...new Set([1, 64, N])].filter((n) => n <= N)) {
+    const bytes = binary(n, (i) => mnist.subarray((i % 256) * D, ((i % 256) + 1) * D));
+    add('POST /classify/batch', `bytes: ${n} MNIST digits`, post('/classify/batch', bytes, 'application/octet-stream'), 200, bytes.length);
+  }
+  const denseBytes = binary(N, () => Uint8Array.from(dense()));
+  add('POST /classify/batch', `bytes: ${N}, every pixel inked (worst case)`, post('/classify/batch', denseBytes, 'application/octet-stream'), 200, denseBytes.length);
+  const bytesPre = binary(N, (i) => mnist.subarray((i % 256) * D, ((i % 256) + 1) * D));
+  add('POST /classify/batch', `bytes: ${N}, preprocess on`, post('/classify/batch?preprocess=true', bytesPre, 'application/octet-stream'), 200, bytesPre.length);
+  const ragged = binary(N, () => new Uint8Array(D)).subarray(0, N * D - 1);
+  add('POST /classify/batch', `invalid: bytes, ${N} × 784 − 1`, post('/classify/batch', ragged, 'application/octet-stream'), 400, ragged.length);
+
+  // PNGs: sizes, then every colour type and bit depth at the two largest
+  const sides = [...new Set([28, 256, 512, limits.imageSide])].filter((s) => s <= limits.imageSide);
+  const inkOf = new Map(sides.map((s) => [s, bigDigit(mnist.subarray(0, D), s)]));
+  const formats: [number, number][] = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [2, 8], [2, 16], [3, 1], [3, 2], [3, 4], [3, 8], [4, 8], [4, 16], [6, 8], [6, 16]];
+  let largest: Uint8Array | null = null;
+  for (const side of sides) {
+    const list = side >= Math.min(512, limits.imageSide) ? formats : ([[0, 8], [6, 8]] as [number, number][]);
+    for (const [colorType, bitDepth] of list) {
+      const { png, noise } = hardestPng(inkOf.get(side)!, side, colorType, bitDepth, limits.imageBytes);
+      const fits = png.length <= limits.imageBytes;
+      const what = `PNG ${side}², ${COLOUR_NAMES[colorType]} ${bitDepth}-bit${noise ? `, grain ±${noise}` : ''}`;
+      add('POST /classify', what, post('/classify', png, 'image/png'), fits ? 200 : 413, png.length);
+      if (side === limits.imageSide && colorType === 6 && bitDepth === 16) largest = png;
+    }
+  }
+  const small = digitPng(bigDigit(mnist.subarray(0, D), IMAGE_SIDE).map((v) => 255 - v), IMAGE_SIDE, 0, 8, 0, rng);
+  add('POST /classify', 'PNG 28², as it is (?preprocess=false)', post('/classify?preprocess=false', small, 'image/png'), 200, small.length);
+  if (largest) {
+    const form = multipart(largest);
+    add('POST /classify', `multipart: PNG ${limits.imageSide}², RGBA 16-bit`, post('/classify', form.body, form.type), 200, form.body.length);
+    const crc = largest.slice();
+    crc[60] ^= 0xff;
+    add('POST /classify', `invalid: PNG ${limits.imageSide}² with a bad CRC`, post('/classify', crc, 'image/png'), 400, crc.length);
+    const broken = brokenDeflatePng(largest);
+    add('POST /classify', `invalid: PNG ${limits.imageSide}², deflate broken half way`, post('/classify', broken, 'image/png'), 400, broken.length);
+    const cut = largest.subarray(0, Math.floor(largest.length / 2));
+    add('POST /classify', `invalid: PNG ${limits.imageSide}² cut in half`, post('/classify', cut, 'image/png'), 400, cut.length);
+  }
+  const bomb = bombPng(Math.min(1024, limits.imageSide));
+  add('POST /classify', 'invalid: decompression bomb (50 MB of zeros)', post('/classify', bomb, 'image/png'), 400, bomb.length);
+  const wide = encodePng({ width: limits.imageSide + 1, height: 1, bitDepth: 8, colorType: 0, samples: new Uint8Array(limits.imageSide + 1) });
+  add('POST /classify', `invalid: PNG ${limits.imageSide + 1}×1`, post('/classify', wide, 'image/png'), 413, wide.length);
+  const overPng = new Uint8Array(limits.imageBytes + 1);
+  overPng.set(PNG_SIGNATURE);
+  add('POST /classify', 'oversized PNG (Content-Length)', post('/classify', overPng, 'image/png'), 413, overPng.length);
+  add('POST /classify', 'oversized PNG (chunked)', chunked('/classify', overPng, 'image/png'), 413, overPng.length);
+  return out;
+}
+
+// ---------------------------------------------------------------- measuring
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+async function once(worker: WorkerModule, env: unknown, ctx: unknown, req: Request): Promise<{ ms: number; status: number; body: string }> {
+  const t = process.cpuUsage();
+  const res = await worker.default.fetch(req, env, ctx);
+  const bytes = await res.arrayBuffer();
+  const ms = cpuMs(t);
+  return { ms, status: res.status, body: res.status >= 400 ? new TextDecoder().decode(bytes).slice(0, 300) : '' };
+}
+
+/** live memory (after a full gc) at its highest while `n` requests run at once, above what was live before */
+async function heldAtOnce(worker: WorkerModule, env: unknown, ctx: unknown, c: Case, n: number): Promise<number> {
+  const requests = Array.from({ length: n }, () => c.make());
+  gc();
+  const live = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const base = live();
+  let peak = 0;
+  let running = n;
+  const all = requests.map((r) => worker.default.fetch(r, env, ctx).then((res) => res.arrayBuffer()).finally(() => running--));
+  while (running > 0) {
+    await new Promise((r) => setImmediate(r));
+    gc();
+    peak = Math.max(peak, live() - base);
+  }
+  await Promise.all(all);
+  return peak / (1024 * 1024);
+}
+
+function startupCpu(bundle: string, runs: number): number[] {
+  const code = `const t = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); const d = process.cpuUsage(t); console.log((d.user + d.system) / 1000);`;
+  return Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim()));
+}
+
+function buildBundle(dir: string): { file: string; bytes: number; gzip: number } {
+  execFileSync(WRANGLER, ['deploy', '--dry-run', '--outdir', dir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const file = join(dir, 'index.js');
+  const src = readFileSync(file);
+  return { file, bytes: statSync(file).size, gzip: gzipSync(src, { level: 9 }).length };
+}
+
+async function modelBytes(path: string | undefined): Promise<{ bytes: Uint8Array; from: string }> {
+  const file = path ?? 'runs/latest/model.bin';
+  if (existsSync(file)) return { bytes: new Uint8Array(readFileSync(file)), from: file };
+  if (path) throw new Error(`${path} does not exist`);
+  // no trained model: He-initialised weights of the default architecture cost the same to run
+  const net = createNetwork([D, 128, 10]);
+  initHe(net, createRng(1));
+  const bytes = await encodeModel(net, { createdAt: new Date().toISOString(), dataset: 'random (bench)', testAccuracy: 0, training: {} });
+  return { bytes, from: 'random 784-128-10 weights (no runs/latest/model.bin)' };
+}
+
+const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const kib = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(2)} MiB`);
+
+runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string' }, warmup: { type: 'string' }, model: { type: 'string' }, plan: { type: 'string' },
+      only: { type: 'string' }, 'no-memory': { type: 'boolean' }, json: { type: 'string' }, concurrency: { type: 'string' },
+    },
+  });
+  const reps = Number(values.reps ?? 200);
+  const warmup = Number(values.warmup ?? 20);
+  const concurrency = Number(values.concurrency ?? 16);
+  const plan = values.plan ?? 'free';
+  const limits = limitsFor(plan);
+  const only = values.only ? new RegExp(values.only, 'i') : null;
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
+  try {
+    console.log(`bench:edge on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · node ${process.version} · WORKERS_PLAN=${plan}`);
+    const bundle = buildBundle(join(dir, 'bundle'));
+    const startup = startupCpu(bundle.file, 5).sort((a, b) => a - b);
+    console.log(`bundle ${kib(bundle.bytes)}, ${kib(bundle.gzip)} gzipped · global-scope start-up CPU ${fmt(startup[2])} ms (median of 5, ${fmt(startup[0])}–${fmt(startup[4])})`);
+
+    const { getPlatformProxy } = await import('wrangler');
+    const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: 'wrangler.toml', persist: { path: join(dir, 'state') } });
+    try {
+      const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, ...bindings } = proxy.env;
+      // no rate limits (the bench sends thousands of requests); the plan under test
+      const env = { ...bindings, WORKERS_PLAN: plan };
+      const model = await modelBytes(values.model);
+      const decoded = await decodeModel(model.bytes);
+      const kv = bindings.MODELS as KVNamespace;
+      await kv.put(modelKey(decoded.version), model.bytes);
+      const pointer: ModelPointer = { version: decoded.version, previous: [], updatedAt: new Date().toISOString() };
+      await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
+      console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
+
+      const worker = (await import(pathToFileURL(bundle.file).href)) as WorkerModule;
+      // the first load reads KV through the proxy; wait until the model is served
+      for (let i = 0; ; i++) {
+        const res = await worker.default.fetch(new Request(`${ORIGIN}/readyz`), env, proxy.ctx);
+        if (res.status === 200) break;
+        if (i === 20) throw new Error(`the Worker does not serve the model: ${await res.text()}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const mnist = loadMnist().test.images;
+      const rows: Row[] = [];
+      const all = cases(limits, mnist).filter((c) => !only || only.test(`${c.route} ${c.input}`));
+      console.log(`${all.length} request classes, ${warmup} warm-up + ${reps} measured each (fewer for slow ones, never under 50)\n`);
+      for (const c of all) {
+        const statuses = new Map<number, number>();
+        let sample = '';
+        const run = async () => {
+          const r = await once(worker, env, proxy.ctx, c.make());
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          if (r.status !== c.expect && !sample) sample = `${r.status} ${r.body}`;
+          return r.ms;
+        };
+        const first = await run();
+        for (let i = 1; i < warmup; i++) await run();
+        // at least 50 repetitions; slow classes get fewer than --reps so the run ends in minutes
+        const n = Math.max(50, Math.min(reps, Math.ceil(3000 / Math.max(first, 0.01))));
+        const times: number[] = [];
+        for (let i = 0; i < n; i++) times.push(await run());
+        times.sort((a, b) => a - b);
+        const heldMiB = values['no-memory'] ? null : await heldAtOnce(worker, env, proxy.ctx, c, concurrency);
+        const status = [...statuses.keys()].sort().join('/') + ([...statuses.keys()].some((s) => s !== c.expect) ? ` ⚠ expected ${c.expect}` : '');
+        const row: Row = { route: c.route, input: c.input, bytes: c.bytes, status, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1], reps: n, heldMiB };
+        rows.push(row);
+        console.log(`${c.route} ${c.input}: ${status} p50 ${fmt(row.p50)} ms p99 ${fmt(row.p99)} ms${heldMiB === null ? '' : ` held×${concurrency} ${heldMiB.toFixed(1)} MiB`}${sample ? `  (${sample.slice(0, 160)})` : ''}`);
+      }
+
+      console.log(`\n| route | request | body | status | CPU p50 ms | CPU p99 ms | ${concurrency} at once hold |`);
+      console.log('|---|---|---|---|---|---|---|');
+      for (const r of rows) {
+        console.log(`| \`${r.route}\` | ${r.input} | ${r.bytes ? kib(r.bytes) : '—'} | ${r.status} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.heldMiB === null ? '—' : `${r.heldMiB.toFixed(1)} MiB`} |`);
+      }
+      console.log(`\nbundle ${kib(bundle.bytes)} (${kib(bundle.gzip)} gzipped); global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes)`);
+      if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, rows }, null, 2));
+    } finally {
+      await proxy.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,28 @@
+// every size limit of the API, per Workers plan. WORKERS_PLAN in wrangler.toml's [vars] picks one.
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+
+export type Plan = 'free' | 'paid';
+
+export interface Limits {
+  plan: Plan;
+  /** bytes of JSON for POST /classify */
+  jsonBytes: number;
+  /** bytes of a PNG, raw or in a multipart form */
+  imageBytes: number;
+  /** widest and tallest PNG, in pixels */
+  imageSide: number;
+  /** images in one POST /classify/batch */
+  batchImages: number;
+  /** bytes of JSON for POST /classify/batch */
+  batchJsonBytes: number;
+}
+
+export const LIMITS: Record<Plan, Limits> = {
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, batchImages: 256, batchJsonBytes: MiB },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, batchImages: 256, batchJsonBytes: MiB },
+};
+
+/** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */
+export const limitsFor = (plan: string | undefined): Limits => (plan === 'paid' ? LIMITS.paid : LIMITS.free);
