@@ -5,11 +5,17 @@ import { ApiError } from './errors';
 // is refused unread; a chunked body (no Content-Length) is counted as it streams and the stream
 // is cancelled the moment it passes the cap, so a client can never make us buffer more than the cap.
 
-export type BodyKind = 'json' | 'png' | 'multipart';
+export type BodyKind = 'json' | 'png' | 'multipart' | 'bytes';
 export type BodyLimits = Partial<Record<BodyKind, number>>;
 
-export const KiB = 1024;
-export const MiB = 1024 * KiB;
+export { KiB, MiB } from './limits';
+
+const MEDIA_TYPES: Record<BodyKind, string> = {
+  json: 'application/json',
+  png: 'image/png',
+  multipart: 'multipart/form-data',
+  bytes: 'application/octet-stream',
+};
 /** deeper JSON cannot be a valid request (the deepest is a batch of 28×28 images: 4 levels) */
 export const MAX_JSON_DEPTH = 8;
 
@@ -19,6 +25,7 @@ export function bodyKind(contentType: string | undefined): BodyKind | 'none' | '
   if (essence === 'application/json' || /^application\/[\w.-]+\+json$/.test(essence)) return 'json';
   if (essence === 'image/png') return 'png';
   if (essence === 'multipart/form-data') return 'multipart';
+  if (essence === 'application/octet-stream') return 'bytes';
   return 'other';
 }
 
@@ -78,7 +85,7 @@ export function jsonDepth(bytes: Uint8Array, stopAbove = Infinity): number {
  */
 export function readBody(limits: BodyLimits): MiddlewareHandler {
   const accepted = Object.keys(limits) as BodyKind[];
-  const acceptedTypes = accepted.map((k) => (k === 'json' ? 'application/json' : k === 'png' ? 'image/png' : 'multipart/form-data')).join(', ');
+  const acceptedTypes = accepted.map((k) => MEDIA_TYPES[k]).join(', ');
   return async (c, next) => {
     const kind = bodyKind(c.req.header('content-type'));
     if (kind === 'none') throw new ApiError(415, 'unsupported_media_type', `the request has no Content-Type; send ${acceptedTypes}`);

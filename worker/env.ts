@@ -1,8 +1,10 @@
 // the bindings the worker reads. the shapes come from `wrangler types` (worker-configuration.d.ts);
-// the rate limiters are optional here because the worker runs without it.
+// the rate limiters and the settings are optional here because the worker runs without them.
 
-export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_REFRESH_SECONDS'> & {
+export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_REFRESH_SECONDS' | 'WORKERS_PLAN'> & {
   CLASSIFY_LIMITER?: RateLimit;
   FEEDBACK_LIMITER?: RateLimit;
   MODEL_REFRESH_SECONDS?: string;
+  /** "paid" raises the request limits (worker/limits.ts); anything else keeps the free plan's */
+  WORKERS_PLAN?: string;
 };

@@ -1,16 +1,14 @@
 import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodePng } from '../shared/image/png';
 import { preprocessImage } from '../shared/image/preprocess';
-import { IMAGE_LIMIT } from './routes';
 import { ApiError } from './errors';
+import type { Limits } from './limits';
 
 // an uploaded PNG to the 784 values the model reads. decoding and preprocessing are shared/'s
 // (the browser runs the same code); their ImageErrors reach onError unchanged.
 
-export const MAX_IMAGE_SIDE = 1024;
-
-export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean): Promise<Float32Array> {
-  const img = await decodePng(bytes, { maxBytes: IMAGE_LIMIT, maxWidth: MAX_IMAGE_SIDE, maxHeight: MAX_IMAGE_SIDE });
+export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean, limits: Limits): Promise<Float32Array> {
+  const img = await decodePng(bytes, { maxBytes: limits.imageBytes, maxWidth: limits.imageSide, maxHeight: limits.imageSide });
   if (preprocess) return preprocessImage(img);
   if (img.width !== IMAGE_SIDE || img.height !== IMAGE_SIDE) {
     throw new ApiError(

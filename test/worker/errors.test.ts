@@ -166,8 +166,8 @@ describe('415 for content types a route does not take', () => {
     await expectError(await postBytes('/classify', new TextEncoder().encode('{}'), null), 415, 'unsupported_media_type');
   });
 
-  it('refuses a PNG on the JSON-only batch route', async () => {
-    expect(await expectError(await postBytes('/classify/batch', new Uint8Array(8), 'image/png'), 415, 'unsupported_media_type')).toMatch(/send application\/json$/);
+  it('refuses a PNG on the batch route, which takes JSON or raw pixel bytes', async () => {
+    expect(await expectError(await postBytes('/classify/batch', new Uint8Array(8), 'image/png'), 415, 'unsupported_media_type')).toMatch(/send application\/json, application\/octet-stream$/);
   });
 
   it('refuses application/x-www-form-urlencoded', async () => {
