@@ -13,6 +13,8 @@ export interface Limits {
   imageBytes: number;
   /** widest and tallest PNG, in pixels */
   imageSide: number;
+  /** a PNG's pixel data once inflated (height × bytes per row): what decoding time grows with */
+  imageDataBytes: number;
   /** images in one POST /classify/batch */
   batchImages: number;
   /** bytes of JSON for POST /classify/batch */
@@ -20,8 +22,8 @@ export interface Limits {
 }
 
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, batchImages: 256, batchJsonBytes: MiB },
-  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, batchImages: 256, batchJsonBytes: MiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: Infinity, batchImages: 256, batchJsonBytes: MiB },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: Infinity, batchImages: 256, batchJsonBytes: MiB },
 };
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */

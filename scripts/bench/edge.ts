@@ -1,8 +1,13 @@
 // npm run bench:edge: what each kind of request costs the Worker as shipped. the bundle that
-// `wrangler deploy --dry-run` writes runs here in Node's V8 (the engine Workers run), with its
-// bindings from wrangler's getPlatformProxy (a local workerd), and process.cpuUsage() around each
-// fetch gives its CPU time. prints a Markdown table: CPU per request (p50, p99), the memory 16 such
-// requests hold at once, the bundle's size and its global-scope start-up CPU.
+// `wrangler deploy --dry-run` writes is imported into Node's V8 (the engine Workers run) and its
+// fetch(request, env, ctx) is called directly; process.cpuUsage() around each call gives its CPU time.
+//   1. every request class goes once through the bundle with env from wrangler's getPlatformProxy
+//      (a local workerd, the model uploaded into its KV): the status each class gets.
+//   2. a fresh Node process imports the bundle alone and times every class (warm-up, then p50/p99);
+//      wrangler's own 130 MB heap would otherwise make every major GC look like the Worker's. there
+//      the model comes from a map standing in for KV (after loading, a Worker does not read KV).
+// prints a Markdown table: CPU per request (p50, p99), memory (allocated by one request; live while
+// 16 run at once), the bundle's size and its global-scope start-up CPU (a fresh process importing it).
 //   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
 // the machine may be busy: compare rows of one run with each other, not runs with runs.
@@ -13,8 +18,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { decodeModel, encodeModel } from '../../shared/model/format';
@@ -26,8 +29,8 @@ import { limitsFor, type Limits } from '../../worker/limits';
 import { loadMnist } from '../lib/mnist';
 import { runCli } from '../lib/target';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+/** a full collection (stage 2 runs with --expose-gc) */
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 const WRANGLER = resolve('node_modules/.bin/wrangler');
 const ORIGIN = 'https://bench.test';
@@ -48,18 +51,20 @@ interface Row {
   route: string;
   input: string;
   bytes: number;
-  status: string;
+  status: string; // every status seen, a/b
+  expect: number;
   p50: number;
   p99: number;
   max: number;
   reps: number;
+  allocatedMiB: number | null;
   heldMiB: number | null;
 }
 
 // ---------------------------------------------------------------- requests
 
 const post = (path: string, body: Uint8Array | string, type: string, headers: Record<string, string> = {}) => () =>
-  new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type, ...headers }, body });
+  new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type, ...headers }, body: body as BodyInit });
 
 const get = (path: string) => () => new Request(ORIGIN + path);
 
@@ -293,33 +298,157 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
-async function once(worker: WorkerModule, env: unknown, ctx: unknown, req: Request): Promise<{ ms: number; status: number; body: string }> {
-  const t = process.cpuUsage();
-  const res = await worker.default.fetch(req, env, ctx);
+const live = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/** the Worker's console output, kept out of the table (a rejected request may log, a 500 does) */
+const logged: string[] = [];
+function silenceConsole(): void {
+  for (const level of ['log', 'info', 'warn', 'error'] as const) console[level] = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+}
+
+interface Harness {
+  worker: WorkerModule;
+  env: unknown;
+  ctx: unknown;
+}
+
+async function send(h: Harness, req: Request): Promise<{ status: number; body: string }> {
+  const res = await h.worker.default.fetch(req, h.env, h.ctx);
   const bytes = await res.arrayBuffer();
-  const ms = cpuMs(t);
-  return { ms, status: res.status, body: res.status >= 400 ? new TextDecoder().decode(bytes).slice(0, 300) : '' };
+  return { status: res.status, body: res.status >= 400 ? new TextDecoder().decode(bytes).slice(0, 300) : '' };
+}
+
+/** memory one request allocates: from a collected heap to its answer (a GC on the way makes this a lower bound) */
+async function allocated(h: Harness, req: Request): Promise<number> {
+  gc();
+  const before = live();
+  await send(h, req);
+  return Math.max(0, live() - before) / MiB;
 }
 
 /** live memory (after a full gc) at its highest while `n` requests run at once, above what was live before */
-async function heldAtOnce(worker: WorkerModule, env: unknown, ctx: unknown, c: Case, n: number): Promise<number> {
+async function heldAtOnce(h: Harness, c: Case, n: number): Promise<number> {
   const requests = Array.from({ length: n }, () => c.make());
   gc();
-  const live = () => {
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
-  };
   const base = live();
   let peak = 0;
   let running = n;
-  const all = requests.map((r) => worker.default.fetch(r, env, ctx).then((res) => res.arrayBuffer()).finally(() => running--));
+  const all = requests.map((r) => send(h, r).finally(() => running--));
   while (running > 0) {
     await new Promise((r) => setImmediate(r));
     gc();
     peak = Math.max(peak, live() - base);
   }
   await Promise.all(all);
-  return peak / (1024 * 1024);
+  return peak / MiB;
+}
+
+const MiB = 1024 * 1024;
+
+interface MeasureConfig {
+  bundle: string;
+  model: string; // path of the model file
+  plan: string;
+  reps: number;
+  warmup: number;
+  concurrency: number;
+  memory: boolean;
+  only: string | null;
+  out: string;
+}
+
+/** a KV namespace that holds the model and the pointer to it, as `npm run upload` leaves them */
+function modelKv(bytes: Uint8Array, version: string) {
+  const pointer: ModelPointer = { version, previous: [], updatedAt: new Date().toISOString() };
+  const values = new Map<string, string | Uint8Array>([[modelKey(version), bytes], [CURRENT_POINTER_KEY, JSON.stringify(pointer)]]);
+  return {
+    async get(key: string, type: 'text' | 'arrayBuffer') {
+      const v = values.get(key);
+      if (v === undefined) return null;
+      if (type === 'text') return typeof v === 'string' ? v : new TextDecoder().decode(v);
+      const b = typeof v === 'string' ? new TextEncoder().encode(v) : v;
+      return b.slice().buffer;
+    },
+  };
+}
+
+/** stage 2, in a fresh process: time every class */
+async function measure(config: MeasureConfig): Promise<void> {
+  const limits = limitsFor(config.plan);
+  const bytes = new Uint8Array(readFileSync(config.model));
+  const { version } = await decodeModel(bytes);
+  const worker = (await import(pathToFileURL(config.bundle).href)) as WorkerModule;
+  const h: Harness = {
+    worker,
+    env: { MODELS: modelKv(bytes, version), MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: config.plan },
+    ctx: { waitUntil() {}, passThroughOnException() {}, props: {} },
+  };
+  const only = config.only ? new RegExp(config.only, 'i') : null;
+  const all = cases(limits, loadMnist().test.images).filter((c) => !only || only.test(`${c.route} ${c.input}`));
+  silenceConsole();
+  const rows: Row[] = [];
+  for (const c of all) {
+    const statuses = new Set<number>();
+    const run = async () => {
+      const req = c.make();
+      const t = process.cpuUsage();
+      const { status } = await send(h, req);
+      const ms = cpuMs(t);
+      statuses.add(status);
+      return ms;
+    };
+    const first = await run();
+    for (let i = 1; i < config.warmup; i++) await run();
+    // at least 50 repetitions; slow classes get fewer than --reps so that a run ends in minutes
+    const n = Math.max(50, Math.min(config.reps, Math.ceil(3000 / Math.max(first, 0.01))));
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push(await run());
+    times.sort((a, b) => a - b);
+    const row: Row = {
+      route: c.route, input: c.input, bytes: c.bytes, status: [...statuses].sort().join('/'), expect: c.expect,
+      p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1], reps: n,
+      allocatedMiB: config.memory ? await allocated(h, c.make()) : null,
+      heldMiB: config.memory ? await heldAtOnce(h, c, config.concurrency) : null,
+    };
+    rows.push(row);
+    process.stderr.write(`${c.route} ${c.input}: ${row.status} p50 ${fmt(row.p50)} ms p99 ${fmt(row.p99)} ms\n`);
+  }
+  writeFileSync(config.out, JSON.stringify({ rows, logged: logged.slice(0, 20) }));
+}
+
+/** stage 1: each class once through the bundle with the proxy's bindings; the answer it gets */
+async function checkWithProxy(bundle: string, model: Uint8Array, plan: string, limits: Limits, only: RegExp | null, dir: string): Promise<Map<string, string>> {
+  const { getPlatformProxy } = await import('wrangler');
+  const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: 'wrangler.toml', persist: { path: join(dir, 'state') } });
+  try {
+    // no rate limits (the bench sends thousands of requests); the plan under test
+    const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, ...bindings } = proxy.env;
+    const h: Harness = { worker: (await import(pathToFileURL(bundle).href)) as WorkerModule, env: { ...bindings, WORKERS_PLAN: plan }, ctx: proxy.ctx };
+    const decoded = await decodeModel(model);
+    const kv = bindings.MODELS as { put(key: string, value: string | Uint8Array): Promise<void> };
+    await kv.put(modelKey(decoded.version), model);
+    const pointer: ModelPointer = { version: decoded.version, previous: [], updatedAt: new Date().toISOString() };
+    await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
+    // the first load reads KV through the proxy; wait until the model is served
+    for (let i = 0; ; i++) {
+      const { status, body } = await send(h, new Request(`${ORIGIN}/readyz`));
+      if (status === 200) break;
+      if (i === 20) throw new Error(`the Worker does not serve the model: ${body}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const answers = new Map<string, string>();
+    for (const c of cases(limits, loadMnist().test.images)) {
+      if (only && !only.test(`${c.route} ${c.input}`)) continue;
+      const { status, body } = await send(h, c.make());
+      answers.set(`${c.route} ${c.input}`, status === c.expect ? String(status) : `${status} ⚠ expected ${c.expect}: ${body.slice(0, 200)}`);
+    }
+    return answers;
+  } finally {
+    await proxy.dispose();
+  }
 }
 
 function startupCpu(bundle: string, runs: number): number[] {
@@ -334,100 +463,69 @@ function buildBundle(dir: string): { file: string; bytes: number; gzip: number }
   return { file, bytes: statSync(file).size, gzip: gzipSync(src, { level: 9 }).length };
 }
 
-async function modelBytes(path: string | undefined): Promise<{ bytes: Uint8Array; from: string }> {
+async function modelFile(path: string | undefined, dir: string): Promise<{ file: string; from: string }> {
   const file = path ?? 'runs/latest/model.bin';
-  if (existsSync(file)) return { bytes: new Uint8Array(readFileSync(file)), from: file };
+  if (existsSync(file)) return { file, from: file };
   if (path) throw new Error(`${path} does not exist`);
   // no trained model: He-initialised weights of the default architecture cost the same to run
   const net = createNetwork([D, 128, 10]);
   initHe(net, createRng(1));
-  const bytes = await encodeModel(net, { createdAt: new Date().toISOString(), dataset: 'random (bench)', testAccuracy: 0, training: {} });
-  return { bytes, from: 'random 784-128-10 weights (no runs/latest/model.bin)' };
+  const random = join(dir, 'random.bin');
+  writeFileSync(random, await encodeModel(net, { createdAt: new Date().toISOString(), dataset: 'random (bench)', testAccuracy: 0, training: {} }));
+  return { file: random, from: 'random 784-128-10 weights (no runs/latest/model.bin)' };
 }
 
 const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-const kib = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(2)} MiB`);
+const kib = (n: number) => (n < 1024 ? `${n} B` : n < MiB ? `${(n / 1024).toFixed(1)} KiB` : `${(n / MiB).toFixed(2)} MiB`);
 
 runCli(async () => {
   const { values } = parseArgs({
     options: {
       reps: { type: 'string' }, warmup: { type: 'string' }, model: { type: 'string' }, plan: { type: 'string' },
       only: { type: 'string' }, 'no-memory': { type: 'boolean' }, json: { type: 'string' }, concurrency: { type: 'string' },
+      measure: { type: 'string' }, // internal: the child process of stage 2, given its config file
     },
   });
-  const reps = Number(values.reps ?? 200);
-  const warmup = Number(values.warmup ?? 20);
-  const concurrency = Number(values.concurrency ?? 16);
+  if (values.measure) return measure(JSON.parse(readFileSync(values.measure, 'utf8')) as MeasureConfig);
+
   const plan = values.plan ?? 'free';
   const limits = limitsFor(plan);
   const only = values.only ? new RegExp(values.only, 'i') : null;
-
+  const concurrency = Number(values.concurrency ?? 16);
   const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
   try {
     console.log(`bench:edge on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · node ${process.version} · WORKERS_PLAN=${plan}`);
     const bundle = buildBundle(join(dir, 'bundle'));
     const startup = startupCpu(bundle.file, 5).sort((a, b) => a - b);
-    console.log(`bundle ${kib(bundle.bytes)}, ${kib(bundle.gzip)} gzipped · global-scope start-up CPU ${fmt(startup[2])} ms (median of 5, ${fmt(startup[0])}–${fmt(startup[4])})`);
+    console.log(`bundle ${kib(bundle.bytes)}, ${kib(bundle.gzip)} gzipped · global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes, ${fmt(startup[0])}–${fmt(startup[4])})`);
+    const model = await modelFile(values.model, dir);
+    const decoded = await decodeModel(new Uint8Array(readFileSync(model.file)));
+    console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
 
-    const { getPlatformProxy } = await import('wrangler');
-    const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: 'wrangler.toml', persist: { path: join(dir, 'state') } });
-    try {
-      const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, ...bindings } = proxy.env;
-      // no rate limits (the bench sends thousands of requests); the plan under test
-      const env = { ...bindings, WORKERS_PLAN: plan };
-      const model = await modelBytes(values.model);
-      const decoded = await decodeModel(model.bytes);
-      const kv = bindings.MODELS as KVNamespace;
-      await kv.put(modelKey(decoded.version), model.bytes);
-      const pointer: ModelPointer = { version: decoded.version, previous: [], updatedAt: new Date().toISOString() };
-      await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
-      console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
+    const answers = await checkWithProxy(bundle.file, new Uint8Array(readFileSync(model.file)), plan, limits, only, dir);
+    const wrong = [...answers].filter(([, a]) => a.includes('⚠'));
+    console.log(`stage 1, through getPlatformProxy: ${answers.size - wrong.length} of ${answers.size} classes got their expected status`);
+    for (const [what, a] of wrong) console.log(`  ${what}: ${a}`);
 
-      const worker = (await import(pathToFileURL(bundle.file).href)) as WorkerModule;
-      // the first load reads KV through the proxy; wait until the model is served
-      for (let i = 0; ; i++) {
-        const res = await worker.default.fetch(new Request(`${ORIGIN}/readyz`), env, proxy.ctx);
-        if (res.status === 200) break;
-        if (i === 20) throw new Error(`the Worker does not serve the model: ${await res.text()}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      const mnist = loadMnist().test.images;
-      const rows: Row[] = [];
-      const all = cases(limits, mnist).filter((c) => !only || only.test(`${c.route} ${c.input}`));
-      console.log(`${all.length} request classes, ${warmup} warm-up + ${reps} measured each (fewer for slow ones, never under 50)\n`);
-      for (const c of all) {
-        const statuses = new Map<number, number>();
-        let sample = '';
-        const run = async () => {
-          const r = await once(worker, env, proxy.ctx, c.make());
-          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-          if (r.status !== c.expect && !sample) sample = `${r.status} ${r.body}`;
-          return r.ms;
-        };
-        const first = await run();
-        for (let i = 1; i < warmup; i++) await run();
-        // at least 50 repetitions; slow classes get fewer than --reps so the run ends in minutes
-        const n = Math.max(50, Math.min(reps, Math.ceil(3000 / Math.max(first, 0.01))));
-        const times: number[] = [];
-        for (let i = 0; i < n; i++) times.push(await run());
-        times.sort((a, b) => a - b);
-        const heldMiB = values['no-memory'] ? null : await heldAtOnce(worker, env, proxy.ctx, c, concurrency);
-        const status = [...statuses.keys()].sort().join('/') + ([...statuses.keys()].some((s) => s !== c.expect) ? ` ⚠ expected ${c.expect}` : '');
-        const row: Row = { route: c.route, input: c.input, bytes: c.bytes, status, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1], reps: n, heldMiB };
-        rows.push(row);
-        console.log(`${c.route} ${c.input}: ${status} p50 ${fmt(row.p50)} ms p99 ${fmt(row.p99)} ms${heldMiB === null ? '' : ` held×${concurrency} ${heldMiB.toFixed(1)} MiB`}${sample ? `  (${sample.slice(0, 160)})` : ''}`);
-      }
+    const config: MeasureConfig = {
+      bundle: bundle.file, model: model.file, plan, reps: Number(values.reps ?? 200), warmup: Number(values.warmup ?? 20),
+      concurrency, memory: !values['no-memory'], only: values.only ?? null, out: join(dir, 'rows.json'),
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    console.log(`stage 2, a fresh process: ${config.warmup} warm-up + up to ${config.reps} measured requests per class\n`);
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench/edge.ts', '--measure', join(dir, 'config.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const { rows, logged: workerLog } = JSON.parse(readFileSync(config.out, 'utf8')) as { rows: Row[]; logged: string[] };
 
-      console.log(`\n| route | request | body | status | CPU p50 ms | CPU p99 ms | ${concurrency} at once hold |`);
-      console.log('|---|---|---|---|---|---|---|');
-      for (const r of rows) {
-        console.log(`| \`${r.route}\` | ${r.input} | ${r.bytes ? kib(r.bytes) : '—'} | ${r.status} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.heldMiB === null ? '—' : `${r.heldMiB.toFixed(1)} MiB`} |`);
-      }
-      console.log(`\nbundle ${kib(bundle.bytes)} (${kib(bundle.gzip)} gzipped); global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes)`);
-      if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, rows }, null, 2));
-    } finally {
-      await proxy.dispose();
+    const mem = (m: number | null) => (m === null ? '—' : `${m.toFixed(1)} MiB`);
+    console.log(`\n| route | request | body | status | CPU p50 ms | CPU p99 ms | allocates | ${concurrency} at once hold |`);
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      const status = r.status === String(r.expect) ? r.status : `${r.status} ⚠ expected ${r.expect}`;
+      console.log(`| \`${r.route}\` | ${r.input} | ${r.bytes ? kib(r.bytes) : '—'} | ${status} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${mem(r.allocatedMiB)} | ${mem(r.heldMiB)} |`);
     }
+    console.log(`\nbundle ${kib(bundle.bytes)} (${kib(bundle.gzip)} gzipped); global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes)`);
+    if (workerLog.length) console.log(`the Worker logged (first ${workerLog.length}):\n  ${workerLog.map((l) => l.split('\n')[0].slice(0, 200)).join('\n  ')}`);
+    if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, rows }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
