@@ -9,10 +9,11 @@ import type { Limits } from './limits';
 
 /**
  * images are box-averaged to at most this many pixels a side while they are decoded: the digit ends
- * up in a 20×20 box, so a digit that fills a tenth of the picture still has more pixels than it needs,
- * and a 1024² upload never exists at full size (~8 MB as floats) in the Worker.
+ * up in a 20×20 box, so a digit that fills a fifth of the picture still has more pixels than it
+ * needs, preprocessing costs the same for every size, and a large upload never exists at full size
+ * as floats (8 bytes a pixel) in the Worker.
  */
-export const PREPROCESS_SIDE = 256;
+export const PREPROCESS_SIDE = 128;
 
 const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
 

@@ -22,8 +22,8 @@ export interface Limits {
 }
 
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: Infinity, batchImages: 256, batchJsonBytes: MiB },
-  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: Infinity, batchImages: 256, batchJsonBytes: MiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 256 * KiB, imageSide: 512, imageDataBytes: 256 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
 };
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */

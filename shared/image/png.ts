@@ -5,6 +5,7 @@
 // it uses only web-standard globals, so the same file runs in node, workerd and browsers.
 
 import { ImageError, type DecodedImage } from './decoded';
+import { InflateError, inflateZlib } from './inflate';
 import { boxReduced, fullSize, type RowSink } from './rows';
 
 export { ImageError, type DecodedImage } from './decoded';
@@ -16,7 +17,7 @@ export interface PngLimits {
   maxWidth: number;
   /** tallest accepted image, in pixels */
   maxHeight: number;
-  /** most image data, in bytes once inflated (height × bytes per row): what decoding time grows with */
+  /** most pixel data, in bytes once inflated (height × bytes per row): what decoding time grows with */
   maxDataBytes: number;
 }
 
@@ -50,7 +51,7 @@ export function isPng(bytes: Uint8Array): boolean {
 export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = {}): Promise<DecodedImage> {
   const png = openPng(bytes, limits);
   const sink = fullSize(png.header.width, png.header.height, png.hasAlpha);
-  await decodeRows(png, sink);
+  decodeRows(png, sink);
   return sink.image();
 }
 
@@ -64,7 +65,7 @@ export async function decodePngReduced(bytes: Uint8Array, maxSide: number, limit
   const { width, height } = png.header;
   const factor = Math.ceil(Math.max(width, height) / maxSide);
   const sink = factor <= 1 ? fullSize(width, height, png.hasAlpha) : boxReduced(width, height, factor, png.hasAlpha);
-  await decodeRows(png, sink);
+  decodeRows(png, sink);
   return sink.image();
 }
 
@@ -242,7 +243,7 @@ function parseHeader(data: Uint8Array, max: PngLimits): Header {
     throw badPng(`bit depth ${bitDepth} is not allowed for ${kind.name} images (allowed: ${kind.depths.join(', ')})`);
   }
   const header: Header = { width, height, bitDepth, colorType, channels: kind.channels };
-  const dataBytes = height * (1 + rowBytes(header));
+  const dataBytes = height * rowBytes(header);
   if (dataBytes > max.maxDataBytes) {
     throw new ImageError(
       'image_too_large',
@@ -267,74 +268,37 @@ function rowBytes(h: Header): number {
   return Math.ceil((h.width * h.channels * h.bitDepth) / 8);
 }
 
-// ---------------------------------------------------------------- inflate, row by row
-
-// compressed input is fed in small slices so that one write can inflate to at most ~1000x its
-// size (deflate's ceiling) before we get to look at the output and abort
-const FEED_SLICE = 1024;
+// ---------------------------------------------------------------- inflate, then row by row
 
 /**
- * inflates the image data and hands each scanline, unfiltered and converted, to the sink as soon as
- * it is complete; aborts as soon as the data overshoots what the header promised (a decompression
- * bomb), so no more than one decompressor chunk and two scanlines are ever held.
+ * inflates the image data into a buffer of exactly the size the header implies (inflate.ts stops
+ * at the first byte beyond it: a decompression bomb ends there), then unfilters and converts one
+ * scanline at a time and hands it to the sink. synchronous, so two decodes in one isolate never
+ * hold their buffers at the same time.
  */
-async function decodeRows(png: OpenPng, sink: RowSink): Promise<void> {
+function decodeRows(png: OpenPng, sink: RowSink): void {
   const { header, chunks } = png;
   const stride = rowBytes(header);
   const rowLength = 1 + stride; // the filter byte, then the row
   const expected = header.height * rowLength;
-  const toPixels = rowConverter(header, chunks, png.hasAlpha);
-
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  const reader = stream.readable.getReader();
-  const feeding = (async () => {
-    for (const part of chunks.idat) {
-      for (let at = 0; at < part.length; at += FEED_SLICE) {
-        await writer.write(part.subarray(at, at + FEED_SLICE) as Uint8Array<ArrayBuffer>);
-      }
-    }
-    await writer.close();
-  })();
-  // a failed write also errors the readable side, which is where it gets reported
-  feeding.catch(() => {});
-
-  // the row being filled and the one before it (all zeros above the first row, as the filters assume)
-  let cur = new Uint8Array(rowLength);
-  let prev = new Uint8Array(rowLength);
-  let have = 0;
-  let y = 0;
-  let filled = 0;
+  const raw = new Uint8Array(expected);
+  let filled: number;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (value.length > expected - filled) {
-        throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
-      }
-      filled += value.length;
-      for (let at = 0; at < value.length; ) {
-        const n = Math.min(rowLength - have, value.length - at);
-        cur.set(value.subarray(at, at + n), have);
-        have += n;
-        at += n;
-        if (have === rowLength) {
-          unfilterRow(cur, prev, stride, header, y);
-          toPixels(cur, y, sink);
-          [cur, prev] = [prev, cur];
-          have = 0;
-          y++;
-        }
-      }
-    }
+    filled = inflateZlib(chunks.idat, raw);
   } catch (err) {
-    reader.cancel().catch(() => {});
-    writer.abort().catch(() => {});
-    if (err instanceof ImageError) throw err;
-    throw badPng('the image data is not valid zlib/deflate data');
+    if (!(err instanceof InflateError)) throw err;
+    if (err.reason === 'too_long') throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
+    throw badPng(`the image data is not valid zlib/deflate data (${err.message})`);
   }
   if (filled < expected) {
     throw badPng(`the image data inflates to ${filled} bytes but the header needs ${expected}, so pixels are missing`);
+  }
+  const toPixels = rowConverter(header, chunks, png.hasAlpha);
+  const above = new Uint8Array(rowLength); // all zeros above the first row, as the filters assume
+  for (let y = 0; y < header.height; y++) {
+    const row = raw.subarray(y * rowLength, (y + 1) * rowLength);
+    unfilterRow(row, y === 0 ? above : raw.subarray((y - 1) * rowLength, y * rowLength), stride, header, y);
+    toPixels(row, y, sink);
   }
 }
 
