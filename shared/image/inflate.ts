@@ -270,8 +270,13 @@ function huffmanSymbols(s: Bits, lit: HuffmanTable, dist: HuffmanTable, out: Uin
     if (at > inputEnd && (at - inputEnd) * 8 > count) throw new InflateError('truncated', 'the deflate stream is cut short');
     if (distance > pos) throw corrupt('the data refers back before its start');
     if (pos + length > limit) throw tooLong(limit);
-    // byte by byte: a match may overlap the bytes it produces (distance < length repeats them)
-    for (let from = pos - distance, end = pos + length; pos < end; ) out[pos++] = out[from++];
+    if (distance >= length && length > 16) {
+      out.copyWithin(pos, pos - distance, pos - distance + length);
+      pos += length;
+    } else {
+      // byte by byte: a match may overlap the bytes it produces (distance < length repeats them)
+      for (let from = pos - distance, end = pos + length; pos < end; ) out[pos++] = out[from++];
+    }
   }
   s.at = at;
   s.buf = buf;
