@@ -339,15 +339,18 @@ function unfilterRow(row: Uint8Array, prev: Uint8Array, stride: number, h: Heade
 
 /** unpacks one scanline into one number per sample, whatever the bit depth */
 function readSamples(raw: Uint8Array, start: number, bitDepth: number, out: Uint16Array): void {
+  const n = out.length;
   if (bitDepth === 8) {
-    for (let i = 0; i < out.length; i++) out[i] = raw[start + i];
+    out.set(raw.subarray(start, start + n));
   } else if (bitDepth === 16) {
-    for (let i = 0; i < out.length; i++) out[i] = (raw[start + 2 * i] << 8) | raw[start + 2 * i + 1];
+    for (let i = 0; i < n; i++) out[i] = (raw[start + 2 * i] << 8) | raw[start + 2 * i + 1];
   } else {
+    // 1, 2 or 4 bits: a whole byte at a time, most significant sample first
+    const perByte = 8 / bitDepth;
     const mask = (1 << bitDepth) - 1;
-    for (let i = 0; i < out.length; i++) {
-      const bit = i * bitDepth;
-      out[i] = (raw[start + (bit >> 3)] >> (8 - bitDepth - (bit & 7))) & mask;
+    for (let i = 0, at = start; i < n; at++) {
+      const byte = raw[at];
+      for (let shift = 8 - bitDepth, k = 0; k < perByte && i < n; k++, shift -= bitDepth) out[i++] = (byte >> shift) & mask;
     }
   }
 }
@@ -371,49 +374,45 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
 
   const gray = new Float32Array(width);
   const alpha = hasAlpha ? new Float32Array(width) : null;
-  const samples = new Uint16Array(bitDepth === 8 ? 0 : width * channels);
+  const samples = new Uint16Array(width * channels);
 
+  // one loop per colour type over Uint16 samples (every depth unpacked alike keeps the loads monomorphic)
   return (raw, y, sink) => {
-    // 8-bit samples are the row's bytes as they are; other depths are unpacked first
-    const src: Uint8Array | Uint16Array = bitDepth === 8 ? raw.subarray(1) : samples;
-    if (bitDepth !== 8) readSamples(raw, 1, bitDepth, samples);
+    readSamples(raw, 1, bitDepth, samples);
     switch (colorType) {
       case 0:
-        for (let x = 0; x < width; x++) {
-          gray[x] = src[x] * toByte;
-          if (key) alpha![x] = src[x] === key[0] ? 0 : 1;
-        }
+        for (let x = 0; x < width; x++) gray[x] = samples[x] * toByte;
+        if (key) for (let x = 0; x < width; x++) alpha![x] = samples[x] === key[0] ? 0 : 1;
         break;
       case 2:
-        for (let x = 0; x < width; x++) {
-          const r = src[3 * x];
-          const g = src[3 * x + 1];
-          const b = src[3 * x + 2];
-          gray[x] = luminance(r, g, b) * toByte;
-          if (key) alpha![x] = r === key[0] && g === key[1] && b === key[2] ? 0 : 1;
-        }
-        break;
-      case 3:
-        for (let x = 0; x < width; x++) {
-          const index = src[x];
-          if (index >= palette!.size) {
-            throw badPng(`pixel (${x}, ${y}) uses palette entry ${index} but the palette has only ${palette!.size} entries`);
+        for (let x = 0; x < width; x++) gray[x] = luminance(samples[3 * x], samples[3 * x + 1], samples[3 * x + 2]) * toByte;
+        if (key) {
+          for (let x = 0; x < width; x++) {
+            alpha![x] = samples[3 * x] === key[0] && samples[3 * x + 1] === key[1] && samples[3 * x + 2] === key[2] ? 0 : 1;
           }
-          gray[x] = palette!.gray[index];
-          if (alpha) alpha[x] = palette!.alpha[index];
         }
         break;
+      case 3: {
+        const { size, gray: paletteGray, alpha: paletteAlpha } = palette!;
+        for (let x = 0; x < width; x++) {
+          const index = samples[x];
+          if (index >= size) throw badPng(`pixel (${x}, ${y}) uses palette entry ${index} but the palette has only ${size} entries`);
+          gray[x] = paletteGray[index];
+        }
+        if (alpha) for (let x = 0; x < width; x++) alpha[x] = paletteAlpha[samples[x]];
+        break;
+      }
       case 4:
         for (let x = 0; x < width; x++) {
-          gray[x] = src[2 * x] * toByte;
-          alpha![x] = src[2 * x + 1] / maxSample;
+          gray[x] = samples[2 * x] * toByte;
+          alpha![x] = samples[2 * x + 1] / maxSample;
         }
         break;
       case 6:
         for (let x = 0; x < width; x++) {
           const s = 4 * x;
-          gray[x] = luminance(src[s], src[s + 1], src[s + 2]) * toByte;
-          alpha![x] = src[s + 3] / maxSample;
+          gray[x] = luminance(samples[s], samples[s + 1], samples[s + 2]) * toByte;
+          alpha![x] = samples[s + 3] / maxSample;
         }
         break;
     }
