@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../../shared/dims';
 import { createApp } from '../../worker/index';
+import { LIMITS } from '../../worker/limits';
 import type { ModelLoader } from '../../worker/model-loader';
 import { call, expectError, postBytes, postJson } from './helpers/http';
 import { dotImage, handNetwork, modelFile, publish } from './helpers/models';
@@ -147,13 +148,15 @@ describe('413 for bodies over the limit', () => {
     expect((await res.json<any>()).digit).toBe(4);
   });
 
-  it('refuses a batch over 1 MiB', async () => {
-    const res = await postJson('/classify/batch', '{"images": [' + ' '.repeat(1024 * 1024) + ']}');
-    expect(await expectError(res, 413, 'body_too_large')).toMatch(/at most 1048576 bytes/);
+  const { batchJsonBytes, imageBytes } = LIMITS.free;
+
+  it(`refuses a batch over the free plan's ${batchJsonBytes / 1024} KiB`, async () => {
+    const res = await postJson('/classify/batch', '{"images": [' + ' '.repeat(batchJsonBytes) + ']}');
+    expect(await expectError(res, 413, 'body_too_large')).toMatch(new RegExp(`at most ${batchJsonBytes} bytes`));
   });
 
-  it('refuses a PNG body over 1 MiB', async () => {
-    await expectError(await postBytes('/classify', new Uint8Array(1024 * 1024 + 1), 'image/png'), 413, 'body_too_large');
+  it(`refuses a PNG body over the free plan's ${imageBytes / 1024} KiB`, async () => {
+    await expectError(await postBytes('/classify', new Uint8Array(imageBytes + 1), 'image/png'), 413, 'body_too_large');
   });
 });
 
