@@ -5,9 +5,10 @@
 //      (a local workerd, the model uploaded into its KV): the status each class gets.
 //   2. a fresh Node process imports the bundle alone and times every class (warm-up, then p50/p99);
 //      wrangler's own 130 MB heap would otherwise make every major GC look like the Worker's. there
-//      the model comes from a map standing in for KV (after loading, a Worker does not read KV).
-// prints a Markdown table: CPU per request (p50, p99), memory (allocated by one request; live while
-// 16 run at once), the bundle's size and its global-scope start-up CPU (a fresh process importing it).
+//      the model comes from an in-memory KV (test/tools/memory-kv.ts; once loaded, a Worker reads no KV).
+// prints a Markdown table: CPU per request (p50, p99; the cost of reading the clock taken off), memory
+// (allocated by one request; live while 16 run at once), the bundle's size and its global-scope
+// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
 //   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
 // the machine may be busy: compare rows of one run with each other, not runs with runs.
@@ -22,9 +23,10 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { decodeModel, encodeModel } from '../../shared/model/format';
 import { createNetwork, initHe } from '../../shared/model/network';
-import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../shared/model/registry';
 import { createRng, type Rng } from '../../shared/rng';
 import { chunk, encodePng, ihdr, PNG_SIGNATURE, concat, type PngSpec } from '../../test/unit/helpers/png-encode';
+import { memoryKv } from '../../test/tools/memory-kv';
+import { publish } from '../../test/worker/helpers/models';
 import { limitsFor, type Limits } from '../../worker/limits';
 import { loadMnist } from '../lib/mnist';
 import { runCli } from '../lib/target';
@@ -397,30 +399,16 @@ interface MeasureConfig {
   out: string;
 }
 
-/** a KV namespace that holds the model and the pointer to it, as `npm run upload` leaves them */
-function modelKv(bytes: Uint8Array, version: string) {
-  const pointer: ModelPointer = { version, previous: [], updatedAt: new Date().toISOString() };
-  const values = new Map<string, string | Uint8Array>([[modelKey(version), bytes], [CURRENT_POINTER_KEY, JSON.stringify(pointer)]]);
-  return {
-    async get(key: string, type: 'text' | 'arrayBuffer') {
-      const v = values.get(key);
-      if (v === undefined) return null;
-      if (type === 'text') return typeof v === 'string' ? v : new TextDecoder().decode(v);
-      const b = typeof v === 'string' ? new TextEncoder().encode(v) : v;
-      return b.slice().buffer;
-    },
-  };
-}
-
 /** stage 2, in a fresh process: time every class */
 async function measure(config: MeasureConfig): Promise<void> {
   const limits = limitsFor(config.plan);
   const bytes = new Uint8Array(readFileSync(config.model));
-  const { version } = await decodeModel(bytes);
+  const models = memoryKv();
+  await publish(models, { bytes, version: (await decodeModel(bytes)).version });
   const worker = (await import(pathToFileURL(config.bundle).href)) as WorkerModule;
   const h: Harness = {
     worker,
-    env: { MODELS: modelKv(bytes, version), MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: config.plan },
+    env: { MODELS: models, MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: config.plan },
     ctx: { waitUntil() {}, passThroughOnException() {}, props: {} },
   };
   const only = config.only ? new RegExp(config.only, 'i') : null;
@@ -479,11 +467,7 @@ async function checkWithProxy(bundle: string, model: Uint8Array, plan: string, l
     // no rate limits (the bench sends thousands of requests); the plan under test
     const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, ...bindings } = proxy.env;
     const h: Harness = { worker: (await import(pathToFileURL(bundle).href)) as WorkerModule, env: { ...bindings, WORKERS_PLAN: plan }, ctx: proxy.ctx };
-    const decoded = await decodeModel(model);
-    const kv = bindings.MODELS as { put(key: string, value: string | Uint8Array): Promise<void> };
-    await kv.put(modelKey(decoded.version), model);
-    const pointer: ModelPointer = { version: decoded.version, previous: [], updatedAt: new Date().toISOString() };
-    await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
+    await publish(bindings.MODELS as Parameters<typeof publish>[0], { bytes: model, version: (await decodeModel(model)).version });
     // the first load reads KV through the proxy; wait until the model is served
     for (let i = 0; ; i++) {
       const { status, body } = await send(h, new Request(`${ORIGIN}/readyz`));
@@ -510,6 +494,8 @@ function startupCpu(bundle: string, runs: number): number[] {
 
 function buildBundle(dir: string): { file: string; bytes: number; gzip: number } {
   execFileSync(WRANGLER, ['deploy', '--dry-run', '--outdir', dir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  // an ES module, said so: otherwise Node parses it once more to guess (~30 ms no Worker spends)
+  writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
   const file = join(dir, 'index.js');
   const src = readFileSync(file);
   return { file, bytes: statSync(file).size, gzip: gzipSync(src, { level: 9 }).length };
