@@ -376,6 +376,8 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
   const alpha = hasAlpha ? new Float32Array(width) : null;
   const samples = new Uint16Array(width * channels);
 
+  if (channels === 1 && bitDepth <= 8) return oneChannelConverter(h, key, palette, gray, alpha);
+
   // one loop per colour type over Uint16 samples (every depth unpacked alike keeps the loads monomorphic)
   return (raw, y, sink) => {
     readSamples(raw, 1, bitDepth, samples);
@@ -415,6 +417,46 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
           alpha![x] = samples[s + 3] / maxSample;
         }
         break;
+    }
+    sink.row(y, gray, alpha);
+  };
+}
+
+/**
+ * gray and palette images of up to 8 bits, the ones with the most pixels per byte: each sample looked
+ * up in a table of its luminance (and alpha), unpacked straight from the row's bytes
+ */
+function oneChannelConverter(
+  h: Header, key: number[] | null, palette: ReturnType<typeof paletteTables> | null,
+  gray: Float32Array, alpha: Float32Array | null,
+): (raw: Uint8Array, y: number, sink: RowSink) => void {
+  const { width, bitDepth } = h;
+  const levels = 1 << bitDepth;
+  const toByte = 255 / (levels - 1);
+  // luminance and alpha of every possible sample; a palette index past the palette is marked -1
+  const lumOf = new Float32Array(levels);
+  const alphaOf = new Float32Array(levels).fill(1);
+  for (let v = 0; v < levels; v++) {
+    if (palette) {
+      lumOf[v] = v < palette.size ? palette.gray[v] : -1;
+      if (v < palette.size) alphaOf[v] = palette.alpha[v];
+    } else {
+      lumOf[v] = v * toByte;
+      if (key && v === key[0]) alphaOf[v] = 0;
+    }
+  }
+  const perByte = 8 / bitDepth;
+  const mask = levels - 1;
+  return (raw, y, sink) => {
+    for (let x = 0; x < width; ) {
+      const byte = raw[1 + Math.floor(x / perByte)];
+      for (let shift = 8 - bitDepth; shift >= 0 && x < width; shift -= bitDepth, x++) {
+        const v = (byte >> shift) & mask;
+        const g = lumOf[v];
+        if (g < 0) throw badPng(`pixel (${x}, ${y}) uses palette entry ${v} but the palette has only ${palette!.size} entries`);
+        gray[x] = g;
+        if (alpha) alpha[x] = alphaOf[v];
+      }
     }
     sink.row(y, gray, alpha);
   };
