@@ -31,8 +31,16 @@ import { limitsFor, type Limits } from '../../worker/limits';
 import { loadMnist } from '../lib/mnist';
 import { runCli } from '../lib/target';
 
-/** a full collection (stage 2 runs with --expose-gc) */
+/** a full collection (stage 3 runs with --expose-gc) */
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** a full collection whose sweeping and freed buffers have settled, so memoryUsage() shows only what is live */
+async function collect(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const WRANGLER = resolve('node_modules/.bin/wrangler');
 const ORIGIN = 'https://bench.test';
@@ -66,11 +74,17 @@ interface Row {
 
 // ---------------------------------------------------------------- requests
 
-/** computes once, on first use */
+const built: (() => void)[] = [];
+
+/** computes once, on first use, until forgetBuilt() */
 function lazy<T>(build: () => T): () => T {
   let value: { v: T } | null = null;
+  built.push(() => (value = null));
   return () => (value ??= { v: build() }).v;
 }
+
+/** drops every body built so far: the heap a measured request runs in should be the Worker's, not the bench's */
+const forgetBuilt = () => built.forEach((forget) => forget());
 
 type Body = { bytes: Uint8Array; type: string };
 
@@ -362,7 +376,7 @@ async function send(h: Harness, req: Request): Promise<{ status: number; body: s
 
 /** memory one request allocates: from a collected heap to its answer (no scavenge in between: see MEMORY_FLAGS) */
 async function allocated(h: Harness, req: Request): Promise<number> {
-  gc();
+  await collect();
   const before = live();
   await send(h, req);
   return Math.max(0, live() - before) / MiB;
@@ -371,7 +385,7 @@ async function allocated(h: Harness, req: Request): Promise<number> {
 /** live memory (after a full gc) at its highest while `n` requests run at once, above what was live before */
 async function heldAtOnce(h: Harness, c: Case, n: number): Promise<number> {
   const requests = Array.from({ length: n }, () => c.make());
-  gc();
+  await collect();
   const base = live();
   let peak = 0;
   let running = n;
@@ -403,6 +417,20 @@ interface MeasureConfig {
   out: string;
 }
 
+/**
+ * runs a class until V8 has optimised its path: `warmup` requests, and more for cheap ones (up to
+ * 20 × as many, or 1 s of CPU). returns the mean CPU ms of a warm-up request.
+ */
+async function warmUp(run: () => Promise<number>, warmup: number): Promise<number> {
+  let warm = 0;
+  let spent = 0;
+  while (warm < warmup || (warm < 20 * warmup && spent < 1000)) {
+    spent += await run();
+    warm++;
+  }
+  return spent / warm;
+}
+
 /** stage 2, in a fresh process: time every class */
 async function measure(config: MeasureConfig): Promise<void> {
   const limits = limitsFor(config.plan);
@@ -429,10 +457,16 @@ async function measure(config: MeasureConfig): Promise<void> {
   for (const c of all) {
     const row: Row = { route: c.route, input: c.input, bytes: c.bytes(), status: '', expect: c.expect, p50: 0, p99: 0, max: 0, reps: 0, allocatedMiB: null, heldMiB: null };
     if (config.mode === 'memory') {
-      for (let i = 0; i < 3; i++) await send(h, c.make()); // compiled and warm, as in a busy isolate
+      // compiled and warm, as in a busy isolate (code V8 still interprets boxes every number it computes)
+      await warmUp(async () => {
+        const t = process.cpuUsage();
+        await send(h, c.make());
+        return cpuMs(t);
+      }, config.warmup);
       row.allocatedMiB = await allocated(h, c.make());
       row.heldMiB = await heldAtOnce(h, c, config.concurrency);
       rows.push(row);
+      forgetBuilt();
       continue;
     }
     const statuses = new Set<number>();
@@ -444,21 +478,16 @@ async function measure(config: MeasureConfig): Promise<void> {
       statuses.add(status);
       return ms;
     };
-    // warm until V8 has optimised the path: --warmup requests, and more for cheap ones (up to 1 s of CPU)
-    let warm = 0;
-    let spent = 0;
-    while (warm < config.warmup || (warm < 20 * config.warmup && spent < 1000)) {
-      spent += await run();
-      warm++;
-    }
+    const perRequest = await warmUp(run, config.warmup);
     // at least 50 repetitions; slow classes get fewer than --reps so that a run ends in minutes
-    const n = Math.max(50, Math.min(config.reps, Math.ceil(5000 / Math.max(spent / warm, 0.01))));
+    const n = Math.max(50, Math.min(config.reps, Math.ceil(5000 / Math.max(perRequest, 0.01))));
     const times: number[] = [];
     for (let i = 0; i < n; i++) times.push(Math.max(0, (await run()) - overhead));
     times.sort((a, b) => a - b);
     Object.assign(row, { status: [...statuses].sort().join('/'), p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1], reps: n });
     rows.push(row);
     process.stderr.write(`${c.route} ${c.input}: ${row.status} p50 ${fmt(row.p50)} ms p99 ${fmt(row.p99)} ms\n`);
+    forgetBuilt();
   }
   writeFileSync(config.out, JSON.stringify({ rows, logged: logged.slice(0, 20), overhead }));
 }
