@@ -31,7 +31,7 @@ export interface Limits {
  * and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 256 * KiB, imageSide: 384, imageDataBytes: 64 * KiB, batchImages: 24, batchJsonBytes: 96 * KiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 320, imageDataBytes: 160 * KiB, batchImages: 24, batchJsonBytes: 96 * KiB },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
 };
 

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { D } from '../../shared/dims';
 import { loadMnist } from '../../scripts/lib/mnist';
+import { LIMITS } from '../../worker/limits';
 
 // the figure a model file reports must hold when the 10,000 test images go through the running Worker.
 
@@ -10,8 +11,10 @@ describe('the served model', () => {
     const model = (await (await fetch(`${worker}/model`)).json()) as { version: string; testAccuracy: number };
     const test = loadMnist().test;
     let correct = 0;
-    for (let start = 0; start < test.count; start += 256) {
-      const n = Math.min(256, test.count - start);
+    // wrangler dev serves the free plan's limits (WORKERS_PLAN in wrangler.toml)
+    const size = LIMITS.free.batchImages;
+    for (let start = 0; start < test.count; start += size) {
+      const n = Math.min(size, test.count - start);
       const images = Array.from({ length: n }, (_, i) => Array.from(test.images.subarray((start + i) * D, (start + i + 1) * D)));
       const res = await fetch(`${worker}/classify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ images }) });
       expect(res.status, await res.clone().text()).toBe(200);
