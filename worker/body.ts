@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './errors';
 
 // reads a request body under a byte cap before anything parses it. Content-Length over the cap
@@ -81,7 +81,7 @@ export function jsonDepth(bytes: Uint8Array, stopAbove = Infinity): number {
 /**
  * route middleware: refuses content types the route does not take (415), reads the body under the
  * cap for its type (413), refuses JSON nested deeper than any request can be (400), then hands the
- * bytes on as the request body so the validators downstream parse exactly what was counted.
+ * bytes on (bodyBytes, or as the request body) so what is parsed downstream is exactly what was counted.
  */
 export function readBody(limits: BodyLimits): MiddlewareHandler {
   const accepted = Object.keys(limits) as BodyKind[];
@@ -98,7 +98,15 @@ export function readBody(limits: BodyLimits): MiddlewareHandler {
     if (kind === 'json' && jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw new ApiError(400, 'invalid_json', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels; no request needs that`);
     }
-    c.req.raw = new Request(c.req.raw, { body: bytes });
+    // a PNG or pixel bytes go to the handler as they are; JSON and forms go back into the request
+    // for the validators, which read it from there
+    if (kind === 'png' || kind === 'bytes') c.set(BODY, bytes);
+    else c.req.raw = new Request(c.req.raw, { body: bytes });
     await next();
   };
 }
+
+const BODY = 'body' as never;
+
+/** the body readBody read, for PNG and byte bodies: the bytes themselves, not a copy */
+export const bodyBytes = (c: Context): Uint8Array => c.get(BODY) as Uint8Array;

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
-import { bodyKind } from './body';
+import { bodyBytes, bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
 import { ApiError, onError } from './errors';
@@ -75,8 +75,8 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
-      const upload = kind === 'png' ? await c.req.arrayBuffer() : await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer();
-      pixels = await pixelsFromPng(new Uint8Array(upload), query.preprocess !== 'false', limits);
+      const upload = kind === 'png' ? bodyBytes(c) : new Uint8Array(await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer());
+      pixels = await pixelsFromPng(upload, query.preprocess !== 'false', limits);
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
@@ -88,7 +88,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     let pixels: Float32Array; // (B, D) 0..255
     let preprocess: boolean;
     if (bodyKind(c.req.header('content-type')) === 'bytes') {
-      pixels = imagesFromBytes(new Uint8Array(await c.req.arrayBuffer()), limits.batchImages);
+      pixels = imagesFromBytes(bodyBytes(c), limits.batchImages);
       preprocess = c.req.valid('query').preprocess === 'true';
     } else {
       // typed as either body, as for /classify; the Content-Type says JSON

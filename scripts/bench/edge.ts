@@ -385,9 +385,29 @@ async function allocated(h: Harness, req: Request): Promise<number> {
   return Math.max(0, live() - before) / MiB;
 }
 
-/** live memory (after a full gc) at its highest while `n` requests run at once, above what was live before */
+/** the request again, its body arriving in 16 KiB pieces a task apart, as from the network */
+async function arrivingSlowly(req: Request): Promise<Request> {
+  if (req.body === null) return req;
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((r) => setImmediate(r));
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, (at += 16 * 1024)));
+    },
+  });
+  const headers = new Headers(req.headers);
+  headers.delete('content-length');
+  return new Request(req.url, { method: req.method, headers, body, duplex: 'half' } as RequestInit);
+}
+
+/**
+ * live memory (after a full gc) at its highest while `n` requests run at once, above what was live
+ * before. their bodies arrive slowly, so all n are held while the first ones are being answered.
+ */
 async function heldAtOnce(h: Harness, c: Case, n: number): Promise<number> {
-  const requests = Array.from({ length: n }, () => c.make());
+  const requests = await Promise.all(Array.from({ length: n }, () => arrivingSlowly(c.make())));
   await collect();
   const base = live();
   let peak = 0;
