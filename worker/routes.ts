@@ -40,7 +40,9 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 const size = (bytes: number) => (bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`);
 
 /** the limits as /docs states them */
-export const imageLimits = (l: Limits) => `${size(l.imageBytes)} and ${l.imageSide}×${l.imageSide} px`;
+export const imageLimits = (l: Limits) =>
+  `${size(l.imageBytes)}, ${l.imageSide}×${l.imageSide} px and ${size(l.imageDataBytes)} of pixel data once inflated ` +
+  `(${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes / 4)))}² RGBA, ${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes)))}² 8-bit gray)`;
 
 export const classifyRoute = (l: Limits) =>
   createRoute({
