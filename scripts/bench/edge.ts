@@ -6,9 +6,12 @@
 //   2. a fresh Node process imports the bundle alone and times every class (warm-up, then p50/p99);
 //      wrangler's own 130 MB heap would otherwise make every major GC look like the Worker's. there
 //      the model comes from an in-memory KV (test/tools/memory-kv.ts; once loaded, a Worker reads no KV).
-// prints a Markdown table: CPU per request (p50, p99 of the whole process, which includes V8's GC and
-// compiler threads; and p99 of the main thread alone; the cost of reading the clock taken off), memory
-// (allocated by one request; live while 16 run at once), the bundle's size and its global-scope
+//   3. another fresh process measures memory: what one request allocates (from a collected heap to
+//      its answer, with a young generation that holds it all; rough, V8's own work in that window
+//      counts too) and the most that is live while 16 run at once, their bodies arriving slowly.
+// prints a Markdown table: CPU per request (p50 and p99 of the whole process, which includes V8's GC
+// and compiler threads, and p99 of the main thread alone, nearer to what Workers count; the cost of
+// reading the clock taken off), the two memory figures, the bundle's size and its global-scope
 // start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
 //   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
