@@ -59,7 +59,8 @@ export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = 
 /**
  * the same decoding, box-averaged while the rows come out of the decompressor so that the longer
  * side is at most `maxSide` (by a whole factor; an image that already fits is decoded as decodePng
- * does). only two scanlines and the reduced image are ever held, whatever the image's size.
+ * does). the image never exists at full size as floats (8 bytes a pixel): only its inflated bytes
+ * (limited by maxDataBytes) and the reduced image are held.
  */
 export async function decodePngReduced(bytes: Uint8Array, maxSide: number, limits: Partial<PngLimits> = {}): Promise<DecodedImage> {
   const png = openPng(bytes, limits);
