@@ -57,7 +57,7 @@ export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = 
 }
 
 /**
- * the same decoding, box-averaged while the rows come out of the decompressor so that the longer
+ * the same decoding, box-averaged row by row as the rows are unfiltered, so that the longer
  * side is at most `maxSide` (by a whole factor; an image that already fits is decoded as decodePng
  * does). the image never exists at full size as floats (8 bytes a pixel): only its inflated bytes
  * (limited by maxDataBytes) and the reduced image are held.
