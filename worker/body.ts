@@ -1,15 +1,21 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './errors';
 
 // reads a request body under a byte cap before anything parses it. Content-Length over the cap
 // is refused unread; a chunked body (no Content-Length) is counted as it streams and the stream
 // is cancelled the moment it passes the cap, so a client can never make us buffer more than the cap.
 
-export type BodyKind = 'json' | 'png' | 'multipart';
+export type BodyKind = 'json' | 'png' | 'multipart' | 'bytes';
 export type BodyLimits = Partial<Record<BodyKind, number>>;
 
-export const KiB = 1024;
-export const MiB = 1024 * KiB;
+export { KiB, MiB } from '../shared/limits';
+
+const MEDIA_TYPES: Record<BodyKind, string> = {
+  json: 'application/json',
+  png: 'image/png',
+  multipart: 'multipart/form-data',
+  bytes: 'application/octet-stream',
+};
 /** deeper JSON cannot be a valid request (the deepest is a batch of 28×28 images: 4 levels) */
 export const MAX_JSON_DEPTH = 8;
 
@@ -19,6 +25,7 @@ export function bodyKind(contentType: string | undefined): BodyKind | 'none' | '
   if (essence === 'application/json' || /^application\/[\w.-]+\+json$/.test(essence)) return 'json';
   if (essence === 'image/png') return 'png';
   if (essence === 'multipart/form-data') return 'multipart';
+  if (essence === 'application/octet-stream') return 'bytes';
   return 'other';
 }
 
@@ -74,11 +81,11 @@ export function jsonDepth(bytes: Uint8Array, stopAbove = Infinity): number {
 /**
  * route middleware: refuses content types the route does not take (415), reads the body under the
  * cap for its type (413), refuses JSON nested deeper than any request can be (400), then hands the
- * bytes on as the request body so the validators downstream parse exactly what was counted.
+ * bytes on (bodyBytes, or as the request body) so what is parsed downstream is exactly what was counted.
  */
 export function readBody(limits: BodyLimits): MiddlewareHandler {
   const accepted = Object.keys(limits) as BodyKind[];
-  const acceptedTypes = accepted.map((k) => (k === 'json' ? 'application/json' : k === 'png' ? 'image/png' : 'multipart/form-data')).join(', ');
+  const acceptedTypes = accepted.map((k) => MEDIA_TYPES[k]).join(', ');
   return async (c, next) => {
     const kind = bodyKind(c.req.header('content-type'));
     if (kind === 'none') throw new ApiError(415, 'unsupported_media_type', `the request has no Content-Type; send ${acceptedTypes}`);
@@ -91,7 +98,15 @@ export function readBody(limits: BodyLimits): MiddlewareHandler {
     if (kind === 'json' && jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw new ApiError(400, 'invalid_json', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels; no request needs that`);
     }
-    c.req.raw = new Request(c.req.raw, { body: bytes });
+    // a PNG or pixel bytes go to the handler as they are; JSON and forms go back into the request
+    // for the validators, which read it from there
+    if (kind === 'png' || kind === 'bytes') c.set(BODY, bytes);
+    else c.req.raw = new Request(c.req.raw, { body: bytes });
     await next();
   };
 }
+
+const BODY = 'body' as never;
+
+/** the body readBody read, for PNG and byte bodies: the bytes themselves, not a copy */
+export const bodyBytes = (c: Context): Uint8Array => c.get(BODY) as Uint8Array;

@@ -1,7 +1,7 @@
 // the bindings the worker reads. the shapes come from `wrangler types` (worker-configuration.d.ts);
-// the rate limiters, the feedback database and the vars are optional here because the worker runs without them.
+// the rate limiters, the feedback database and the settings are optional here because the worker runs without them.
 
-export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_LIMITER' | 'MODEL_REFRESH_SECONDS' | 'FEEDBACK_DB' | 'FEEDBACK_DAILY_CAP' | 'FEEDBACK_RETENTION_DAYS'> & {
+export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_LIMITER' | 'MODEL_REFRESH_SECONDS' | 'FEEDBACK_DB' | 'FEEDBACK_DAILY_CAP' | 'FEEDBACK_RETENTION_DAYS' | 'WORKERS_PLAN'> & {
   CLASSIFY_LIMITER?: RateLimit;
   FEEDBACK_LIMITER?: RateLimit;
   MODEL_LIMITER?: RateLimit;
@@ -9,4 +9,6 @@ export type Bindings = Omit<Env, 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODE
   FEEDBACK_DB?: D1Database;
   FEEDBACK_DAILY_CAP?: string;
   FEEDBACK_RETENTION_DAYS?: string;
+  /** "paid" raises the request limits (worker/limits.ts); anything else keeps the free plan's */
+  WORKERS_PLAN?: string;
 };

@@ -1,25 +1,35 @@
 import { D, IMAGE_SIDE } from '../shared/dims';
-import { decodePng } from '../shared/image/png';
+import { decodePng, decodePngReduced, readPngInfo, type PngLimits } from '../shared/image/png';
 import { preprocessImage } from '../shared/image/preprocess';
-import { IMAGE_LIMIT } from './routes';
 import { ApiError } from './errors';
+import type { Limits } from '../shared/limits';
 
 // an uploaded PNG to the 784 values the model reads. decoding and preprocessing are shared/'s
 // (the browser runs the same code); their ImageErrors reach onError unchanged.
 
-export const MAX_IMAGE_SIDE = 1024;
+/**
+ * images are box-averaged to at most this many pixels a side while they are decoded: the digit ends
+ * up in a 20×20 box, so a digit that fills a fifth of the picture still has more pixels than it
+ * needs, preprocessing costs the same for every size, and a large upload never exists at full size
+ * as floats (8 bytes a pixel) in the Worker.
+ */
+export const PREPROCESS_SIDE = 128;
 
-export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean): Promise<Float32Array> {
-  const img = await decodePng(bytes, { maxBytes: IMAGE_LIMIT, maxWidth: MAX_IMAGE_SIDE, maxHeight: MAX_IMAGE_SIDE });
-  if (preprocess) return preprocessImage(img);
-  if (img.width !== IMAGE_SIDE || img.height !== IMAGE_SIDE) {
+const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
+
+export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean, limits: Limits): Promise<Float32Array> {
+  if (preprocess) return preprocessImage(await decodePngReduced(bytes, PREPROCESS_SIDE, pngLimits(limits)));
+  // as it is: only a 28×28 image, refused from its header before anything is inflated
+  const { width, height } = readPngInfo(bytes, pngLimits(limits));
+  if (width !== IMAGE_SIDE || height !== IMAGE_SIDE) {
     throw new ApiError(
       422,
       'unusable_image',
-      `preprocess=false needs a ${IMAGE_SIDE}×${IMAGE_SIDE} image (ink bright on dark), got ${img.width}×${img.height}; leave preprocess on to have it scaled`,
+      `preprocess=false needs a ${IMAGE_SIDE}×${IMAGE_SIDE} image (ink bright on dark), got ${width}×${height}; leave preprocess on to have it scaled`,
     );
   }
-  // as it is: luminance, with transparent pixels as black background
+  const img = await decodePng(bytes, pngLimits(limits));
+  // luminance, with transparent pixels as black background
   const out = new Float32Array(D);
   for (let i = 0; i < D; i++) out[i] = img.gray[i] * (img.alpha ? img.alpha[i] : 1);
   return out;

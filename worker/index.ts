@@ -1,22 +1,24 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { preprocessPixels } from '../shared/image/preprocess';
+import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
-import { bodyKind } from './body';
+import { preprocessPixels } from '../shared/image/preprocess';
+import { bodyBytes, bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
 import { ApiError, onError } from './errors';
 import { crossOrigin, DOCS_CSP, securityHeaders } from './http-headers';
 import { pixelsFromPng } from './images';
+import { LIMITS, limitsFor, type Limits, type Plan } from '../shared/limits';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from './model-loader';
 import { notFound } from './not-found';
 import { buildOpenApiDocument } from './openapi';
+import { packPixels, type JsonPixels } from './pixels';
 import * as routes from './routes';
-import type { ClassifyJson, ImageUpload } from './schemas';
+import type { batchJson, ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
 import { scheduled } from './scheduled';
-import { flat } from './pixels';
 
 // the worker: the JSON API (classify, batch, feedback, health, model, docs). the pages and the
 // scripts other sites embed (/, /widget, /embed.js, /client.js) are static files built from web/
@@ -24,19 +26,31 @@ import { flat } from './pixels';
 
 export type AppEnv = { Bindings: Bindings };
 
-/** 784 values from either accepted JSON shape */
-/** the same image rules for every input: preprocess on request, errors named by image index in batches */
-function toInput(pixels: number[] | number[][], preprocess: boolean, label?: string): ArrayLike<number> {
-  if (!preprocess) return flat(pixels);
-  try {
-    return preprocessPixels(flat(pixels));
-  } catch (e) {
-    if (e instanceof ImageError && label) throw new ApiError(e.status, e.code, `${label}: ${e.message}`);
-    throw e;
+/** the MNIST preprocessing on each of B packed images (B, D), in place; a blank one is named by its index */
+function preprocessEach(pixels: Float32Array, B: number, label: (i: number) => string | null): void {
+  for (let i = 0; i < B; i++) {
+    const image = pixels.subarray(i * D, (i + 1) * D);
+    try {
+      image.set(preprocessPixels(image));
+    } catch (e) {
+      const name = label(i);
+      if (e instanceof ImageError && name) throw new ApiError(e.status, e.code, `${name}: ${e.message}`);
+      throw e;
+    }
   }
 }
 
-export function createApp(loader: ModelLoader) {
+/** a byte body: B images of D bytes each, one after another */
+function imagesFromBytes(bytes: Uint8Array, max: number): Float32Array {
+  const B = Math.floor(bytes.length / D);
+  if (bytes.length === 0 || bytes.length % D !== 0) {
+    const got = bytes.length === 0 ? 'the body is empty' : `got ${bytes.length} bytes, ${B > 0 ? `${B} image${B > 1 ? 's' : ''} and ` : ''}${bytes.length % D} bytes more`;
+    throw new ApiError(400, 'invalid_input', `an application/octet-stream body must be 1..${max} images of ${D} bytes each (N × ${D} bytes); ${got}`);
+  }
+  return Float32Array.from(bytes);
+}
+
+export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', crossOrigin, securityHeaders);
 
@@ -49,30 +63,46 @@ export function createApp(loader: ModelLoader) {
       }
     });
 
-  app.openapi(routes.classify, async (c) => {
-    let input: ArrayLike<number>;
+  app.openapi(routes.classifyRoute(limits), async (c) => {
+    const kind = bodyKind(c.req.header('content-type'));
+    let pixels: Float32Array; // (D) 0..255, what the model reads
     let returnInput: boolean;
-    if (bodyKind(c.req.header('content-type')) === 'json') {
+    if (kind === 'json') {
       // zod-openapi types valid('json') as any of the three bodies; the Content-Type says which one ran
       const body = c.req.valid('json') as z.infer<typeof ClassifyJson>;
-      input = toInput(body.pixels, body.preprocess ?? false);
+      pixels = new Float32Array(D);
+      packPixels(body.pixels, pixels, 0);
+      if (body.preprocess) preprocessEach(pixels, 1, () => null);
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
-      const bytes = bodyKind(c.req.header('content-type')) === 'png' ? await c.req.arrayBuffer() : await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer();
-      input = await pixelsFromPng(new Uint8Array(bytes), query.preprocess !== 'false');
+      const upload = kind === 'png' ? bodyBytes(c) : new Uint8Array(await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer());
+      pixels = await pixelsFromPng(upload, query.preprocess !== 'false', limits);
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
-    const [prediction] = loaded.predictor.predict([input]);
-    return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(input) } : {}) }, 200);
+    const [prediction] = loaded.predictor.predictPacked(pixels, 1);
+    return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(pixels) } : {}) }, 200);
   });
 
-  app.openapi(routes.classifyBatch, async (c) => {
-    const { images, preprocess = false } = c.req.valid('json');
-    const inputs = images.map((pixels, i) => toInput(pixels, preprocess, `images[${i}]`));
+  app.openapi(routes.classifyBatchRoute(limits), async (c) => {
+    let pixels: Float32Array; // (B, D) 0..255
+    let preprocess: boolean;
+    if (bodyKind(c.req.header('content-type')) === 'bytes') {
+      pixels = imagesFromBytes(bodyBytes(c), limits.batchImages);
+      preprocess = c.req.valid('query').preprocess === 'true';
+    } else {
+      // typed as either body, as for /classify; the Content-Type says JSON
+      const body = c.req.valid('json') as z.infer<ReturnType<typeof batchJson>>;
+      const images: JsonPixels[] = body.images;
+      pixels = new Float32Array(images.length * D);
+      for (let i = 0; i < images.length; i++) packPixels(images[i], pixels, i * D);
+      preprocess = body.preprocess ?? false;
+    }
+    const B = pixels.length / D;
+    if (preprocess) preprocessEach(pixels, B, (i) => `images[${i}]`);
     const loaded = await model(c);
-    return c.json({ results: loaded.predictor.predict(inputs), model: { version: loaded.model.version } }, 200);
+    return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {
@@ -135,5 +165,14 @@ export function createApp(loader: ModelLoader) {
   return app;
 }
 
-const app = createApp(createModelLoader());
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;
+/** the deployed worker: one model loader per isolate, and the app for the plan WORKERS_PLAN names */
+const loader = createModelLoader();
+const apps: Partial<Record<Plan, ReturnType<typeof createApp>>> = { free: createApp(loader, LIMITS.free) };
+
+export default {
+  scheduled,
+  fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response> {
+    const { plan } = limitsFor(env.WORKERS_PLAN);
+    return (apps[plan] ??= createApp(loader, LIMITS[plan])).fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Bindings>;

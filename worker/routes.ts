@@ -1,18 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { KiB, MiB, readBody } from './body';
+import { D } from '../shared/dims';
+import { readBody } from './body';
+import { KiB, MiB, type Limits } from '../shared/limits';
 import { modelRateLimit, rateLimit } from './rate-limit';
 import {
-  BatchJson, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
+  BatchBytes, batchJson, BatchQuery, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
   ImageQuery, ImageUpload, ModelInfo, PngBody, ReadyResponse,
 } from './schemas';
 
 // the route table: paths, bodies, limits and every documented answer. handlers live in index.ts.
-
-/** a single image as JSON is at most ~16 KB of digits; the cap leaves room for floats and whitespace */
-export const JSON_LIMIT = 64 * KiB;
-/** 256 images of integer pixels are ~0.8 MB */
-export const BATCH_LIMIT = MiB;
-export const IMAGE_LIMIT = MiB;
+// the classify routes are built per plan (worker/limits.ts): their limits are part of what they document.
 
 const ERRORS = {
   400: 'invalid_json, invalid_input, invalid_multipart or bad_png: the message names the problem',
@@ -35,41 +32,64 @@ function errors<S extends ErrorStatus = never>(...statuses: S[]) {
   return out;
 }
 
+/** a multipart form around the image: boundaries and part headers */
+const MULTIPART_OVERHEAD = 4 * KiB;
+
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const classify = createRoute({
-  method: 'post',
-  path: '/classify',
-  summary: 'Classify one digit',
-  description:
-    'Send 28×28 pixels as JSON, a PNG as the raw body, or a PNG in a multipart/form-data field named `image`. ' +
-    `JSON is used as it is unless "preprocess": true; images are decoded and preprocessed unless ?preprocess=false (28×28 images only). ` +
-    `Limits: ${JSON_LIMIT / KiB} KiB of JSON, ${IMAGE_LIMIT / MiB} MiB and 1024×1024 px for images.`,
-  middleware: [rateLimit, readBody({ json: JSON_LIMIT, png: IMAGE_LIMIT, multipart: IMAGE_LIMIT })] as const,
-  request: {
-    query: ImageQuery,
-    body: {
-      // not `required` in zod-openapi's sense: that would run the JSON validator on PNG bodies too
-      required: false,
-      content: {
-        'application/json': { schema: ClassifyJson },
-        'image/png': { schema: PngBody },
-        'multipart/form-data': { schema: ImageUpload },
+const size = (bytes: number) => (bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`);
+
+/** the limits as /docs states them */
+export const imageLimits = (l: Limits) =>
+  `${size(l.imageBytes)}, ${l.imageSide}×${l.imageSide} px and ${size(l.imageDataBytes)} of pixel data once inflated ` +
+  `(${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes / 4)))}² RGBA, ${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes)))}² 8-bit gray)`;
+
+export const classifyRoute = (l: Limits) =>
+  createRoute({
+    method: 'post',
+    path: '/classify',
+    summary: 'Classify one digit',
+    description:
+      'Send 28×28 pixels as JSON, a PNG as the raw body, or a PNG in a multipart/form-data field named `image`. ' +
+      `JSON is used as it is unless "preprocess": true; images are decoded and preprocessed unless ?preprocess=false (28×28 images only). ` +
+      `Limits on this deployment (${l.plan} plan): ${size(l.jsonBytes)} of JSON; PNGs up to ${imageLimits(l)}. ` +
+      'Larger bodies and images get a 413 that names the limit.',
+    middleware: [rateLimit, readBody({ json: l.jsonBytes, png: l.imageBytes, multipart: l.imageBytes + MULTIPART_OVERHEAD })] as const,
+    request: {
+      query: ImageQuery,
+      body: {
+        // not `required` in zod-openapi's sense: that would run the JSON validator on PNG bodies too
+        required: false,
+        content: {
+          'application/json': { schema: ClassifyJson },
+          'image/png': { schema: PngBody },
+          'multipart/form-data': { schema: ImageUpload },
+        },
       },
     },
-  },
-  responses: { 200: json(ClassifyResponse, 'the digit, its probability, all ten probabilities and the model that answered'), ...errors(400, 413, 415, 422, 429, 503) },
-});
+    responses: { 200: json(ClassifyResponse, 'the digit, its probability, all ten probabilities and the model that answered'), ...errors(400, 413, 415, 422, 429, 503) },
+  });
 
-export const classifyBatch = createRoute({
-  method: 'post',
-  path: '/classify/batch',
-  summary: 'Classify up to 256 digits at once',
-  description: `Results come back in the order of the images. Limit ${BATCH_LIMIT / MiB} MiB of JSON.`,
-  middleware: [rateLimit, readBody({ json: BATCH_LIMIT })] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: BatchJson } } } },
-  responses: { 200: json(BatchResponse, 'one prediction per image, in order'), ...errors(400, 413, 415, 422, 429, 503) },
-});
+export const classifyBatchRoute = (l: Limits) =>
+  createRoute({
+    method: 'post',
+    path: '/classify/batch',
+    summary: `Classify up to ${l.batchImages} digits at once`,
+    description:
+      'Results come back in the order of the images. Send JSON `{"images": [...]}`, or the pixels as bytes: ' +
+      `\`application/octet-stream\`, N × ${D} bytes (one byte per pixel, images one after another), with ?preprocess=true to preprocess them. ` +
+      `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON.`,
+    middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D })] as const,
+    request: {
+      query: BatchQuery,
+      // not `required` in zod-openapi's sense, as for /classify: the JSON validator must not see byte bodies
+      body: {
+        required: false,
+        content: { 'application/json': { schema: batchJson(l.batchImages) }, 'application/octet-stream': { schema: BatchBytes } },
+      },
+    },
+    responses: { 200: json(BatchResponse, 'one prediction per image, in order'), ...errors(400, 413, 415, 422, 429, 503) },
+  });
 
 export const healthz = createRoute({
   method: 'get',

@@ -1,67 +1,51 @@
 import { z } from '@hono/zod-openapi';
-import { D, IMAGE_SIDE, K, PIXEL_MAX } from '../shared/dims';
+import { D, K } from '../shared/dims';
 import { DOUBT_REASONS } from '../shared/model/uncertainty';
+import { checkImages, checkPixels, MORE_PROBLEMS, PIXELS_JSON_SCHEMA, Problems, summarizeValue, type JsonPixels } from './pixels';
 
 // the zod schemas that validate requests and describe responses in /openapi.json.
 // error messages are predicates: validation.ts prefixes the field path, giving e.g.
 // "pixels[5] = 300 is outside 0..255" or "pixels must have 784 values, got 783".
 
-export const MAX_BATCH = 256;
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`;
-  if (typeof value === 'number') return String(value);
-  return `a ${typeof value}`;
-}
-
-const lengthOf = (v: unknown) => (Array.isArray(v) ? v.length : 0);
-
 /** zod-to-openapi drops .length(n) from arrays; state it for the document */
 const exactly = (n: number) => ({ minItems: n, maxItems: n });
 
-const Pixel = z
-  .number({
-    error: (iss) =>
-      iss.input === undefined ? 'is required'
-      : typeof iss.input === 'number' ? `is ${iss.input}, not a finite number`
-      : `is not a number (got ${describe(iss.input)})`,
+/** hands a typed check's problems to zod as issues; the uncounted rest rides on one marker issue */
+function reportTo(ctx: z.RefinementCtx, problems: Problems): void {
+  for (const { path, message } of problems.listed) ctx.addIssue({ code: 'custom', path, message });
+  if (problems.more > 0) ctx.addIssue({ code: 'custom', path: [], message: MORE_PROBLEMS, params: { more: problems.more } });
+}
+
+/** one image: checked by worker/pixels.ts's loop, documented by its JSON Schema */
+export const Pixels = z
+  .custom<JsonPixels>()
+  .superRefine((value, ctx) => {
+    const problems = new Problems();
+    checkPixels(value, [], problems);
+    reportTo(ctx, problems);
   })
-  .min(0, { error: (iss) => `= ${String(iss.input)} is outside 0..${PIXEL_MAX}` })
-  .max(PIXEL_MAX, { error: (iss) => `= ${String(iss.input)} is outside 0..${PIXEL_MAX}` });
+  .openapi('Pixels', PIXELS_JSON_SCHEMA as object);
 
-const arrayError = (what: string) => (iss: { input?: unknown }) =>
-  iss.input === undefined ? 'is required' : `must be ${what} (got ${describe(iss.input)})`;
-
-const FlatPixels = z
-  .array(Pixel, { error: arrayError(`an array of ${D} numbers or ${IMAGE_SIDE} arrays of ${IMAGE_SIDE}`) })
-  .length(D, { error: (iss) => `must have ${D} values, got ${lengthOf(iss.input)}` })
-  .openapi(exactly(D));
-
-const Row = z
-  .array(Pixel, { error: arrayError(`a row of ${IMAGE_SIDE} numbers`) })
-  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} values, got ${lengthOf(iss.input)}` })
-  .openapi(exactly(IMAGE_SIDE));
-
-const GridPixels = z
-  .array(Row, { error: arrayError(`${IMAGE_SIDE} rows of ${IMAGE_SIDE} numbers`) })
-  .length(IMAGE_SIDE, { error: (iss) => `must have ${IMAGE_SIDE} rows, got ${lengthOf(iss.input)}` })
-  .openapi(exactly(IMAGE_SIDE));
-
-export const Pixels = z.union([FlatPixels, GridPixels]).openapi('Pixels', {
-  description: `a ${IMAGE_SIDE}×${IMAGE_SIDE} grayscale image, 0 = background, ${PIXEL_MAX} = ink (MNIST polarity): either ${D} values row-major or ${IMAGE_SIDE} rows of ${IMAGE_SIDE}`,
-});
+/** 1..max images, checked in one pass that stops wording problems after the first few of the whole batch */
+const images = (max: number) =>
+  z
+    .custom<JsonPixels[]>()
+    .superRefine((value, ctx) => {
+      const problems = new Problems();
+      checkImages(value, max, problems);
+      reportTo(ctx, problems);
+    })
+    .openapi({ type: 'array', items: { $ref: '#/components/schemas/Pixels' }, minItems: 1, maxItems: max });
 
 const flag = (description: string) =>
-  z.boolean({ error: (iss) => `must be true or false (got ${describe(iss.input)})` }).optional().openapi({ description });
+  z.boolean({ error: (iss) => `must be true or false (got ${summarizeValue(iss.input)})` }).optional().openapi({ description });
 
 const PREPROCESS_DOC = 'run the shared MNIST preprocessing (crop to the ink, scale to 20×20, centre by mass in 28×28); default false: the pixels are used as they are';
 
 const objectError = (example: string) => (iss: { code?: string; input?: unknown; keys?: string[] }) =>
   iss.code === 'unrecognized_keys'
     ? `has unknown field${iss.keys!.length > 1 ? 's' : ''} ${iss.keys!.slice(0, 3).map((k) => JSON.stringify(k.length > 40 ? k.slice(0, 40) + '…' : k)).join(', ')}${iss.keys!.length > 3 ? ', …' : ''}`
-    : `must be a JSON object like ${example} (got ${describe(iss.input)})`;
+    : `must be a JSON object like ${example} (got ${summarizeValue(iss.input)})`;
 
 export const ClassifyJson = z
   .strictObject(
@@ -70,24 +54,20 @@ export const ClassifyJson = z
   )
   .openapi('ClassifyJson');
 
-export const BatchJson = z
-  .strictObject(
-    {
-      images: z
-        .array(Pixels, { error: arrayError(`an array of 1..${MAX_BATCH} images`) })
-        .min(1, { error: (iss) => `must have 1..${MAX_BATCH} images, got ${lengthOf(iss.input)}` })
-        .max(MAX_BATCH, { error: (iss) => `must have 1..${MAX_BATCH} images, got ${lengthOf(iss.input)}` }),
-      preprocess: flag(PREPROCESS_DOC),
-    },
-    { error: objectError('{"images": [[784 numbers], ...]}') },
-  )
-  .openapi('BatchJson');
+/** the batch body; its image count is the plan's (worker/limits.ts) */
+export const batchJson = (maxImages: number) =>
+  z
+    .strictObject(
+      { images: images(maxImages), preprocess: flag(PREPROCESS_DOC) },
+      { error: objectError('{"images": [[784 numbers], ...]}') },
+    )
+    .openapi('BatchJson');
 
 export const ImageUpload = z
   .object(
     {
       image: z
-        .file({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a file (got ${describe(iss.input)})`) })
+        .file({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a file (got ${summarizeValue(iss.input)})`) })
         .openapi({ type: 'string', format: 'binary', description: 'a PNG image of one digit' }),
     },
     { error: () => 'must be a multipart/form-data body with an "image" file field' },
@@ -95,14 +75,24 @@ export const ImageUpload = z
   .openapi('ImageUpload');
 
 const queryFlag = (description: string) =>
-  z.enum(['true', 'false'], { error: (iss) => `must be true or false (got ${describe(iss.input)})` }).optional().openapi({ description });
+  z.enum(['true', 'false'], { error: (iss) => `must be true or false (got ${summarizeValue(iss.input)})` }).optional().openapi({ description });
 
 export const ImageQuery = z.object({
   preprocess: queryFlag('image uploads only; default true. false uses a 28×28 image as it is (ink bright on dark)'),
   return_input: queryFlag('image uploads only; also answer the 784 pixels the model saw'),
 });
 
-export const PngBody = z.string().openapi({ type: 'string', format: 'binary', description: `a PNG of one digit, up to 1 MiB and 1024×1024 px` });
+export const PngBody = z.string().openapi({ type: 'string', format: 'binary', description: 'a PNG of one digit' });
+
+export const BatchQuery = z.object({
+  preprocess: queryFlag('application/octet-stream bodies only; default false. true runs the MNIST preprocessing on each image'),
+});
+
+export const BatchBytes = z.string().openapi({
+  type: 'string',
+  format: 'binary',
+  description: `N × ${D} bytes: N images of ${D} pixels, row-major, one byte each (0 = background, 255 = ink)`,
+});
 
 export const ModelRef = z.object({ version: z.string().openapi({ example: '3f2a9c0d1e4b5a67' }) }).openapi('ModelRef');
 

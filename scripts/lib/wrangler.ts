@@ -10,6 +10,8 @@ const WRANGLER = resolve('node_modules/.bin/wrangler');
 
 export interface LocalBindings<Env> {
   env: Env;
+  /** an ExecutionContext for calling a Worker's fetch with these bindings */
+  ctx: { waitUntil(promise: Promise<unknown>): void; passThroughOnException(): void };
   dispose(): Promise<void>;
 }
 

@@ -2,9 +2,12 @@
 // limits must be enforced from the header before anything is inflated, and inflation must stop
 // the moment it yields more bytes than the header promised (a decompression bomb). off-the-shelf
 // decoders inflate the whole stream first and check afterwards, which is the allocation we refuse.
-// it uses only web-standard globals, so the same file runs in node, workerd and browsers.
+// inflating is inflate.ts's; everything is plain TypeScript, so the same file runs in node, workerd
+// and browsers, and takes the same time in each.
 
 import { ImageError, type DecodedImage } from './decoded';
+import { InflateError, inflateZlib } from './inflate';
+import { boxReduced, fullSize, type RowSink } from './rows';
 
 export { ImageError, type DecodedImage } from './decoded';
 
@@ -15,13 +18,24 @@ export interface PngLimits {
   maxWidth: number;
   /** tallest accepted image, in pixels */
   maxHeight: number;
+  /** most pixel data, in bytes once inflated (height × bytes per row): what decoding time grows with */
+  maxDataBytes: number;
 }
 
 export const DEFAULT_PNG_LIMITS: Readonly<PngLimits> = {
   maxBytes: 1024 * 1024,
   maxWidth: 1024,
   maxHeight: 1024,
+  maxDataBytes: Infinity,
 };
+
+/** what the header says, checked against the limits */
+export interface PngInfo {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+}
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -31,15 +45,51 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /**
- * decodes a non-interlaced png into luminance and alpha.
+ * decodes a non-interlaced png into luminance and alpha, at full size.
  * throws ImageError: 413 file_too_large / image_too_large, 415 not_png,
  * 422 unsupported_png, 400 bad_png (corrupt, truncated or lying about its size).
  */
 export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = {}): Promise<DecodedImage> {
+  const png = openPng(bytes, limits);
+  const sink = fullSize(png.header.width, png.header.height, png.hasAlpha);
+  decodeRows(png, sink);
+  return sink.image();
+}
+
+/**
+ * the same decoding, box-averaged row by row as the rows are unfiltered, so that the longer
+ * side is at most `maxSide` (by a whole factor; an image that already fits is decoded as decodePng
+ * does). the image never exists at full size as floats (8 bytes a pixel): only its inflated bytes
+ * (limited by maxDataBytes) and the reduced image are held.
+ */
+export async function decodePngReduced(bytes: Uint8Array, maxSide: number, limits: Partial<PngLimits> = {}): Promise<DecodedImage> {
+  const png = openPng(bytes, limits);
+  const { width, height } = png.header;
+  const factor = Math.ceil(Math.max(width, height) / maxSide);
+  const sink = factor <= 1 ? fullSize(width, height, png.hasAlpha) : boxReduced(width, height, factor, png.hasAlpha);
+  decodeRows(png, sink);
+  return sink.image();
+}
+
+/** the checked header alone: size, signature, chunk CRCs and limits, without inflating anything */
+export function readPngInfo(bytes: Uint8Array, limits: Partial<PngLimits> = {}): PngInfo {
+  const { width, height, bitDepth, colorType } = openPng(bytes, limits).header;
+  return { width, height, bitDepth, colorType };
+}
+
+/** a png whose container is checked and whose image data is ready to inflate */
+interface OpenPng {
+  header: Header;
+  chunks: ImageChunks;
+  hasAlpha: boolean;
+}
+
+function openPng(bytes: Uint8Array, limits: Partial<PngLimits>): OpenPng {
   const max: PngLimits = {
     maxBytes: limits.maxBytes ?? DEFAULT_PNG_LIMITS.maxBytes,
     maxWidth: limits.maxWidth ?? DEFAULT_PNG_LIMITS.maxWidth,
     maxHeight: limits.maxHeight ?? DEFAULT_PNG_LIMITS.maxHeight,
+    maxDataBytes: limits.maxDataBytes ?? DEFAULT_PNG_LIMITS.maxDataBytes,
   };
   if (bytes.length > max.maxBytes) {
     throw new ImageError(
@@ -58,11 +108,8 @@ export async function decodePng(bytes: Uint8Array, limits: Partial<PngLimits> = 
   if (first.type !== 'IHDR') throw badPng(`the first chunk must be IHDR but it is ${first.type}`);
   const header = parseHeader(first.data, max);
 
-  const parts = readImageChunks(bytes, view, first.next, header);
-  const stride = rowBytes(header);
-  const raw = await inflateExactly(parts.idat, header.height * (1 + stride));
-  unfilter(raw, header, stride);
-  return toGrayAndAlpha(raw, header, stride, parts);
+  const chunks = readImageChunks(bytes, view, first.next, header);
+  return { header, chunks, hasAlpha: header.colorType === 4 || header.colorType === 6 || hasTransparency(header, chunks) };
 }
 
 // ---------------------------------------------------------------- chunks
@@ -197,129 +244,115 @@ function parseHeader(data: Uint8Array, max: PngLimits): Header {
   if (!kind.depths.includes(bitDepth)) {
     throw badPng(`bit depth ${bitDepth} is not allowed for ${kind.name} images (allowed: ${kind.depths.join(', ')})`);
   }
+  const header: Header = { width, height, bitDepth, colorType, channels: kind.channels };
+  const dataBytes = height * rowBytes(header);
+  if (dataBytes > max.maxDataBytes) {
+    throw new ImageError(
+      'image_too_large',
+      `the image is ${width}x${height} pixels of ${bitDepth}-bit ${kind.name}, ${kib(dataBytes)} of pixel data, but the limit is ${kib(max.maxDataBytes)}; ` +
+        'scale it down or save it as 8-bit grayscale (a digit needs only a few hundred pixels)',
+      413,
+    );
+  }
   if (compression !== 0) throw badPng(`the header has compression method ${compression}; only 0 (deflate) exists`);
   if (filter !== 0) throw badPng(`the header has filter method ${filter}; only 0 exists`);
   if (interlace === 1) {
     throw new ImageError('unsupported_png', 'interlaced PNGs are not supported; save it without interlacing', 422);
   }
   if (interlace !== 0) throw badPng(`the header has interlace method ${interlace}; only 0 and 1 exist`);
-  return { width, height, bitDepth, colorType, channels: kind.channels };
+  return header;
 }
+
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024).toLocaleString('en-US')} KiB`;
 
 /** bytes in one scanline, without its filter byte */
 function rowBytes(h: Header): number {
   return Math.ceil((h.width * h.channels * h.bitDepth) / 8);
 }
 
-// ---------------------------------------------------------------- inflate
+// ---------------------------------------------------------------- inflate, then row by row
 
-// compressed input is fed in small slices so that one write can inflate to at most ~1000x its
-// size (deflate's ceiling) before we get to look at the output and abort
-const FEED_SLICE = 1024;
-
-/** inflates zlib data that must come to exactly `expected` bytes, aborting as soon as it overshoots */
-async function inflateExactly(compressed: Uint8Array[], expected: number): Promise<Uint8Array> {
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  const reader = stream.readable.getReader();
-
-  const feeding = (async () => {
-    for (const part of compressed) {
-      for (let at = 0; at < part.length; at += FEED_SLICE) {
-        await writer.write(part.subarray(at, at + FEED_SLICE) as Uint8Array<ArrayBuffer>);
-      }
-    }
-    await writer.close();
-  })();
-  // a failed write also errors the readable side, which is where it gets reported
-  feeding.catch(() => {});
-
-  const out = new Uint8Array(expected);
-  let filled = 0;
+/**
+ * inflates the image data into a buffer of exactly the size the header implies (inflate.ts stops
+ * at the first byte beyond it: a decompression bomb ends there), then unfilters and converts one
+ * scanline at a time and hands it to the sink. synchronous, so two decodes in one isolate never
+ * hold their buffers at the same time.
+ */
+function decodeRows(png: OpenPng, sink: RowSink): void {
+  const { header, chunks } = png;
+  const stride = rowBytes(header);
+  const rowLength = 1 + stride; // the filter byte, then the row
+  const expected = header.height * rowLength;
+  const raw = new Uint8Array(expected);
+  let filled: number;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (value.length > expected - filled) {
-        throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
-      }
-      out.set(value, filled);
-      filled += value.length;
-    }
+    filled = inflateZlib(chunks.idat, raw);
   } catch (err) {
-    reader.cancel().catch(() => {});
-    writer.abort().catch(() => {});
-    if (err instanceof ImageError) throw err;
-    throw badPng('the image data is not valid zlib/deflate data');
+    if (!(err instanceof InflateError)) throw err;
+    if (err.reason === 'too_long') throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
+    throw badPng(`the image data is not valid zlib/deflate data (${err.message})`);
   }
   if (filled < expected) {
     throw badPng(`the image data inflates to ${filled} bytes but the header needs ${expected}, so pixels are missing`);
   }
-  return out;
+  const toPixels = rowConverter(header, chunks, png.hasAlpha);
+  const above = new Uint8Array(rowLength); // all zeros above the first row, as the filters assume
+  for (let y = 0; y < header.height; y++) {
+    const row = raw.subarray(y * rowLength, (y + 1) * rowLength);
+    unfilterRow(row, y === 0 ? above : raw.subarray((y - 1) * rowLength, y * rowLength), stride, header, y);
+    toPixels(row, y, sink);
+  }
 }
 
 // ---------------------------------------------------------------- pixels
 
-/** reverses the per-row filters in place; rows are [filter byte, ...stride bytes] */
-function unfilter(raw: Uint8Array, h: Header, stride: number): void {
+/** reverses a row's filter in place; row and prev are [filter byte, ...stride bytes], prev all zeros above the first row */
+function unfilterRow(row: Uint8Array, prev: Uint8Array, stride: number, h: Header, y: number): void {
   // the filters look back one whole pixel, or one byte when pixels are smaller than a byte
   const bpp = Math.max(1, (h.channels * h.bitDepth) >> 3);
-  for (let y = 0; y < h.height; y++) {
-    const filterAt = y * (stride + 1);
-    const cur = filterAt + 1;
-    const prev = cur - (stride + 1);
-    const hasPrev = y > 0;
-    const filter = raw[filterAt];
-    switch (filter) {
-      case 0:
-        break;
-      case 1: // sub
-        for (let i = bpp; i < stride; i++) raw[cur + i] += raw[cur + i - bpp];
-        break;
-      case 2: // up
-        if (hasPrev) for (let i = 0; i < stride; i++) raw[cur + i] += raw[prev + i];
-        break;
-      case 3: // average
-        for (let i = 0; i < stride; i++) {
-          const left = i >= bpp ? raw[cur + i - bpp] : 0;
-          const up = hasPrev ? raw[prev + i] : 0;
-          raw[cur + i] += (left + up) >> 1;
-        }
-        break;
-      case 4: // paeth
-        for (let i = 0; i < stride; i++) {
-          const left = i >= bpp ? raw[cur + i - bpp] : 0;
-          const up = hasPrev ? raw[prev + i] : 0;
-          const upLeft = hasPrev && i >= bpp ? raw[prev + i - bpp] : 0;
-          raw[cur + i] += paeth(left, up, upLeft);
-        }
-        break;
-      default:
-        throw badPng(`row ${y} uses filter type ${filter}, but only types 0 to 4 exist`);
-    }
+  const end = stride + 1;
+  const first = Math.min(end, 1 + bpp); // bytes with no left neighbour: left and up-left count as 0
+  switch (row[0]) {
+    case 0:
+      break;
+    case 1: // sub
+      for (let i = first; i < end; i++) row[i] += row[i - bpp];
+      break;
+    case 2: // up
+      for (let i = 1; i < end; i++) row[i] += prev[i];
+      break;
+    case 3: // average
+      for (let i = 1; i < first; i++) row[i] += prev[i] >> 1;
+      for (let i = first; i < end; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
+      break;
+    case 4: // paeth, inlined: the slowest filter and the most common one in real files
+      for (let i = 1; i < first; i++) row[i] += prev[i]; // paeth(0, up, 0) is up
+      for (let i = first; i < end; i++) {
+        const a = row[i - bpp], b = prev[i], c = prev[i - bpp];
+        // |p - a|, |p - b|, |p - c| for p = a + b - c
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
+        row[i] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      break;
+    default:
+      throw badPng(`row ${y} uses filter type ${row[0]}, but only types 0 to 4 exist`);
   }
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  if (pa <= pb && pa <= pc) return a;
-  return pb <= pc ? b : c;
 }
 
 /** unpacks one scanline into one number per sample, whatever the bit depth */
 function readSamples(raw: Uint8Array, start: number, bitDepth: number, out: Uint16Array): void {
+  const n = out.length;
   if (bitDepth === 8) {
-    for (let i = 0; i < out.length; i++) out[i] = raw[start + i];
+    out.set(raw.subarray(start, start + n));
   } else if (bitDepth === 16) {
-    for (let i = 0; i < out.length; i++) out[i] = (raw[start + 2 * i] << 8) | raw[start + 2 * i + 1];
+    for (let i = 0; i < n; i++) out[i] = (raw[start + 2 * i] << 8) | raw[start + 2 * i + 1];
   } else {
+    // 1, 2 or 4 bits: a whole byte at a time, most significant sample first
+    const perByte = 8 / bitDepth;
     const mask = (1 << bitDepth) - 1;
-    for (let i = 0; i < out.length; i++) {
-      const bit = i * bitDepth;
-      out[i] = (raw[start + (bit >> 3)] >> (8 - bitDepth - (bit & 7))) & mask;
+    for (let i = 0, at = start; i < n; at++) {
+      const byte = raw[at];
+      for (let shift = 8 - bitDepth, k = 0; k < perByte && i < n; k++, shift -= bitDepth) out[i++] = (byte >> shift) & mask;
     }
   }
 }
@@ -328,63 +361,107 @@ function luminance(r: number, g: number, b: number): number {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
-function toGrayAndAlpha(raw: Uint8Array, h: Header, stride: number, chunks: ImageChunks): DecodedImage {
-  const { width, height, bitDepth, colorType, channels } = h;
+function hasTransparency(h: Header, chunks: ImageChunks): boolean {
+  if (transparentKey(chunks.transparency, h.colorType) !== null) return true;
+  return h.colorType === 3 && chunks.palette !== null && paletteTables(chunks.palette, chunks.transparency).hasAlpha;
+}
+
+/** a function that turns one unfiltered scanline into a row of luminance (and alpha) for the sink */
+function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: Uint8Array, y: number, sink: RowSink) => void {
+  const { width, bitDepth, colorType, channels } = h;
   const maxSample = (1 << bitDepth) - 1;
   const toByte = 255 / maxSample;
   const key = transparentKey(chunks.transparency, colorType);
   const palette = colorType === 3 ? paletteTables(chunks.palette!, chunks.transparency) : null;
-  const hasAlpha = colorType === 4 || colorType === 6 || key !== null || (palette?.hasAlpha ?? false);
 
-  const gray = new Float32Array(width * height);
-  const alpha = hasAlpha ? new Float32Array(width * height).fill(1) : null;
+  const gray = new Float32Array(width);
+  const alpha = hasAlpha ? new Float32Array(width) : null;
   const samples = new Uint16Array(width * channels);
 
-  for (let y = 0; y < height; y++) {
-    readSamples(raw, y * (stride + 1) + 1, bitDepth, samples);
-    const row = y * width;
+  if (channels === 1 && bitDepth <= 8) return oneChannelConverter(h, key, palette, gray, alpha);
+
+  // one loop per colour type over Uint16 samples (every depth unpacked alike keeps the loads monomorphic)
+  return (raw, y, sink) => {
+    readSamples(raw, 1, bitDepth, samples);
     switch (colorType) {
       case 0:
-        for (let x = 0; x < width; x++) {
-          gray[row + x] = samples[x] * toByte;
-          if (key && samples[x] === key[0]) alpha![row + x] = 0;
-        }
+        for (let x = 0; x < width; x++) gray[x] = samples[x] * toByte;
+        if (key) for (let x = 0; x < width; x++) alpha![x] = samples[x] === key[0] ? 0 : 1;
         break;
       case 2:
-        for (let x = 0; x < width; x++) {
-          const r = samples[3 * x];
-          const g = samples[3 * x + 1];
-          const b = samples[3 * x + 2];
-          gray[row + x] = luminance(r, g, b) * toByte;
-          if (key && r === key[0] && g === key[1] && b === key[2]) alpha![row + x] = 0;
+        for (let x = 0; x < width; x++) gray[x] = luminance(samples[3 * x], samples[3 * x + 1], samples[3 * x + 2]) * toByte;
+        if (key) {
+          for (let x = 0; x < width; x++) {
+            alpha![x] = samples[3 * x] === key[0] && samples[3 * x + 1] === key[1] && samples[3 * x + 2] === key[2] ? 0 : 1;
+          }
         }
         break;
-      case 3:
+      case 3: {
+        const { size, gray: paletteGray, alpha: paletteAlpha } = palette!;
         for (let x = 0; x < width; x++) {
           const index = samples[x];
-          if (index >= palette!.size) {
-            throw badPng(`pixel (${x}, ${y}) uses palette entry ${index} but the palette has only ${palette!.size} entries`);
-          }
-          gray[row + x] = palette!.gray[index];
-          if (alpha) alpha[row + x] = palette!.alpha[index];
+          if (index >= size) throw badPng(`pixel (${x}, ${y}) uses palette entry ${index} but the palette has only ${size} entries`);
+          gray[x] = paletteGray[index];
         }
+        if (alpha) for (let x = 0; x < width; x++) alpha[x] = paletteAlpha[samples[x]];
         break;
+      }
       case 4:
         for (let x = 0; x < width; x++) {
-          gray[row + x] = samples[2 * x] * toByte;
-          alpha![row + x] = samples[2 * x + 1] / maxSample;
+          gray[x] = samples[2 * x] * toByte;
+          alpha![x] = samples[2 * x + 1] / maxSample;
         }
         break;
       case 6:
         for (let x = 0; x < width; x++) {
           const s = 4 * x;
-          gray[row + x] = luminance(samples[s], samples[s + 1], samples[s + 2]) * toByte;
-          alpha![row + x] = samples[s + 3] / maxSample;
+          gray[x] = luminance(samples[s], samples[s + 1], samples[s + 2]) * toByte;
+          alpha![x] = samples[s + 3] / maxSample;
         }
         break;
     }
+    sink.row(y, gray, alpha);
+  };
+}
+
+/**
+ * gray and palette images of up to 8 bits, the ones with the most pixels per byte: each sample looked
+ * up in a table of its luminance (and alpha), unpacked straight from the row's bytes
+ */
+function oneChannelConverter(
+  h: Header, key: number[] | null, palette: ReturnType<typeof paletteTables> | null,
+  gray: Float32Array, alpha: Float32Array | null,
+): (raw: Uint8Array, y: number, sink: RowSink) => void {
+  const { width, bitDepth } = h;
+  const levels = 1 << bitDepth;
+  const toByte = 255 / (levels - 1);
+  // luminance and alpha of every possible sample; a palette index past the palette is marked -1
+  const lumOf = new Float32Array(levels);
+  const alphaOf = new Float32Array(levels).fill(1);
+  for (let v = 0; v < levels; v++) {
+    if (palette) {
+      lumOf[v] = v < palette.size ? palette.gray[v] : -1;
+      if (v < palette.size) alphaOf[v] = palette.alpha[v];
+    } else {
+      lumOf[v] = v * toByte;
+      if (key && v === key[0]) alphaOf[v] = 0;
+    }
   }
-  return { width, height, gray, alpha };
+  const perByte = 8 / bitDepth;
+  const mask = levels - 1;
+  return (raw, y, sink) => {
+    for (let x = 0; x < width; ) {
+      const byte = raw[1 + Math.floor(x / perByte)];
+      for (let shift = 8 - bitDepth; shift >= 0 && x < width; shift -= bitDepth, x++) {
+        const v = (byte >> shift) & mask;
+        const g = lumOf[v];
+        if (g < 0) throw badPng(`pixel (${x}, ${y}) uses palette entry ${v} but the palette has only ${palette!.size} entries`);
+        gray[x] = g;
+        if (alpha) alpha[x] = alphaOf[v];
+      }
+    }
+    sink.row(y, gray, alpha);
+  };
 }
 
 /** the single fully transparent colour a tRNS chunk names for gray and rgb images, if any */

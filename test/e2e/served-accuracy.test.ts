@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { D } from '../../shared/dims';
 import { loadMnist } from '../../scripts/lib/mnist';
+import { LIMITS } from '../../shared/limits';
 
 // the figure a model file reports must hold when the 10,000 test images go through the running Worker:
 // for the float32 file and for its int8 copy, each served by its own wrangler dev (global-setup.ts).
@@ -20,8 +21,10 @@ describe.each([
     const model = (await (await fetch(`${worker}/model`)).json()) as { version: string; dtype: string; testAccuracy: number };
     expect(model.dtype).toBe(dtype);
     let correct = 0;
-    for (let start = 0; start < test.count; start += 256) {
-      const n = Math.min(256, test.count - start);
+    // wrangler dev serves the free plan's limits (WORKERS_PLAN in wrangler.toml)
+    const size = LIMITS.free.batchImages;
+    for (let start = 0; start < test.count; start += size) {
+      const n = Math.min(size, test.count - start);
       const images = Array.from({ length: n }, (_, i) => Array.from(test.images.subarray((start + i) * D, (start + i + 1) * D)));
       const res = await postJson(`${worker}/classify/batch`, { images });
       expect(res.status, await res.clone().text()).toBe(200);

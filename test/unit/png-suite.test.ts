@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng, ImageError, type DecodedImage } from '../../shared/image/png';
-import { rowFilters } from './helpers/png-encode';
+import { rowFilters } from '../../scripts/lib/png';
 
 // the decoder against files this project did not make (a subset of Willem van Schaik's PngSuite,
 // test/fixtures/pngsuite/, licence beside it) and pixels it did not compute (pngjs, a separate

@@ -13,9 +13,9 @@ import {
   rowFilters,
   unfilteredRows,
   type PngSpec,
-} from './helpers/png-encode';
+} from '../../scripts/lib/png';
 
-// valid images are written by pngjs (test/unit/helpers/png-encode.ts); palette images and 1, 2 and
+// valid images are written by pngjs (scripts/lib/png.ts); palette images and 1, 2 and
 // 4-bit samples, which pngjs cannot write, are checked on the PngSuite files in png-suite.test.ts.
 
 /** runs the decoder and returns the ImageError it throws, failing if it does not throw one */

@@ -5,7 +5,7 @@ import { ImageError, type DecodedImage } from '../../shared/image/decoded';
 import { decodePng } from '../../shared/image/png';
 import { inkMap, preprocessImage, preprocessPixels, toMnist } from '../../shared/image/preprocess';
 import { createRng } from '../../shared/rng';
-import { encodePng } from './helpers/png-encode';
+import { encodePng } from '../../scripts/lib/png';
 import { expectClose } from './reference';
 
 // ---------------------------------------------------------------- a tiny stroke renderer

@@ -4,6 +4,7 @@ import { decodeModel } from '../../shared/model/format';
 import { decodePng } from '../../shared/image/png';
 import { createPredictor } from '../../shared/model/predict';
 import { preprocessImage } from '../../shared/image/preprocess';
+import { LIMITS } from '../../shared/limits';
 import { call, expectError, postBytes, postJson } from './helpers/http';
 import { modelFile, publish, randomNetwork, type ModelFile } from './helpers/models';
 import { encodePng } from './helpers/png';
@@ -109,9 +110,18 @@ describe('POST /classify with a PNG', () => {
     await expectError(await postBytes('/classify', new TextEncoder().encode('GIF89a not a png at all'), 'image/png'), 415, 'not_png');
   });
 
-  it('answers 413 image_too_large for a picture wider than 1024 px', async () => {
-    const png = await encodePng(1025, 1, new Array(1025).fill(0));
-    await expectError(await postBytes('/classify', png, 'image/png'), 413, 'image_too_large');
+  it(`answers 413 image_too_large for a picture wider than the free plan's ${LIMITS.free.imageSide} px`, async () => {
+    const side = LIMITS.free.imageSide + 1;
+    const png = await encodePng(side, 1, new Array(side).fill(0));
+    expect(await expectError(await postBytes('/classify', png, 'image/png'), 413, 'image_too_large')).toMatch(new RegExp(`limit is ${LIMITS.free.imageSide}x${LIMITS.free.imageSide}`));
+  });
+
+  it('answers 413 image_too_large, before inflating, for more pixel data than the free plan decodes', async () => {
+    // 8-bit gray+alpha: 2 bytes a pixel, so this square is just over the limit though its sides are not
+    const side = Math.ceil(Math.sqrt(LIMITS.free.imageDataBytes / 2)) + 1;
+    const png = await encodePng(side, side, new Array(side * side).fill(0), new Array(side * side).fill(255));
+    const message = await expectError(await postBytes('/classify', png, 'image/png'), 413, 'image_too_large');
+    expect(message).toMatch(new RegExp(`${side}x${side} pixels of 8-bit grayscale\\+alpha, .* KiB of pixel data, but the limit is ${LIMITS.free.imageDataBytes / 1024} KiB`));
   });
 
   it('answers 400 when the multipart body has no image field', async () => {

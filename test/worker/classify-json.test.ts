@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D, K } from '../../shared/dims';
+import { LIMITS } from '../../shared/limits';
 import { createPredictor } from '../../shared/model/predict';
 import { preprocessPixels } from '../../shared/image/preprocess';
-import { call, expectError, postJson } from './helpers/http';
+import { call, expectError, postBytes, postJson } from './helpers/http';
 import { dotImage, expectedProbabilities, handNetwork, modelFile, publish, type ModelFile } from './helpers/models';
 
 // the JSON routes against the hand-set model, whose answers are known in closed form.
@@ -98,23 +99,26 @@ describe('POST /classify/batch', () => {
     expect(body.results.map((r: any) => r.digit)).toEqual([8, 6]);
   });
 
-  it('accepts 256 images', async () => {
-    const images = Array.from({ length: 256 }, (_, i) => dotImage(i % 10, 200));
+  // the free plan's limit: wrangler.toml sets WORKERS_PLAN = "free"
+  const MAX = LIMITS.free.batchImages;
+
+  it(`accepts ${MAX} images, the free plan's limit`, async () => {
+    const images = Array.from({ length: MAX }, (_, i) => dotImage(i % 10, 200));
     const res = await postJson('/classify/batch', { images });
     expect(res.status).toBe(200);
     const body = await res.json<any>();
-    expect(body.results).toHaveLength(256);
+    expect(body.results).toHaveLength(MAX);
     expect(body.results.map((r: any) => r.digit)).toEqual(images.map((_, i) => i % 10));
   });
 
-  it('refuses 257 images with 400', async () => {
-    const images = Array.from({ length: 257 }, () => dotImage(1, 9));
+  it(`refuses ${MAX + 1} images with 400 that names the limit`, async () => {
+    const images = Array.from({ length: MAX + 1 }, () => dotImage(1, 9));
     const message = await expectError(await postJson('/classify/batch', { images }), 400, 'invalid_input');
-    expect(message).toBe('images must have 1..256 images, got 257');
+    expect(message).toBe(`images must have 1..${MAX} images, got ${MAX + 1}`);
   });
 
   it('refuses an empty batch with 400', async () => {
-    expect(await expectError(await postJson('/classify/batch', { images: [] }), 400, 'invalid_input')).toBe('images must have 1..256 images, got 0');
+    expect(await expectError(await postJson('/classify/batch', { images: [] }), 400, 'invalid_input')).toBe(`images must have 1..${MAX} images, got 0`);
   });
 
   it('names the image that has no digit when preprocessing a batch', async () => {
@@ -126,6 +130,37 @@ describe('POST /classify/batch', () => {
     const bad = dotImage(1);
     bad[40] = -1;
     expect(await expectError(await postJson('/classify/batch', { images: [dotImage(1), bad] }), 400, 'invalid_input')).toBe('images[1][40] = -1 is outside 0..255');
+  });
+});
+
+describe('POST /classify/batch with the pixels as bytes', () => {
+  const bytes = (images: number[][]) => Uint8Array.from(images.flat());
+
+  it('answers N × 784 bytes exactly as the same images sent as JSON', async () => {
+    const images = [7, 0, 9, 4].map((p) => dotImage(p, 200));
+    const res = await postBytes('/classify/batch', bytes(images), 'application/octet-stream');
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body.results.map((r: any) => r.digit)).toEqual([7, 0, 9, 4]);
+    expect(body).toEqual(await (await postJson('/classify/batch', { images })).json<any>());
+  });
+
+  it('preprocesses each image with ?preprocess=true, naming a blank one by its index', async () => {
+    const images = [dotImage(3), dotImage(5)];
+    const res = await postBytes('/classify/batch?preprocess=true', bytes(images), 'application/octet-stream');
+    expect(await res.json<any>()).toEqual(await (await postJson('/classify/batch', { images, preprocess: true })).json<any>());
+    const blank = await postBytes('/classify/batch?preprocess=true', bytes([dotImage(3), new Array(D).fill(0)]), 'application/octet-stream');
+    expect(await expectError(blank, 422, 'no_digit')).toMatch(/^images\[1\]: /);
+  });
+
+  it('refuses a body that is not whole images, saying how long it was', async () => {
+    const message = await expectError(await postBytes('/classify/batch', new Uint8Array(D + 5), 'application/octet-stream'), 400, 'invalid_input');
+    expect(message).toBe(`an application/octet-stream body must be 1..${LIMITS.free.batchImages} images of 784 bytes each (N × 784 bytes); got 789 bytes, 1 image and 5 bytes more`);
+  });
+
+  it('refuses more images than the limit with 413 before reading them', async () => {
+    const res = await postBytes('/classify/batch', new Uint8Array((LIMITS.free.batchImages + 1) * D), 'application/octet-stream');
+    expect(await expectError(res, 413, 'body_too_large')).toMatch(new RegExp(`at most ${LIMITS.free.batchImages * D} bytes`));
   });
 });
 

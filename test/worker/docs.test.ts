@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../shared/limits';
 import { call } from './helpers/http';
 
 // /openapi.json is generated from the same zod schemas that validate requests; /docs renders it.
@@ -44,7 +45,7 @@ describe('GET /openapi.json', () => {
     const pixels = doc.components.schemas.Pixels;
     const flat = pixels.anyOf[0];
     expect(flat).toMatchObject({ type: 'array', minItems: 784, maxItems: 784, items: { type: 'number', minimum: 0, maximum: 255 } });
-    expect(doc.components.schemas.BatchJson.properties.images).toMatchObject({ minItems: 1, maxItems: 256 });
+    expect(doc.components.schemas.BatchJson.properties.images).toMatchObject({ minItems: 1, maxItems: LIMITS.free.batchImages });
     expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'message']);
   });
 

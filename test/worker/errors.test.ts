@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../../shared/dims';
 import { createApp } from '../../worker/index';
+import { LIMITS } from '../../shared/limits';
 import type { ModelLoader } from '../../worker/model-loader';
 import { call, expectError, postBytes, postJson } from './helpers/http';
 import { dotImage, handNetwork, modelFile, publish } from './helpers/models';
@@ -147,13 +148,15 @@ describe('413 for bodies over the limit', () => {
     expect((await res.json<any>()).digit).toBe(4);
   });
 
-  it('refuses a batch over 1 MiB', async () => {
-    const res = await postJson('/classify/batch', '{"images": [' + ' '.repeat(1024 * 1024) + ']}');
-    expect(await expectError(res, 413, 'body_too_large')).toMatch(/at most 1048576 bytes/);
+  const { batchJsonBytes, imageBytes } = LIMITS.free;
+
+  it(`refuses a batch over the free plan's ${batchJsonBytes / 1024} KiB`, async () => {
+    const res = await postJson('/classify/batch', '{"images": [' + ' '.repeat(batchJsonBytes) + ']}');
+    expect(await expectError(res, 413, 'body_too_large')).toMatch(new RegExp(`at most ${batchJsonBytes} bytes`));
   });
 
-  it('refuses a PNG body over 1 MiB', async () => {
-    await expectError(await postBytes('/classify', new Uint8Array(1024 * 1024 + 1), 'image/png'), 413, 'body_too_large');
+  it(`refuses a PNG body over the free plan's ${imageBytes / 1024} KiB`, async () => {
+    await expectError(await postBytes('/classify', new Uint8Array(imageBytes + 1), 'image/png'), 413, 'body_too_large');
   });
 });
 
@@ -166,8 +169,8 @@ describe('415 for content types a route does not take', () => {
     await expectError(await postBytes('/classify', new TextEncoder().encode('{}'), null), 415, 'unsupported_media_type');
   });
 
-  it('refuses a PNG on the JSON-only batch route', async () => {
-    expect(await expectError(await postBytes('/classify/batch', new Uint8Array(8), 'image/png'), 415, 'unsupported_media_type')).toMatch(/send application\/json$/);
+  it('refuses a PNG on the batch route, which takes JSON or raw pixel bytes', async () => {
+    expect(await expectError(await postBytes('/classify/batch', new Uint8Array(8), 'image/png'), 415, 'unsupported_media_type')).toMatch(/send application\/json, application\/octet-stream$/);
   });
 
   it('refuses application/x-www-form-urlencoded', async () => {

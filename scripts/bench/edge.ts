@@ -1,0 +1,650 @@
+// npm run bench:edge: what each kind of request costs the Worker as shipped. the bundle that
+// `wrangler deploy --dry-run` writes is imported into Node's V8 (the engine Workers run) and its
+// fetch(request, env, ctx) is called directly; process.cpuUsage() around each call gives its CPU time.
+//   1. every request class goes once through the bundle with env from wrangler's getPlatformProxy
+//      (a local workerd, the model uploaded into its KV): the status each class gets.
+//   2. a fresh Node process imports the bundle alone and times every class (warm-up, then p50/p99);
+//      wrangler's own 130 MB heap would otherwise make every major GC look like the Worker's. there
+//      the model comes from an in-memory KV (test/tools/memory-kv.ts; once loaded, a Worker reads no KV).
+//   3. another fresh process measures memory: what one request allocates (from a collected heap to
+//      its answer, with a young generation that holds it all; rough, V8's own work in that window
+//      counts too) and the most that is live while 16 run at once, their bodies arriving slowly.
+// prints a Markdown table: CPU per request (p50 and p99 of the whole process, which includes V8's GC
+// and compiler threads, and p99 of the main thread alone, nearer to what Workers count; the cost of
+// reading the clock taken off), the two memory figures, the bundle's size and its global-scope
+// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
+//   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
+//                         [--only REGEX] [--no-memory] [--json out.json]
+// the machine may be busy: compare rows of one run with each other, not runs with runs.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { D, IMAGE_SIDE } from '../../shared/dims';
+import { decodeModel, encodeModel } from '../../shared/model/format';
+import { createNetwork, initHe } from '../../shared/model/network';
+import { createRng, type Rng } from '../../shared/rng';
+import { CHANNELS, chunk, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
+import { memoryKv } from '../lib/memory-kv';
+import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
+import { limitsFor, type Limits } from '../../shared/limits';
+import { loadMnist } from '../lib/mnist';
+import { runCli } from '../lib/cli';
+import { openLocalBindings } from '../lib/wrangler';
+
+/** a full collection (stage 3 runs with --expose-gc) */
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** a full collection whose sweeping and freed buffers have settled, so memoryUsage() shows only what is live */
+async function collect(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const WRANGLER = resolve('node_modules/.bin/wrangler');
+const ORIGIN = 'https://bench.test';
+
+type WorkerModule = { default: { fetch(req: Request, env: unknown, ctx: unknown): Promise<Response> } };
+
+interface Case {
+  route: string;
+  input: string;
+  /** a fresh request each time (a body can be read once); bodies are built on first use */
+  make: () => Request;
+  /** the status this class must get */
+  expect: number;
+  /** body size, once built */
+  bytes: () => number;
+}
+
+interface Row {
+  route: string;
+  input: string;
+  bytes: number;
+  status: string; // every status seen, a/b
+  expect: number;
+  p50: number;
+  p99: number;
+  /** p99 of the main thread alone: without V8's GC and compiler threads, closer to what Workers count */
+  threadP99: number;
+  max: number;
+  reps: number;
+  allocatedMiB: number | null;
+  heldMiB: number | null;
+}
+
+// ---------------------------------------------------------------- requests
+
+const built: (() => void)[] = [];
+
+/** computes once, on first use, until forgetBuilt() */
+function lazy<T>(build: () => T): () => T {
+  let value: { v: T } | null = null;
+  built.push(() => (value = null));
+  return () => (value ??= { v: build() }).v;
+}
+
+/** drops every body built so far: the heap a measured request runs in should be the Worker's, not the bench's */
+const forgetBuilt = () => built.forEach((forget) => forget());
+
+type Body = { bytes: Uint8Array; type: string };
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** a POST of a lazily built body; chunked: without Content-Length, streamed in 16 KiB pieces */
+function post(route: string, input: string, path: string, body: () => Body, expect: number, chunked = false): Case {
+  const make = () => {
+    const { bytes, type } = body();
+    if (!chunked) return new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type }, body: bytes as BodyInit });
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, (at += 16 * 1024)));
+      },
+    });
+    return new Request(ORIGIN + path, { method: 'POST', headers: { 'Content-Type': type }, body: stream, duplex: 'half' } as RequestInit);
+  };
+  return { route, input, make, expect, bytes: () => body().bytes.length };
+}
+
+function multipart(png: Uint8Array): Body {
+  const boundary = '----bench-boundary';
+  const head = text(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.png"\r\nContent-Type: image/png\r\n\r\n`);
+  const tail = text(`\r\n--${boundary}--\r\n`);
+  return { bytes: concat(head, png, tail), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// ---------------------------------------------------------------- images
+
+/** an MNIST digit (0..255, ink bright) scaled bilinearly into a side×side field, digit ~70% of it */
+function bigDigit(digit: Uint8Array, side: number): Float32Array {
+  const out = new Float32Array(side * side);
+  const size = Math.max(IMAGE_SIDE, Math.round(side * 0.7));
+  const off = Math.floor((side - size) / 2);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const sy = Math.min(IMAGE_SIDE - 1, Math.max(0, ((y + 0.5) * IMAGE_SIDE) / size - 0.5));
+      const sx = Math.min(IMAGE_SIDE - 1, Math.max(0, ((x + 0.5) * IMAGE_SIDE) / size - 0.5));
+      const y0 = Math.floor(sy), x0 = Math.floor(sx), y1 = Math.min(IMAGE_SIDE - 1, y0 + 1), x1 = Math.min(IMAGE_SIDE - 1, x0 + 1);
+      const fy = sy - y0, fx = sx - x0;
+      const at = (yy: number, xx: number) => digit[yy * IMAGE_SIDE + xx];
+      out[(y + off) * side + x + off] = (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+    }
+  }
+  return out;
+}
+
+const COLOUR_NAMES: Record<number, string> = { 0: 'gray', 2: 'RGB', 3: 'palette', 4: 'gray+alpha', 6: 'RGBA' };
+
+/**
+ * a photo-like PNG of the digit: dark ink on paper with grain of ±noise levels (colour types 0, 2, 3),
+ * or strokes on a transparent canvas (4, 6). 8- and 16-bit rows use the Paeth filter, the slowest to
+ * undo (pngjs writes them); palette and 1/2/4-bit rows are unfiltered (pngjs cannot write those) —
+ * unfiltering costs per byte whatever the colour type, so the 8-bit gray rows measure that cost.
+ */
+function digitPng(ink: Float32Array, side: number, colorType: number, bitDepth: number, noise: number, rng: Rng): Uint8Array {
+  const channels = CHANNELS[colorType];
+  const max = colorType === 3 ? (1 << bitDepth) - 1 : (1 << bitDepth) - 1;
+  const samples = new Uint16Array(side * side * channels);
+  const grain = () => (noise > 0 ? rng.int(2 * noise + 1) - noise : 0);
+  const clamp = (v: number) => Math.min(255, Math.max(0, v));
+  const scale = (v: number) => Math.round((clamp(v) / 255) * max);
+  for (let i = 0; i < side * side; i++) {
+    const v = ink[i] / 255; // 0 paper .. 1 ink
+    const s = i * channels;
+    if (colorType === 0 || colorType === 3) {
+      samples[s] = scale(235 - 205 * v + grain());
+    } else if (colorType === 2) {
+      const g = grain();
+      samples[s] = scale(235 - 215 * v + g);
+      samples[s + 1] = scale(230 - 200 * v + g);
+      samples[s + 2] = scale(220 - 100 * v + g);
+    } else if (colorType === 4) {
+      samples[s] = scale(20);
+      samples[s + 1] = scale(255 * v);
+    } else {
+      samples[s] = scale(20);
+      samples[s + 1] = scale(30);
+      samples[s + 2] = scale(120);
+      samples[s + 3] = scale(255 * v);
+    }
+  }
+  const palette = colorType === 3 ? Array.from({ length: max + 1 }, (_, k) => new Array(3).fill(Math.round((k / max) * 255))) : undefined;
+  return encodeAnyPng({ width: side, height: side, bitDepth: bitDepth as AnyPngSpec['bitDepth'], colorType: colorType as AnyPngSpec['colorType'], samples, palette, filter: 4 });
+}
+
+/** the noisiest version of the digit PNG that still fits the byte limit (the hardest accepted file) */
+function hardestPng(ink: Float32Array, side: number, colorType: number, bitDepth: number, maxBytes: number): { png: Uint8Array; noise: number } {
+  for (const noise of [6, 3, 1, 0]) {
+    const png = digitPng(ink, side, colorType, bitDepth, noise, createRng(side + colorType * 100 + bitDepth));
+    if (png.length <= maxBytes || noise === 0) return { png, noise };
+  }
+  throw new Error('unreachable');
+}
+
+/** a valid PNG whose image data inflates to far more than its header allows */
+function bombPng(side: number): Uint8Array {
+  const zeros = new Uint8Array(50 * 1024 * 1024);
+  return concat(PNG_SIGNATURE, ihdr({ width: side, height: side, bitDepth: 8, colorType: 0 }), chunk('IDAT', new Uint8Array(deflateSync(zeros))), chunk('IEND'));
+}
+
+/** the deflate stream broken half way, every CRC still right: fails only after inflating half */
+function brokenDeflatePng(png: Uint8Array): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset);
+  let at = 8;
+  for (;;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (type === 'IDAT') {
+      const data = png.slice(at + 8, at + 8 + length);
+      for (let i = Math.floor(length / 2); i < Math.floor(length / 2) + 64 && i < length; i++) data[i] ^= 0x5a;
+      return concat(png.subarray(0, at), chunk('IDAT', data), png.subarray(at + 12 + length));
+    }
+    at += 12 + length;
+  }
+}
+
+// ---------------------------------------------------------------- the cases
+
+function cases(limits: Limits, mnist: Uint8Array): Case[] {
+  const out: Case[] = [];
+  const image = (i: number) => Array.from(mnist.subarray((i % 256) * D, ((i % 256) + 1) * D));
+  const dense = (seed: number) => {
+    const rng = createRng(seed);
+    return Array.from({ length: D }, () => rng.int(256));
+  };
+  const grid = (px: unknown[]) => Array.from({ length: IMAGE_SIDE }, (_, y) => px.slice(y * IMAGE_SIDE, (y + 1) * IMAGE_SIDE));
+  const json = (path: string, what: string, value: () => unknown, expect: number) =>
+    out.push(post(`POST ${path}`, what, path, lazy(() => {
+      const v = value();
+      return { bytes: text(typeof v === 'string' ? v : JSON.stringify(v)), type: 'application/json' };
+    }), expect));
+  const png = (what: string, path: string, bytes: () => Uint8Array, expect: number, chunked = false) =>
+    out.push(post('POST /classify', what, path, lazy(() => ({ bytes: bytes(), type: 'image/png' })), expect, chunked));
+  const raw = (what: string, path: string, bytes: () => Uint8Array, expect: number) =>
+    out.push(post('POST /classify/batch', what, path, lazy(() => ({ bytes: bytes(), type: 'application/octet-stream' })), expect));
+
+  for (const path of ['/healthz', '/readyz', '/model', '/model/weights', '/openapi.json', '/docs']) {
+    out.push({ route: `GET ${path}`, input: '', make: () => new Request(ORIGIN + path), expect: 200, bytes: () => 0 });
+  }
+
+  // one image as JSON
+  json('/classify', 'JSON 784 values (an MNIST digit)', () => ({ pixels: image(0) }), 200);
+  json('/classify', 'JSON 28×28 (an MNIST digit)', () => ({ pixels: grid(image(0)) }), 200);
+  json('/classify', 'JSON 784 values, every pixel inked (worst case)', () => ({ pixels: dense(1) }), 200);
+  json('/classify', 'JSON 784 values, preprocess on', () => ({ pixels: image(0), preprocess: true }), 200);
+  json('/classify', 'JSON 784 values, return_input', () => ({ pixels: image(0), return_input: true }), 200);
+  json('/classify', 'invalid: 784 × -1', () => ({ pixels: new Array(D).fill(-1) }), 400);
+  json('/classify', 'invalid: 784 strings', () => ({ pixels: new Array(D).fill('x') }), 400);
+  json('/classify', 'invalid: 783 values', () => ({ pixels: new Array(D - 1).fill(0) }), 400);
+  json('/classify', 'invalid: 28 rows of 27', () => ({ pixels: grid(image(0)).map((r) => r.slice(1)) }), 400);
+  json('/classify', `invalid: nested ${limits.jsonBytes / 2} deep`, () => '['.repeat(limits.jsonBytes / 2) + ']'.repeat(limits.jsonBytes / 2), 400);
+  json('/classify', 'invalid: truncated JSON', () => '{"pixels": [1, 2', 400);
+  const overJson = lazy(() => ({ bytes: text(JSON.stringify({ pixels: image(0) }) + ' '.repeat(limits.jsonBytes)), type: 'application/json' }));
+  out.push(post('POST /classify', 'oversized JSON (Content-Length)', '/classify', overJson, 413));
+  out.push(post('POST /classify', 'oversized JSON (chunked)', '/classify', overJson, 413, true));
+
+  // batches as JSON
+  const N = limits.batchImages;
+  const sizes = [...new Set([1, 64, N])].filter((n) => n <= N);
+  for (const n of sizes) json('/classify/batch', `JSON batch of ${n} MNIST digits`, () => ({ images: Array.from({ length: n }, (_, i) => image(i)) }), 200);
+  json('/classify/batch', `JSON batch of ${N}, every pixel inked (worst case)`, () => ({ images: Array.from({ length: N }, (_, i) => dense(i)) }), 200);
+  json('/classify/batch', `JSON batch of ${N} × 28×28`, () => ({ images: Array.from({ length: N }, (_, i) => grid(image(i))) }), 200);
+  json('/classify/batch', `JSON batch of ${N}, preprocess on`, () => ({ images: Array.from({ length: N }, (_, i) => image(i)), preprocess: true }), 200);
+  json('/classify/batch', `invalid: ${N} × 784 × -1`, () => ({ images: Array.from({ length: N }, () => new Array(D).fill(-1)) }), 400);
+  json('/classify/batch', `invalid: ${N} × 784 strings`, () => ({ images: Array.from({ length: N }, () => new Array(D).fill('x')) }), 400);
+  json('/classify/batch', `invalid: ${N} × 783 values`, () => ({ images: Array.from({ length: N }, () => new Array(D - 1).fill(0)) }), 400);
+  json('/classify/batch', `invalid: ${N} × 28 rows of 27`, () => ({ images: Array.from({ length: N }, (_, i) => grid(image(i)).map((r) => r.slice(1))) }), 400);
+  json('/classify/batch', `invalid: ${N} × 28×28 of strings`, () => ({ images: Array.from({ length: N }, () => grid(new Array(D).fill('x'))) }), 400);
+  json('/classify/batch', `invalid: ${N} images, the last pixel of the last 256`, () => ({ images: Array.from({ length: N }, (_, i) => (i === N - 1 ? [...image(i).slice(1), 256] : image(i))) }), 400);
+  json('/classify/batch', `invalid: ${N + 1} images`, () => ({ images: Array.from({ length: N + 1 }, (_, i) => image(i)) }), 400);
+  const deep = limits.batchJsonBytes / 2;
+  json('/classify/batch', `invalid: nested ${deep} deep`, () => '['.repeat(deep) + ']'.repeat(deep), 400);
+  const overBatch = lazy(() => ({ bytes: text(JSON.stringify({ images: [image(0)] }) + ' '.repeat(limits.batchJsonBytes)), type: 'application/json' }));
+  out.push(post('POST /classify/batch', 'oversized JSON (Content-Length)', '/classify/batch', overBatch, 413));
+  out.push(post('POST /classify/batch', 'oversized JSON (chunked)', '/classify/batch', overBatch, 413, true));
+
+  // batches as bytes: N × 784 u8
+  const packed = (n: number, fill: (i: number) => ArrayLike<number>) => {
+    const bytes = new Uint8Array(n * D);
+    for (let i = 0; i < n; i++) bytes.set(fill(i), i * D);
+    return bytes;
+  };
+  for (const n of sizes) raw(`bytes: ${n} MNIST digits`, '/classify/batch', () => packed(n, image), 200);
+  raw(`bytes: ${N}, every pixel inked (worst case)`, '/classify/batch', () => packed(N, dense), 200);
+  raw(`bytes: ${N}, preprocess on`, '/classify/batch?preprocess=true', () => packed(N, image), 200);
+  raw(`invalid: bytes, ${N} × 784 − 1`, '/classify/batch', () => packed(N, image).subarray(0, N * D - 1), 400);
+  raw(`oversized: bytes, ${N + 1} × 784`, '/classify/batch', () => packed(N + 1, image), 413);
+
+  // PNGs: sizes, then every colour type and bit depth at 512² and the largest accepted
+  const sides = [...new Set([28, 256, 512, limits.imageSide])].filter((s) => s <= limits.imageSide);
+  const inkOf = (side: number) => lazy(() => bigDigit(mnist.subarray(0, D), side));
+  const formats: [number, number][] = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [2, 8], [2, 16], [3, 1], [3, 2], [3, 4], [3, 8], [4, 8], [4, 16], [6, 8], [6, 16]];
+  const worst = lazy(() => hardestPng(inkOf(limits.imageSide)(), limits.imageSide, 6, 16, limits.imageBytes));
+  for (const side of sides) {
+    const ink = inkOf(side);
+    const list = side >= Math.min(512, limits.imageSide) ? formats : ([[0, 8], [6, 8]] as [number, number][]);
+    for (const [colorType, bitDepth] of list) {
+      const file = side === limits.imageSide && colorType === 6 && bitDepth === 16 ? worst : lazy(() => hardestPng(ink(), side, colorType, bitDepth, limits.imageBytes));
+      const fits = pngFits(side, colorType, bitDepth, limits);
+      png(`PNG ${side}², ${COLOUR_NAMES[colorType]} ${bitDepth}-bit`, '/classify', () => file().png, fits ? 200 : 413);
+    }
+  }
+  // the largest square accepted in each format: the most pixel data this deployment decodes
+  for (const [colorType, bitDepth] of formats) {
+    const side = largestSide(colorType, bitDepth, limits);
+    if (sides.includes(side)) continue;
+    const file = lazy(() => hardestPng(bigDigit(mnist.subarray(0, D), side), side, colorType, bitDepth, limits.imageBytes));
+    png(`PNG ${side}², ${COLOUR_NAMES[colorType]} ${bitDepth}-bit (the largest accepted)`, '/classify', () => file().png, 200);
+  }
+  png('PNG 28², as it is (?preprocess=false)', '/classify?preprocess=false', () => digitPng(inkOf(IMAGE_SIDE)().map((v) => 255 - v), IMAGE_SIDE, 0, 8, 0, createRng(1)), 200);
+  // the hardest accepted file: the most pixel data the limits allow, in the costliest format for that
+  const hardest = lazy(() => {
+    let best: { side: number; colorType: number; bitDepth: number; data: number } | null = null;
+    for (const [colorType, bitDepth] of [[6, 16], [2, 16], [4, 16], [0, 16], [6, 8], [2, 8], [4, 8], [0, 8]] as const) {
+      const side = largestSide(colorType, bitDepth, limits);
+      const data = side * Math.ceil((side * CHANNELS[colorType] * bitDepth) / 8);
+      if (!best || data > best.data) best = { side, colorType, bitDepth, data };
+    }
+    const { side, colorType, bitDepth } = best!;
+    return hardestPng(bigDigit(mnist.subarray(0, D), side), side, colorType, bitDepth, limits.imageBytes);
+  });
+  out.push(post('POST /classify', `multipart: the hardest accepted PNG`, '/classify', lazy(() => multipart(hardest().png)), 200));
+  png(`invalid: the hardest accepted PNG with a bad CRC`, '/classify', () => {
+    const crc = hardest().png.slice();
+    crc[60] ^= 0xff;
+    return crc;
+  }, 400);
+  png(`invalid: the hardest accepted PNG, deflate broken half way`, '/classify', () => brokenDeflatePng(hardest().png), 400);
+  png(`invalid: the hardest accepted PNG cut in half`, '/classify', () => hardest().png.subarray(0, Math.floor(hardest().png.length / 2)), 400);
+  png('invalid: decompression bomb (50 MB of zeros)', '/classify', () => bombPng(Math.min(256, limits.imageSide)), 400);
+  png(`invalid: PNG ${limits.imageSide + 1}×1`, '/classify', () => encodePng({ width: limits.imageSide + 1, height: 1, bitDepth: 8, colorType: 0, samples: new Uint8Array(limits.imageSide + 1) }), 413);
+  png(`invalid: PNG ${limits.imageSide}², RGBA 16-bit, over the pixel data limit`, '/classify', () => worst().png, pngFits(limits.imageSide, 6, 16, limits) ? 200 : 413);
+  const overPng = () => {
+    const bytes = new Uint8Array(limits.imageBytes + 1);
+    bytes.set(PNG_SIGNATURE);
+    return bytes;
+  };
+  png('oversized PNG (Content-Length)', '/classify', lazy(overPng), 413);
+  png('oversized PNG (chunked)', '/classify', lazy(overPng), 413, true);
+  return out;
+}
+
+/** whether a side² PNG in this format is within the pixel data limit */
+function pngFits(side: number, colorType: number, bitDepth: number, limits: Limits): boolean {
+  return side <= limits.imageSide && side * Math.ceil((side * CHANNELS[colorType] * bitDepth) / 8) <= limits.imageDataBytes;
+}
+
+/** the largest square image of this format the limits accept */
+function largestSide(colorType: number, bitDepth: number, limits: Limits): number {
+  let side = limits.imageSide;
+  while (side > 1 && !pngFits(side, colorType, bitDepth, limits)) side--;
+  return side;
+}
+
+// ---------------------------------------------------------------- measuring
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+const live = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/** the Worker's console output, kept out of the table (a rejected request may log, a 500 does) */
+const logged: string[] = [];
+function silenceConsole(): void {
+  for (const level of ['log', 'info', 'warn', 'error'] as const) console[level] = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+}
+
+interface Harness {
+  worker: WorkerModule;
+  env: unknown;
+  ctx: unknown;
+}
+
+async function send(h: Harness, req: Request): Promise<{ status: number; body: string }> {
+  const res = await h.worker.default.fetch(req, h.env, h.ctx);
+  const bytes = await res.arrayBuffer();
+  return { status: res.status, body: res.status >= 400 ? new TextDecoder().decode(bytes).slice(0, 300) : '' };
+}
+
+/** memory one request allocates: from a collected heap to its answer (no scavenge in between: see MEMORY_FLAGS) */
+async function allocated(h: Harness, req: Request): Promise<number> {
+  await collect();
+  const before = live();
+  await send(h, req);
+  return Math.max(0, live() - before) / MiB;
+}
+
+/** the request again, its body arriving in 16 KiB pieces a task apart, as from the network */
+async function arrivingSlowly(req: Request): Promise<Request> {
+  if (req.body === null) return req;
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((r) => setImmediate(r));
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, (at += 16 * 1024)));
+    },
+  });
+  const headers = new Headers(req.headers);
+  headers.delete('content-length');
+  return new Request(req.url, { method: req.method, headers, body, duplex: 'half' } as RequestInit);
+}
+
+/**
+ * live memory (after a full gc) at its highest while `n` requests run at once, above what was live
+ * before. their bodies arrive slowly, so all n are held while the first ones are being answered.
+ */
+async function heldAtOnce(h: Harness, c: Case, n: number): Promise<number> {
+  const requests = await Promise.all(Array.from({ length: n }, () => arrivingSlowly(c.make())));
+  await collect();
+  const base = live();
+  let peak = 0;
+  let running = n;
+  const all = requests.map((r) => send(h, r).finally(() => running--));
+  while (running > 0) {
+    await new Promise((r) => setImmediate(r));
+    gc();
+    peak = Math.max(peak, live() - base);
+  }
+  await Promise.all(all);
+  return peak / MiB;
+}
+
+const MiB = 1024 * 1024;
+
+/** 2 × 64 MiB of young generation: a request's garbage stays countable until the next full gc */
+const MEMORY_FLAGS = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
+
+interface MeasureConfig {
+  bundle: string;
+  model: string; // path of the model file
+  plan: string;
+  reps: number;
+  warmup: number;
+  concurrency: number;
+  /** cpu: timings; memory: allocation and live memory, in a process whose young generation holds a whole request */
+  mode: 'cpu' | 'memory';
+  only: string | null;
+  out: string;
+}
+
+/**
+ * runs a class until V8 has optimised its path: `warmup` requests, and more for cheap ones (up to
+ * 20 × as many, or 1 s of CPU). returns the mean CPU ms of a warm-up request.
+ */
+async function warmUp(run: () => Promise<number>, warmup: number): Promise<number> {
+  let warm = 0;
+  let spent = 0;
+  while (warm < warmup || (warm < 20 * warmup && spent < 1000)) {
+    spent += await run();
+    warm++;
+  }
+  return spent / warm;
+}
+
+/** the model under test made current, without the registry's checks (upload scores it on MNIST: minutes) */
+async function placeModel(kv: { put(key: string, value: string | Uint8Array): Promise<unknown> }, bytes: Uint8Array): Promise<void> {
+  const { version } = await decodeModel(bytes);
+  await kv.put(modelKey(version), bytes);
+  await kv.put(CURRENT_POINTER_KEY, JSON.stringify({ version, previous: [], updatedAt: new Date(0).toISOString() }));
+}
+
+/** stage 2, in a fresh process: time every class */
+async function measure(config: MeasureConfig): Promise<void> {
+  const limits = limitsFor(config.plan);
+  const bytes = new Uint8Array(readFileSync(config.model));
+  const models = memoryKv();
+  await placeModel(models, bytes);
+  const worker = (await import(pathToFileURL(config.bundle).href)) as WorkerModule;
+  const h: Harness = {
+    worker,
+    env: { MODELS: models, MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: config.plan },
+    ctx: { waitUntil() {}, passThroughOnException() {}, props: {} },
+  };
+  const only = config.only ? new RegExp(config.only, 'i') : null;
+  const all = cases(limits, loadMnist().test.images).filter((c) => !only || only.test(`${c.route} ${c.input}`));
+  silenceConsole();
+  // what reading the CPU clock itself costs, taken off every figure
+  const empty: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = process.cpuUsage();
+    empty.push(cpuMs(t));
+  }
+  const overhead = quantile(empty.sort((a, b) => a - b), 0.5);
+  const rows: Row[] = [];
+  for (const c of all) {
+    const row: Row = { route: c.route, input: c.input, bytes: c.bytes(), status: '', expect: c.expect, p50: 0, p99: 0, threadP99: 0, max: 0, reps: 0, allocatedMiB: null, heldMiB: null };
+    if (config.mode === 'memory') {
+      // compiled and warm, as in a busy isolate (code V8 still interprets boxes every number it computes)
+      await warmUp(async () => {
+        const t = process.cpuUsage();
+        await send(h, c.make());
+        return cpuMs(t);
+      }, config.warmup);
+      row.allocatedMiB = await allocated(h, c.make());
+      row.heldMiB = await heldAtOnce(h, c, config.concurrency);
+      rows.push(row);
+      forgetBuilt();
+      continue;
+    }
+    const statuses = new Set<number>();
+    const threadTimes: number[] = [];
+    const run = async () => {
+      const req = c.make();
+      const t = process.cpuUsage();
+      const tt = process.threadCpuUsage();
+      const { status } = await send(h, req);
+      const ms = cpuMs(t);
+      const d = process.threadCpuUsage(tt);
+      threadTimes.push(Math.max(0, (d.user + d.system) / 1000 - overhead));
+      statuses.add(status);
+      return ms;
+    };
+    const perRequest = await warmUp(run, config.warmup);
+    // at least 50 repetitions; slow classes get fewer than --reps so that a run ends in minutes
+    const n = Math.max(50, Math.min(config.reps, Math.ceil(5000 / Math.max(perRequest, 0.01))));
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push(Math.max(0, (await run()) - overhead));
+    times.sort((a, b) => a - b);
+    Object.assign(row, { status: [...statuses].sort().join('/'), p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1], reps: n });
+    rows.push(row);
+    threadTimes.sort((a, b) => a - b);
+    row.threadP99 = quantile(threadTimes, 0.99);
+    process.stderr.write(`${c.route} ${c.input}: ${row.status} p50 ${fmt(row.p50)} ms p99 ${fmt(row.p99)} ms (main thread p99 ${fmt(row.threadP99)} ms)\n`);
+    forgetBuilt();
+  }
+  writeFileSync(config.out, JSON.stringify({ rows, logged: logged.slice(0, 20), overhead }));
+}
+
+/** stage 1: each class once through the bundle with the proxy's bindings; the answer it gets */
+async function checkWithProxy(bundle: string, model: Uint8Array, plan: string, limits: Limits, only: RegExp | null, dir: string): Promise<Map<string, string>> {
+  const proxy = await openLocalBindings<Record<string, unknown>>(join(dir, 'state'));
+  try {
+    // no rate limits (the bench sends thousands of requests); the plan under test
+    const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, MODEL_LIMITER, ...bindings } = proxy.env;
+    const h: Harness = { worker: (await import(pathToFileURL(bundle).href)) as WorkerModule, env: { ...bindings, WORKERS_PLAN: plan }, ctx: proxy.ctx };
+    await placeModel(bindings.MODELS as Parameters<typeof placeModel>[0], model);
+    // the first load reads KV through the proxy; wait until the model is served
+    for (let i = 0; ; i++) {
+      const { status, body } = await send(h, new Request(`${ORIGIN}/readyz`));
+      if (status === 200) break;
+      if (i === 20) throw new Error(`the Worker does not serve the model: ${body}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const answers = new Map<string, string>();
+    for (const c of cases(limits, loadMnist().test.images)) {
+      if (only && !only.test(`${c.route} ${c.input}`)) continue;
+      const { status, body } = await send(h, c.make());
+      answers.set(`${c.route} ${c.input}`, status === c.expect ? String(status) : `${status} ⚠ expected ${c.expect}: ${body.slice(0, 200)}`);
+    }
+    return answers;
+  } finally {
+    await proxy.dispose();
+  }
+}
+
+function startupCpu(bundle: string, runs: number): number[] {
+  const code = `const t = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); const d = process.cpuUsage(t); console.log((d.user + d.system) / 1000);`;
+  return Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim()));
+}
+
+function buildBundle(dir: string): { file: string; bytes: number; gzip: number } {
+  execFileSync(WRANGLER, ['deploy', '--dry-run', '--outdir', dir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  // an ES module, said so: otherwise Node parses it once more to guess (~30 ms no Worker spends)
+  writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
+  const file = join(dir, 'index.js');
+  const src = readFileSync(file);
+  return { file, bytes: statSync(file).size, gzip: gzipSync(src, { level: 9 }).length };
+}
+
+async function modelFile(path: string | undefined, dir: string): Promise<{ file: string; from: string }> {
+  const file = path ?? 'runs/latest/model.bin';
+  if (existsSync(file)) return { file, from: file };
+  if (path) throw new Error(`${path} does not exist`);
+  // no trained model: He-initialised weights of the default architecture cost the same to run
+  const net = createNetwork([D, 128, 10]);
+  initHe(net, createRng(1));
+  const random = join(dir, 'random.bin');
+  writeFileSync(random, await encodeModel(net, { createdAt: new Date().toISOString(), dataset: 'random (bench)', testAccuracy: 0, training: {} }));
+  return { file: random, from: 'random 784-128-10 weights (no runs/latest/model.bin)' };
+}
+
+const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const kib = (n: number) => (n < 1024 ? `${n} B` : n < MiB ? `${(n / 1024).toFixed(1)} KiB` : `${(n / MiB).toFixed(2)} MiB`);
+
+runCli(async () => {
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string' }, warmup: { type: 'string' }, model: { type: 'string' }, plan: { type: 'string' },
+      only: { type: 'string' }, 'no-memory': { type: 'boolean' }, json: { type: 'string' }, concurrency: { type: 'string' },
+      measure: { type: 'string' }, // internal: the child process of stage 2, given its config file
+    },
+  });
+  if (values.measure) return measure(JSON.parse(readFileSync(values.measure, 'utf8')) as MeasureConfig);
+
+  const plan = values.plan ?? 'free';
+  const limits = limitsFor(plan);
+  const only = values.only ? new RegExp(values.only, 'i') : null;
+  const concurrency = Number(values.concurrency ?? 16);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-edge-'));
+  try {
+    console.log(`bench:edge on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · node ${process.version} · WORKERS_PLAN=${plan}`);
+    const bundle = buildBundle(join(dir, 'bundle'));
+    const startup = startupCpu(bundle.file, 5).sort((a, b) => a - b);
+    console.log(`bundle ${kib(bundle.bytes)}, ${kib(bundle.gzip)} gzipped · global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes, ${fmt(startup[0])}–${fmt(startup[4])})`);
+    const model = await modelFile(values.model, dir);
+    const decoded = await decodeModel(new Uint8Array(readFileSync(model.file)));
+    console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
+
+    const answers = await checkWithProxy(bundle.file, new Uint8Array(readFileSync(model.file)), plan, limits, only, dir);
+    const wrong = [...answers].filter(([, a]) => a.includes('⚠'));
+    console.log(`stage 1, through getPlatformProxy: ${answers.size - wrong.length} of ${answers.size} classes got their expected status`);
+    for (const [what, a] of wrong) console.log(`  ${what}: ${a}`);
+
+    const config: MeasureConfig = {
+      bundle: bundle.file, model: model.file, plan, reps: Number(values.reps ?? 200), warmup: Number(values.warmup ?? 20),
+      concurrency, mode: 'cpu', only: values.only ?? null, out: join(dir, 'rows.json'),
+    };
+    const stage = (c: MeasureConfig, flags: string[]) => {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(c));
+      execFileSync(process.execPath, [...flags, '--import', 'tsx', 'scripts/bench/edge.ts', '--measure', join(dir, 'config.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+      return JSON.parse(readFileSync(c.out, 'utf8')) as { rows: Row[]; logged: string[] };
+    };
+    console.log(`stage 2, a fresh process: ${config.warmup} warm-up + up to ${config.reps} measured requests per class\n`);
+    const { rows, logged: workerLog } = stage(config, []);
+    if (!values['no-memory']) {
+      console.log(`\nstage 3, memory: another fresh process, with a young generation large enough that no request triggers a collection`);
+      const memory = stage({ ...config, mode: 'memory' }, ['--expose-gc', ...MEMORY_FLAGS]).rows;
+      rows.forEach((r, i) => Object.assign(r, { allocatedMiB: memory[i].allocatedMiB, heldMiB: memory[i].heldMiB }));
+    }
+
+    const mem = (m: number | null) => (m === null ? '—' : `${m.toFixed(1)} MiB`);
+    console.log(`\n| route | request | body | status | CPU p50 ms | CPU p99 ms | main thread p99 ms | allocates | ${concurrency} at once hold |`);
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      const status = r.status === String(r.expect) ? r.status : `${r.status} ⚠ expected ${r.expect}`;
+      console.log(`| \`${r.route}\` | ${r.input} | ${r.bytes ? kib(r.bytes) : '—'} | ${status} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.threadP99)} | ${mem(r.allocatedMiB)} | ${mem(r.heldMiB)} |`);
+    }
+    console.log(`\nbundle ${kib(bundle.bytes)} (${kib(bundle.gzip)} gzipped); global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes)`);
+    if (workerLog.length) console.log(`the Worker logged (first ${workerLog.length}):\n  ${workerLog.map((l) => l.split('\n')[0].slice(0, 200)).join('\n  ')}`);
+    if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, rows }, null, 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,352 @@
+// a zlib/deflate decoder (RFC 1950, RFC 1951) that writes into a buffer of exactly the size the
+// caller expects and stops at the first byte beyond it. the png decoder uses it instead of the
+// platform's DecompressionStream: that one cannot be told a budget, so it had to be fed 1 KiB at a
+// time to notice a decompression bomb after at most ~1 MB (and each write costs a promise), and
+// workerd inflates a whole written chunk before the first read returns. this one is synchronous,
+// runs unchanged in Node, workerd and browsers, and never holds more than `out`.
+
+/** why inflating stopped: the data is not zlib, it is cut short, or it would overflow `out` */
+export class InflateError extends Error {
+  constructor(
+    public reason: 'corrupt' | 'truncated' | 'too_long',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InflateError';
+  }
+}
+
+const corrupt = (what: string) => new InflateError('corrupt', what);
+
+// the deflate alphabets: length codes 257..285 and distance codes 0..29, as base + extra bits
+const LENGTH_BASE = Uint16Array.of(3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258);
+const LENGTH_EXTRA = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0);
+const DIST_BASE = Uint16Array.of(1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577);
+const DIST_EXTRA = Uint8Array.of(0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13);
+/** the order in which a dynamic block lists the code lengths of the code-length alphabet */
+const CODE_LENGTH_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
+const MAX_BITS = 15;
+
+/**
+ * a canonical Huffman code. codes of up to TABLE_BITS bits are found with one lookup in `table`,
+ * indexed by the next TABLE_BITS input bits (LSB first): symbol << 4 | code length, or 0 when the
+ * code is longer (or does not exist) and `decodeLong` must walk the code lengths one bit at a time.
+ * a small table stays in the L1 cache; longer codes are the rare symbols, by construction.
+ */
+interface HuffmanTable {
+  table: Uint16Array;
+  bits: number; // index width of `table`: the longest code, at most TABLE_BITS
+  count: Uint16Array; // (MAX_BITS + 1) codes of each length
+  symbols: Uint16Array; // symbols in code order
+}
+
+const TABLE_BITS = 10;
+
+function buildTable(lengths: Uint8Array, n: number): HuffmanTable {
+  const count = new Uint16Array(MAX_BITS + 1);
+  let longest = 0;
+  for (let s = 0; s < n; s++) {
+    count[lengths[s]]++;
+    if (lengths[s] > longest) longest = lengths[s];
+  }
+  count[0] = 0;
+  // an over-subscribed code is not a prefix code; an incomplete one is allowed and its gaps stay 0
+  let left = 1;
+  for (let len = 1; len <= MAX_BITS; len++) {
+    left = (left << 1) - count[len];
+    if (left < 0) throw corrupt('a Huffman code is over-subscribed');
+  }
+  const offset = new Uint16Array(MAX_BITS + 2);
+  for (let len = 1; len <= MAX_BITS; len++) offset[len + 1] = offset[len] + count[len];
+  const symbols = new Uint16Array(n);
+  for (let s = 0; s < n; s++) if (lengths[s] !== 0) symbols[offset[lengths[s]]++] = s;
+
+  const bits = Math.max(1, Math.min(TABLE_BITS, longest));
+  const size = 1 << bits;
+  // symbols reach 287: symbol << 4 | 15 needs 13 bits, which Uint16 holds
+  const table = new Uint16Array(size);
+  for (let len = 1, code = 0; len <= bits; len++) {
+    for (let i = 0; i < count[len]; i++, code++) {
+      // codes are sent most significant bit first; the table is indexed by bits as they arrive
+      let reversed = 0;
+      for (let b = 0, c = code; b < len; b++, c >>= 1) reversed = (reversed << 1) | (c & 1);
+      const entry = (symbolAt(symbols, count, len, i) << 4) | len;
+      for (let j = reversed; j < size; j += 1 << len) table[j] = entry;
+    }
+    code <<= 1;
+  }
+  return { table, bits, count, symbols };
+}
+
+/** the i-th symbol (in code order) among those whose code has `len` bits */
+function symbolAt(symbols: Uint16Array, count: Uint16Array, len: number, i: number): number {
+  let index = 0;
+  for (let l = 1; l < len; l++) index += count[l];
+  return symbols[index + i];
+}
+
+/** a code longer than the table: canonical decoding bit by bit from `buf` (which holds ≥ 15 bits) */
+function decodeLong(h: HuffmanTable, buf: number, what: string): number {
+  let code = 0, first = 0, index = 0;
+  for (let len = 1; len <= MAX_BITS; len++) {
+    code |= (buf >>> (len - 1)) & 1;
+    const count = h.count[len];
+    if (code - first < count) return (h.symbols[index + code - first] << 4) | len;
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  throw corrupt(`the data uses a ${what} code that does not exist`);
+}
+
+const FIXED = (() => {
+  const lengths = new Uint8Array(288 + 32);
+  lengths.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
+  lengths.fill(5, 288);
+  return { lit: buildTable(lengths.subarray(0, 288), 288), dist: buildTable(lengths.subarray(288), 30) };
+})();
+
+/** the input and the bits read from it but not used yet (the next one lowest) */
+interface Bits {
+  input: Uint8Array;
+  /** the input and 8 zero bytes, so the hot loop reads ahead without a bounds test */
+  padded: Uint8Array;
+  endOfBlock: boolean;
+  at: number; // next input byte to load
+  buf: number;
+  count: number;
+}
+
+/** loads whole bytes until at least n ≤ 24 bits are buffered; past the end of the input, zeros */
+function need(s: Bits, n: number): void {
+  while (s.count < n) {
+    // a few bytes of lookahead past the end are fine; more means the stream was used up
+    if (s.at >= s.input.length + 4) throw new InflateError('truncated', 'the deflate stream is cut short');
+    s.buf |= (s.at < s.input.length ? s.input[s.at] : 0) << s.count;
+    s.at++;
+    s.count += 8;
+  }
+}
+
+function take(s: Bits, n: number): number {
+  need(s, n);
+  const v = s.buf & ((1 << n) - 1);
+  s.buf >>>= n;
+  s.count -= n;
+  return v;
+}
+
+/** gives back buffered whole bytes, so s.at is the first byte not yet used: for stored blocks and the checksum */
+function alignToByte(s: Bits): void {
+  s.at -= s.count >> 3;
+  s.buf = 0;
+  s.count = 0;
+}
+
+/**
+ * inflates the zlib stream made of `parts` (read one after another, as png IDAT chunks) into `out`
+ * and returns how many bytes it wrote. throws InflateError: 'too_long' the moment the data would
+ * write past the end of `out`, 'truncated' when the input ends early, 'corrupt' for anything
+ * that is not valid zlib (including a wrong Adler-32 checksum). bytes after the checksum are ignored.
+ */
+export function inflateZlib(parts: Uint8Array[], out: Uint8Array): number {
+  const input = concat(parts, PADDING).subarray(0, -PADDING);
+  if (input.length < 2) throw new InflateError('truncated', 'the zlib stream is cut short');
+  const cmf = input[0], flg = input[1];
+  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) throw corrupt('the zlib header is not valid');
+  if (flg & 0x20) throw corrupt('the zlib stream asks for a preset dictionary');
+
+  const s: Bits = { input, padded: new Uint8Array(input.buffer, input.byteOffset, input.length + PADDING), at: 2, buf: 0, count: 0, endOfBlock: false };
+  let pos = 0;
+  for (let last = 0; !last; ) {
+    last = take(s, 1);
+    const type = take(s, 2);
+    if (type === 0) pos = storedBlock(s, out, pos);
+    else if (type === 3) throw corrupt('a block has the reserved type 3');
+    else {
+      const { lit, dist } = type === 1 ? FIXED : dynamicTables(s);
+      s.endOfBlock = false;
+      while (!s.endOfBlock) pos = huffmanSymbols(s, lit, dist, out, pos);
+    }
+  }
+  alignToByte(s);
+  if (s.at > input.length) throw new InflateError('truncated', 'the deflate stream is cut short');
+  if (s.at + 4 > input.length) throw new InflateError('truncated', 'the zlib stream ends before its checksum');
+  const stored = ((input[s.at] << 24) | (input[s.at + 1] << 16) | (input[s.at + 2] << 8) | input[s.at + 3]) >>> 0;
+  if (stored !== adler32(out, pos)) throw corrupt('the Adler-32 checksum of the data does not match');
+  return pos;
+}
+
+const tooLong = (limit: number) => new InflateError('too_long', `the data inflates to more than the ${limit} bytes expected`);
+
+function storedBlock(s: Bits, out: Uint8Array, pos: number): number {
+  alignToByte(s);
+  const { input, at } = s;
+  if (at + 4 > input.length) throw new InflateError('truncated', 'the deflate stream is cut short');
+  const len = input[at] | (input[at + 1] << 8);
+  const nlen = input[at + 2] | (input[at + 3] << 8);
+  if ((len ^ 0xffff) !== nlen) throw corrupt('a stored block has a bad length');
+  if (at + 4 + len > input.length) throw new InflateError('truncated', 'the deflate stream is cut short');
+  if (pos + len > out.length) throw tooLong(out.length);
+  out.set(input.subarray(at + 4, at + 4 + len), pos);
+  s.at = at + 4 + len;
+  return pos + len;
+}
+
+/** symbols decoded per call of huffmanSymbols: calls that return often get V8 type feedback for their exit */
+const SYMBOLS_PER_CALL = 4096;
+
+/**
+ * the hot loop: up to SYMBOLS_PER_CALL symbols, or until the end of the block (then s.endOfBlock).
+ * the bit state lives in locals here and goes back to `s` on the way out.
+ */
+function huffmanSymbols(s: Bits, lit: HuffmanTable, dist: HuffmanTable, out: Uint8Array, pos: number): number {
+  const input = s.padded, inputEnd = s.input.length, limit = out.length;
+  const litTable = lit.table, litMask = (1 << lit.bits) - 1;
+  const distTable = dist.table, distMask = (1 << dist.bits) - 1;
+  let at = s.at, buf = s.buf, count = s.count;
+  for (let n = 0; n < SYMBOLS_PER_CALL; n++) {
+    // 15 bits hold any literal/length code; refills below top up for the extra bits and the distance.
+    // two bytes at a time (count ≤ 14 + 16 stays under 2^30, a small integer in every V8)
+    if (count < 15) {
+      if (at >= inputEnd + 4) throw new InflateError('truncated', 'the deflate stream is cut short');
+      buf |= (input[at] | (input[at + 1] << 8)) << count;
+      at += 2;
+      count += 16;
+    }
+    let entry = litTable[buf & litMask];
+    if (entry === 0) entry = decodeLong(lit, buf, 'literal/length');
+    let len = entry & 15;
+    buf >>>= len;
+    count -= len;
+    const sym = entry >> 4;
+    // past the end of the input the bits are zero padding: a symbol made of them was never sent
+    if (at > inputEnd && (at - inputEnd) * 8 > count) throw new InflateError('truncated', 'the deflate stream is cut short');
+    if (sym < 256) {
+      if (pos >= limit) throw tooLong(limit);
+      out[pos++] = sym;
+      continue;
+    }
+    if (sym === 256) {
+      s.endOfBlock = true;
+      break;
+    }
+    const li = sym - 257;
+    if (li >= 29) throw corrupt(`the data uses length code ${sym}, which does not exist`);
+    // extra length bits (≤ 5) and a distance code (≤ 15): 20 bits
+    if (count < 20) {
+      if (at >= inputEnd + 4) throw new InflateError('truncated', 'the deflate stream is cut short');
+      if (count < 12) {
+        buf |= (input[at] | (input[at + 1] << 8)) << count;
+        at += 2;
+        count += 16;
+      } else {
+        buf |= input[at] << count;
+        at++;
+        count += 8;
+      }
+    }
+    const lengthExtra = LENGTH_EXTRA[li];
+    const length = LENGTH_BASE[li] + (buf & ((1 << lengthExtra) - 1));
+    buf >>>= lengthExtra;
+    count -= lengthExtra;
+    entry = distTable[buf & distMask];
+    if (entry === 0) entry = decodeLong(dist, buf, 'distance');
+    len = entry & 15;
+    buf >>>= len;
+    count -= len;
+    const di = entry >> 4;
+    if (di >= 30) throw corrupt(`the data uses distance code ${di}, which does not exist`);
+    const distExtra = DIST_EXTRA[di];
+    while (count < distExtra) {
+      if (at >= inputEnd + 4) throw new InflateError('truncated', 'the deflate stream is cut short');
+      buf |= input[at] << count;
+      at++;
+      count += 8;
+    }
+    const distance = DIST_BASE[di] + (buf & ((1 << distExtra) - 1));
+    buf >>>= distExtra;
+    count -= distExtra;
+    if (at > inputEnd && (at - inputEnd) * 8 > count) throw new InflateError('truncated', 'the deflate stream is cut short');
+    if (distance > pos) throw corrupt('the data refers back before its start');
+    if (pos + length > limit) throw tooLong(limit);
+    if (distance >= length && length > 16) {
+      out.copyWithin(pos, pos - distance, pos - distance + length);
+      pos += length;
+    } else {
+      // byte by byte: a match may overlap the bytes it produces (distance < length repeats them)
+      for (let from = pos - distance, end = pos + length; pos < end; ) out[pos++] = out[from++];
+    }
+  }
+  s.at = at;
+  s.buf = buf;
+  s.count = count;
+  return pos;
+}
+
+/** a dynamic block's two codes, themselves Huffman-coded with a third */
+function dynamicTables(s: Bits): { lit: HuffmanTable; dist: HuffmanTable } {
+  const nlit = take(s, 5) + 257;
+  const ndist = take(s, 5) + 1;
+  const ncode = take(s, 4) + 4;
+  if (nlit > 286 || ndist > 30) throw corrupt('a dynamic block lists too many codes');
+  const codeLengths = new Uint8Array(19);
+  for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = take(s, 3);
+  const code = buildTable(codeLengths, 19);
+  const mask = (1 << code.bits) - 1;
+  const lengths = new Uint8Array(nlit + ndist);
+  for (let i = 0; i < nlit + ndist; ) {
+    need(s, MAX_BITS);
+    let entry = code.table[s.buf & mask];
+    if (entry === 0) entry = decodeLong(code, s.buf, 'code-length');
+    const len = entry & 15;
+    s.buf >>>= len;
+    s.count -= len;
+    const sym = entry >> 4;
+    if (sym < 16) {
+      lengths[i++] = sym;
+      continue;
+    }
+    let repeat: number;
+    let value = 0;
+    if (sym === 16) {
+      if (i === 0) throw corrupt('a dynamic block repeats a code length before the first one');
+      value = lengths[i - 1];
+      repeat = 3 + take(s, 2);
+    } else repeat = sym === 17 ? 3 + take(s, 3) : 11 + take(s, 7);
+    if (i + repeat > nlit + ndist) throw corrupt('a dynamic block repeats code lengths past its end');
+    lengths.fill(value, i, i + repeat);
+    i += repeat;
+  }
+  if (lengths[256] === 0) throw corrupt('a dynamic block has no end-of-block code');
+  return { lit: buildTable(lengths.subarray(0, nlit), nlit), dist: buildTable(lengths.subarray(nlit), ndist) };
+}
+
+const PADDING = 8;
+
+/** the parts one after another, followed by `padding` zero bytes */
+function concat(parts: Uint8Array[], padding: number): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, padding));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Adler-32 of bytes[0, n), as zlib puts after the data */
+export function adler32(bytes: Uint8Array, n = bytes.length): number {
+  let a = 1, b = 0;
+  // 5552 bytes is the most that can be summed before b can exceed 2^32 (zlib's NMAX)
+  for (let start = 0; start < n; start += 5552) {
+    const end = Math.min(n, start + 5552);
+    for (let i = start; i < end; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
