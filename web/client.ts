@@ -1,6 +1,6 @@
 // client.js, an ES module for any page:
 //   import { classify } from 'https://<worker>/client.js';
-//   const { digit, confidence, probabilities } = await classify(canvas);
+//   const { digit, confidence, probabilities, uncertain } = await classify(canvas);
 // 784 numbers are sent as JSON as they are; a canvas, ImageData or <img> is run through the shared
 // MNIST preprocessing here first (the same code the worker runs); a Blob or File goes up as image/png.
 

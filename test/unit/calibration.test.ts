@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eceAt, heldOutSplit, topAnswers, trainableCount } from '../../scripts/lib/calibration';
+import { topAtTemperatureOne } from '../../scripts/eval/score';
 import { ECE_BINS, expectedCalibrationError, fitTemperature, reliabilityBins, temperatureNll } from '../../shared/model/calibration';
 import { softmaxForward } from '../../shared/model/kernels/softmax';
 import { createRng } from '../../shared/rng';
@@ -86,6 +87,18 @@ describe('temperature scaling', () => {
     const warm = topAnswers(logits, labels, 500, 2);
     expect(warm.correct).toEqual(cold.correct);
     for (let b = 0; b < 500; b++) expect(warm.confidence[b]).toBeLessThanOrEqual(cold.confidence[b] + 1e-12);
+  });
+
+  it('recovers the uncalibrated confidence from the calibrated probabilities', () => {
+    const { logits } = synthetic(20, 1, 11);
+    const atT = new Float32Array(20 * K), atOne = new Float32Array(20 * K);
+    softmaxForward(atT, logits, 20, K, 1.7);
+    softmaxForward(atOne, logits, 20, K);
+    for (let b = 0; b < 20; b++) {
+      const p = Array.from(atT.subarray(b * K, (b + 1) * K));
+      const top = p.indexOf(Math.max(...p));
+      expect(topAtTemperatureOne(p, top, 1.7)).toBeCloseTo(atOne[b * K + top], 5);
+    }
   });
 
   it('softmax at temperature 1 is bit for bit the training softmax', () => {
