@@ -90,12 +90,17 @@ export interface RunDigits {
 export function tuneSets(digits: Split, n: number, seed: number, run: RunDigits = {}): TuneSet[] {
   const rng = createRng(seed);
   const pick = () => rng.int(digits.count);
-  const transformed = (transform: TrainingTransform) => {
-    const inp = Float32Array.from(image(digits, pick()), (v) => v / 255), out = new Float32Array(D);
+  /** a 28×28 image (0..255) as the run would change it */
+  const through = (transform: TrainingTransform, img: Float32Array) => {
+    const inp = Float32Array.from(img, (v) => v / 255), out = new Float32Array(D);
     transform(out, inp, rng);
     for (let d = 0; d < D; d++) out[d] = Math.min(255, Math.max(0, out[d] * 255));
     return out;
   };
+  const transformed = (transform: TrainingTransform) => through(transform, image(digits, pick()));
+  // half of the not-digits go through the run's changes as well, so that blur, low resolution or
+  // noise never tell a digit from a not-digit by themselves
+  const alike = (x: Float32Array | null) => (x && run.transform && rng.uniform() < 0.5 ? through(run.transform, x) : x);
   const extra: TuneSet[] = [];
   if (run.transform) extra.push(collect('digits as the run trains on them', true, n, () => transformed(run.transform!)));
   if (run.printed) extra.push(collect('printed digits of the training fonts', true, Math.min(n, run.printed.count), () => image(run.printed!, rng.int(run.printed!.count))));
@@ -104,8 +109,8 @@ export function tuneSets(digits: Split, n: number, seed: number, run: RunDigits 
     ...extra,
     collect('digits, a thicker pen', true, n, () => thicker(image(digits, pick()))),
     collect('digits traced with a pad pen', true, n, () => reduce(penDigit(image(digits, pick()), rng))),
-    collect('handwritten letters', false, n, () => reduce(writeLetter(TUNE_LETTERS[rng.int(TUNE_LETTERS.length)], rng))),
-    collect('scribbles', false, n, () => reduce(scribble(rng))),
-    collect('two or three digits side by side', false, n, () => severalDigits(digits, 2 + (rng.uniform() < 0.25 ? 1 : 0), rng)),
+    collect('handwritten letters', false, n, () => alike(reduce(writeLetter(TUNE_LETTERS[rng.int(TUNE_LETTERS.length)], rng)))),
+    collect('scribbles', false, n, () => alike(reduce(scribble(rng)))),
+    collect('two or three digits side by side', false, n, () => alike(severalDigits(digits, 2 + (rng.uniform() < 0.25 ? 1 : 0), rng))),
   ];
 }
