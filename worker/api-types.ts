@@ -5,7 +5,7 @@
 // reaches, and worker/feedback.ts reaches the Worker's bindings (Env, KV), which have no DOM types.
 
 import type { z } from '@hono/zod-openapi';
-import type { ClassifyResponse, ErrorResponse, ModelInfo as ModelInfoSchema, Pixels } from './schemas';
+import type { ClassifyResponse, ErrorResponse, FeedbackJson, ModelInfo as ModelInfoSchema } from './schemas';
 
 /** POST /classify's answer */
 export type Answer = z.infer<typeof ClassifyResponse>;
@@ -16,13 +16,5 @@ export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 /** every error answer: { error: { code, message } } */
 export type ApiErrorBody = z.infer<typeof ErrorResponse>;
 
-/**
- * POST /feedback's body. written out here until FeedbackJson moves from feedback.ts into
- * schemas.ts (see the comment at the top); then: z.input<typeof FeedbackJson>
- */
-export interface FeedbackBody {
-  pixels: z.input<typeof Pixels>;
-  label: number;
-  predicted?: number;
-  modelVersion?: string;
-}
+/** POST /feedback's body */
+export type FeedbackBody = z.input<typeof FeedbackJson>;

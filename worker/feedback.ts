@@ -1,5 +1,5 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { D, K, PIXEL_MAX } from '../shared/dims';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { D, PIXEL_MAX } from '../shared/dims';
 import { feedbackId } from '../shared/feedback';
 import { KiB, readBody } from './body';
 import type { Bindings } from './env';
@@ -7,7 +7,7 @@ import { ApiError } from './errors';
 import { DEFAULT_FEEDBACK_SETTINGS, feedbackSettings, storeFeedback, type StoreResult } from './feedback-store';
 import { flat } from './pixels';
 import { rateLimitWith } from './rate-limit';
-import { ErrorResponse, Pixels } from './schemas';
+import { ErrorResponse, FeedbackJson, FeedbackStored } from './schemas';
 
 // POST /feedback: a person says what digit the drawing really was. the body is the 784 pixels the
 // model saw (the widget sends them already preprocessed), the right label, and optionally what
@@ -15,45 +15,6 @@ import { ErrorResponse, Pixels } from './schemas';
 
 /** 784 values of up to "255.5," plus the other fields fit in 8 KiB; 16 leaves room for whitespace */
 export const FEEDBACK_LIMIT = 16 * KiB;
-
-const describe = (v: unknown) => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 20))}` : String(v));
-
-const digit = (what: string) =>
-  z
-    .number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a digit 0..${K - 1} (got ${describe(iss.input)})`) })
-    .int({ error: (iss) => `must be a digit 0..${K - 1} (got ${describe(iss.input)})` })
-    .min(0, { error: (iss) => `must be a digit 0..${K - 1} (got ${describe(iss.input)})` })
-    .max(K - 1, { error: (iss) => `must be a digit 0..${K - 1} (got ${describe(iss.input)})` })
-    .openapi({ description: what });
-
-export const FeedbackJson = z
-  .strictObject(
-    {
-      pixels: Pixels,
-      label: digit('the digit the drawing really is'),
-      predicted: digit('what the model answered').optional(),
-      modelVersion: z
-        .string({ error: (iss) => `must be a model version string (got ${describe(iss.input)})` })
-        .regex(/^[0-9a-f]{16}$/, { error: (iss) => `must be 16 hex digits like "3f2a9c0d1e4b5a67" (got ${describe(iss.input)})` })
-        .optional()
-        .openapi({ description: 'the model version that answered (the "model.version" of /classify)' }),
-    },
-    {
-      error: (iss) =>
-        iss.code === 'unrecognized_keys'
-          ? `has unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}`
-          : `must be a JSON object like {"pixels": [784 numbers], "label": 4} (got ${describe(iss.input)})`,
-    },
-  )
-  .openapi('Feedback');
-
-export const FeedbackStored = z
-  .object({
-    id: z.string().openapi({ description: 'the first 32 hex digits of SHA-256 over the 784 pixel bytes: the same drawing always gets the same id', example: '9c1f0e6a2b7d4e3f5a6b7c8d9e0f1a2b' }),
-    label: z.number().int().openapi({ description: 'the label stored: for a duplicate, the one sent first' }),
-    duplicate: z.boolean().openapi({ description: 'true when this drawing was stored before (200): nothing new was written' }),
-  })
-  .openapi('FeedbackStored');
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 const stored = (description: string) => ({ description, content: { 'application/json': { schema: FeedbackStored } } });

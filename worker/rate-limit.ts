@@ -79,7 +79,7 @@ export function rateLimitKey(ip: string): string {
 type LimiterName = 'CLASSIFY_LIMITER' | 'FEEDBACK_LIMITER' | 'MODEL_LIMITER';
 
 /**
- * each group of routes counts separately: feedback writes to KV, so its budget is much smaller;
+ * each group of routes counts separately: feedback writes to D1, so its budget is much smaller;
  * the model GETs (model, weights, health) only read what an isolate holds, so theirs is generous.
  */
 export function rateLimitWith(name: LimiterName): MiddlewareHandler<{ Bindings: Bindings }> {

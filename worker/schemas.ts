@@ -152,3 +152,39 @@ export const ErrorResponse = z
     }),
   })
   .openapi('Error');
+
+// ---------------------------------------------------------------- POST /feedback
+
+const notADigit = (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : `must be a digit 0..${K - 1} (got ${summarizeValue(iss.input)})`);
+
+const digit = (what: string) =>
+  z.number({ error: notADigit }).int({ error: notADigit }).min(0, { error: notADigit }).max(K - 1, { error: notADigit }).openapi({ description: what });
+
+export const FeedbackJson = z
+  .strictObject(
+    {
+      pixels: Pixels,
+      label: digit('the digit the drawing really is'),
+      predicted: digit('what the model answered').optional(),
+      modelVersion: z
+        .string({ error: (iss) => `must be a model version string (got ${summarizeValue(iss.input)})` })
+        .regex(/^[0-9a-f]{16}$/, { error: (iss) => `must be 16 hex digits like "3f2a9c0d1e4b5a67" (got ${summarizeValue(iss.input)})` })
+        .optional()
+        .openapi({ description: 'the model version that answered (the "model.version" of /classify)' }),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `has unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}`
+          : `must be a JSON object like {"pixels": [784 numbers], "label": 4} (got ${summarizeValue(iss.input)})`,
+    },
+  )
+  .openapi('Feedback');
+
+export const FeedbackStored = z
+  .object({
+    id: z.string().openapi({ description: 'the first 32 hex digits of SHA-256 over the 784 pixel bytes: the same drawing always gets the same id', example: '9c1f0e6a2b7d4e3f5a6b7c8d9e0f1a2b' }),
+    label: z.number().int().openapi({ description: 'the label stored: for a duplicate, the one sent first' }),
+    duplicate: z.boolean().openapi({ description: 'true when this drawing was stored before (200): nothing new was written' }),
+  })
+  .openapi('FeedbackStored');

@@ -13,7 +13,7 @@
 // and compiler threads, and p99 of the main thread alone, nearer to what Workers count; the cost of
 // reading the clock taken off), the two memory figures, the bundle's size and its global-scope
 // start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
-//   npm run bench:edge -- [--reps 200] [--warmup 20] [--model runs/latest/model.bin] [--plan free|paid]
+//   npm run bench:edge -- [--reps 200] [--warmup 20] [--model models/default.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
 // the machine may be busy: compare rows of one run with each other, not runs with runs.
 
@@ -25,8 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { D, IMAGE_SIDE } from '../../shared/dims';
-import { decodeModel, encodeModel } from '../../shared/model/format';
-import { createNetwork, initHe } from '../../shared/model/network';
+import { decodeModel } from '../../shared/model/format';
 import { createRng, type Rng } from '../../shared/rng';
 import { CHANNELS, chunk, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
 import { memoryKv } from '../lib/memory-kv';
@@ -573,16 +572,10 @@ function buildBundle(dir: string): { file: string; bytes: number; gzip: number }
   return { file, bytes: statSync(file).size, gzip: gzipSync(src, { level: 9 }).length };
 }
 
-async function modelFile(path: string | undefined, dir: string): Promise<{ file: string; from: string }> {
-  const file = path ?? 'runs/latest/model.bin';
-  if (existsSync(file)) return { file, from: file };
-  if (path) throw new Error(`${path} does not exist`);
-  // no trained model: He-initialised weights of the default architecture cost the same to run
-  const net = createNetwork([D, 128, 10]);
-  initHe(net, createRng(1));
-  const random = join(dir, 'random.bin');
-  writeFileSync(random, await encodeModel(net, { createdAt: new Date().toISOString(), dataset: 'random (bench)', testAccuracy: 0, training: {} }));
-  return { file: random, from: 'random 784-128-10 weights (no runs/latest/model.bin)' };
+/** the model under test: by default the committed one a fresh clone serves */
+function modelFile(path = 'models/default.bin'): { file: string; from: string } {
+  if (!existsSync(path)) throw new Error(`${path} does not exist`);
+  return { file: path, from: path };
 }
 
 const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
@@ -608,7 +601,7 @@ runCli(async () => {
     const bundle = buildBundle(join(dir, 'bundle'));
     const startup = startupCpu(bundle.file, 5).sort((a, b) => a - b);
     console.log(`bundle ${kib(bundle.bytes)}, ${kib(bundle.gzip)} gzipped · global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes, ${fmt(startup[0])}–${fmt(startup[4])})`);
-    const model = await modelFile(values.model, dir);
+    const model = modelFile(values.model);
     const decoded = await decodeModel(new Uint8Array(readFileSync(model.file)));
     console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AfterTraining } from './after-training';
 import type { Evaluation } from '../lib/evaluate';
@@ -66,6 +66,7 @@ export function writeSummary(dir: string, { config, result, test, model, peakRss
     config,
     epochs: epochRecords(result),
   };
+  mkdirSync(dir, { recursive: true }); // --model elsewhere and --no-report leave nothing else in it
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
 }
 
