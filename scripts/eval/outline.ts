@@ -1,65 +1,16 @@
 // glyph outlines as svg path data (M, L, Q, C, Z in absolute coordinates, y down, as opentype.js
-// writes them) flattened into polygons, and an anti-aliased nonzero-winding filler for them.
+// writes them) flattened into polygons, and an anti-aliased nonzero-winding filler for them at any size.
+import { parsePath } from '../../shared/train/glyph-raster';
 import { createRaster, type Raster } from './raster';
 
 /** closed polygons as flat [x0, y0, x1, y1, …] lists */
-export type Polygons = number[][];
+export type Polygons = ArrayLike<number>[];
 
 /** line pieces per curve: plenty for glyphs drawn a few hundred pixels tall */
 const CURVE_STEPS = 12;
 
-export function flattenPath(d: string): Polygons {
-  const tokens = d.match(/[MLQCZ]|-?\d*\.?\d+(?:e-?\d+)?/gi) ?? [];
-  const polys: Polygons = [];
-  let poly: number[] = [];
-  let x = 0, y = 0;
-  let i = 0;
-  const num = () => {
-    const v = Number(tokens[i++]);
-    if (!Number.isFinite(v)) throw new Error(`path data: expected a number at token ${i - 1} of "${d.slice(0, 40)}…"`);
-    return v;
-  };
-  const close = () => {
-    if (poly.length >= 6) polys.push(poly);
-    poly = [];
-  };
-  while (i < tokens.length) {
-    const cmd = tokens[i++].toUpperCase();
-    if (cmd === 'M') {
-      close();
-      x = num();
-      y = num();
-      poly.push(x, y);
-    } else if (cmd === 'L') {
-      x = num();
-      y = num();
-      poly.push(x, y);
-    } else if (cmd === 'Q') {
-      const cx = num(), cy = num(), ex = num(), ey = num();
-      for (let s = 1; s <= CURVE_STEPS; s++) {
-        const t = s / CURVE_STEPS, u = 1 - t;
-        poly.push(u * u * x + 2 * u * t * cx + t * t * ex, u * u * y + 2 * u * t * cy + t * t * ey);
-      }
-      x = ex;
-      y = ey;
-    } else if (cmd === 'C') {
-      const c1x = num(), c1y = num(), c2x = num(), c2y = num(), ex = num(), ey = num();
-      for (let s = 1; s <= CURVE_STEPS; s++) {
-        const t = s / CURVE_STEPS, u = 1 - t;
-        const a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, e = t * t * t;
-        poly.push(a * x + b * c1x + c * c2x + e * ex, a * y + b * c1y + c * c2y + e * ey);
-      }
-      x = ex;
-      y = ey;
-    } else if (cmd === 'Z') {
-      close();
-    } else {
-      throw new Error(`path data: unsupported command "${cmd}" (expected M, L, Q, C or Z)`);
-    }
-  }
-  close();
-  return polys;
-}
+/** the glyph reader the trainer's font digits use (shared/train/glyph-raster.ts), finer: these glyphs are drawn larger */
+export const flattenPath = (d: string): Polygons => parsePath(d, CURVE_STEPS);
 
 /** applies (x, y) -> (a x + c y + e, b x + d y + f) to every point */
 export function transformPolygons(polys: Polygons, [a, b, c, d, e, f]: readonly number[]): Polygons {

@@ -1,5 +1,6 @@
 import { IMAGE_SIDE } from '../../shared/dims';
 import type { Rng } from '../../shared/rng';
+import { thin } from '../lib/thin';
 import { createCanvas, stroke, type Canvas } from './pen';
 
 // mnist digits as a drawing pad draws them: the digit's centre line (zhang-suen thinning of the
@@ -8,33 +9,6 @@ import { createCanvas, stroke, type Canvas } from './pen';
 
 const UP = 2; // thinning resolution
 const PAD = 2; // pad pixels per thinning pixel
-
-/** zhang-suen thinning of a binary (height, width) mask, in place, to a one-pixel centre line */
-export function thin(mask: Uint8Array, width: number, height: number): void {
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : mask[y * width + x]);
-  const remove: number[] = [];
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const pass of [0, 1]) {
-      remove.length = 0;
-      for (let y = 0; y < height; y++)
-        for (let x = 0; x < width; x++) {
-          if (!mask[y * width + x]) continue;
-          // neighbours p2..p9 clockwise from north
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
-          const b = p.reduce((s, v) => s + v, 0);
-          if (b < 2 || b > 6) continue;
-          let a = 0;
-          for (let k = 0; k < 8; k++) if (!p[k] && p[(k + 1) % 8]) a++;
-          if (a !== 1) continue;
-          if (pass === 0 ? p[0] * p[2] * p[4] || p[2] * p[4] * p[6] : p[0] * p[2] * p[6] || p[0] * p[4] * p[6]) continue;
-          remove.push(y * width + x);
-        }
-      for (const i of remove) mask[i] = 0;
-      if (remove.length) changed = true;
-    }
-  }
-}
 
 /** the 28×28 digit (0..255) redrawn along its centre line on a 112-pixel pad, pen radius 1.5–7 px */
 export function penDigit(pixels: ArrayLike<number>, rng: Rng): Canvas {

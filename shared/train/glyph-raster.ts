@@ -7,8 +7,8 @@ export type Contour = Float64Array;
 
 const CURVE_STEPS = 8; // line segments per bezier: plenty at the 30-60 px a digit is drawn at
 
-/** svg path data (absolute M L Q C Z only) to flattened closed contours */
-export function parsePath(d: string): Contour[] {
+/** svg path data (absolute M L Q C Z only) to flattened closed contours, each curve in `steps` lines */
+export function parsePath(d: string, steps = CURVE_STEPS): Contour[] {
   const tokens = d.match(/[MLQCZ]|-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi) ?? [];
   const contours: Contour[] = [];
   let points: number[] = [];
@@ -37,16 +37,16 @@ export function parsePath(d: string): Contour[] {
       points.push(x, y);
     } else if (cmd === 'Q') {
       const cx = num(), cy = num(), ex = num(), ey = num();
-      for (let s = 1; s <= CURVE_STEPS; s++) {
-        const t = s / CURVE_STEPS, u = 1 - t;
+      for (let s = 1; s <= steps; s++) {
+        const t = s / steps, u = 1 - t;
         points.push(u * u * x + 2 * u * t * cx + t * t * ex, u * u * y + 2 * u * t * cy + t * t * ey);
       }
       x = ex;
       y = ey;
     } else if (cmd === 'C') {
       const ax = num(), ay = num(), bx = num(), by = num(), ex = num(), ey = num();
-      for (let s = 1; s <= CURVE_STEPS; s++) {
-        const t = s / CURVE_STEPS, u = 1 - t;
+      for (let s = 1; s <= steps; s++) {
+        const t = s / steps, u = 1 - t;
         const a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, e = t * t * t;
         points.push(a * x + b * ax + c * bx + e * ex, a * y + b * ay + c * by + e * ey);
       }
