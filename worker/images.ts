@@ -1,23 +1,16 @@
 import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodePng, decodePngReduced, readPngInfo, type PngLimits } from '../shared/image/png';
-import { preprocessImage } from '../shared/image/preprocess';
+import { PREPROCESS_SIDE, preprocessImage } from '../shared/image/preprocess';
 import { ApiError } from './errors';
 import type { Limits } from '../shared/limits';
 
 // an uploaded PNG to the 784 values the model reads. decoding and preprocessing are shared/'s
 // (the browser runs the same code); their ImageErrors reach onError unchanged.
 
-/**
- * images are box-averaged to at most this many pixels a side while they are decoded: the digit ends
- * up in a 20×20 box, so a digit that fills a fifth of the picture still has more pixels than it
- * needs, preprocessing costs the same for every size, and a large upload never exists at full size
- * as floats (8 bytes a pixel) in the Worker.
- */
-export const PREPROCESS_SIDE = 128;
-
 const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
 
 export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean, limits: Limits): Promise<Float32Array> {
+  // reduced while decoding, as preprocessImage would reduce it: a large upload never exists at full size as floats
   if (preprocess) return preprocessImage(await decodePngReduced(bytes, PREPROCESS_SIDE, pngLimits(limits)));
   // as it is: only a 28×28 image, refused from its header before anything is inflated
   const { width, height } = readPngInfo(bytes, pngLimits(limits));

@@ -9,6 +9,7 @@
 import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
 import { ImageError, type DecodedImage } from './decoded';
 import { dropSpecks, flattenLighting } from './normalize';
+import { boxReduced } from './rows';
 
 export interface InkOptions {
   /** ink weaker than this fraction of the strongest ink is treated as paper noise (default 0.15) */
@@ -241,8 +242,28 @@ export function toMnist(ink: Float32Array, width: number, height: number): Float
 
 // ---------------------------------------------------------------- entry points
 
+/**
+ * pictures are box-averaged to at most this many pixels a side before anything else: the digit ends
+ * up in a 20×20 box, so a digit that fills a fifth of the picture still has more pixels than it
+ * needs, and preprocessing costs the same for every size. the worker reduces a PNG while decoding
+ * it (png.ts decodePngReduced, so a large upload never exists at full size); the same sums in the
+ * same order, so the browser's ImageData and the worker's PNG of one canvas give the same digit.
+ */
+export const PREPROCESS_SIDE = 128;
+
+/** the picture box-averaged by the whole factor that brings its longer side to at most maxSide */
+export function reduceImage(img: DecodedImage, maxSide = PREPROCESS_SIDE): DecodedImage {
+  const { width, height, gray, alpha } = img;
+  const factor = Math.ceil(Math.max(width, height) / maxSide);
+  if (factor <= 1) return img;
+  const sink = boxReduced(width, height, factor, alpha !== null);
+  for (let y = 0; y < height; y++) sink.row(y, gray.subarray(y * width, (y + 1) * width), alpha ? alpha.subarray(y * width, (y + 1) * width) : null);
+  return sink.image();
+}
+
 /** an uploaded picture to the 784 mnist values; throws no_digit (422) when nothing looks like ink */
-export function preprocessImage(img: DecodedImage, options: InkOptions = {}): Float32Array {
+export function preprocessImage(picture: DecodedImage, options: InkOptions = {}): Float32Array {
+  const img = reduceImage(picture);
   const { ink, contrast } = measureInk(flattenLighting(img), options);
   dropSpecks(ink, img.width, img.height);
   if (contrast < (options.minContrast ?? DEFAULT_MIN_CONTRAST)) throw noDigit(BLANK);

@@ -57,8 +57,9 @@ describe('the uncertain flag on the drawing page', () => {
 
   it('asks whether two digits side by side are one digit', async () => {
     await drawFresh(TWO_DIGITS);
-    await expect.poll(() => flag().isVisible()).toBe(true);
-    expect(await flag().textContent()).toBe('Not sure — is this one digit?');
+    // answers to the drawing while it is half done may doubt it for another reason: wait for the last
+    await expect.poll(() => flag().textContent()).toBe('Not sure — is this one digit?');
+    expect(await flag().isVisible()).toBe(true);
     expect(await prediction()).not.toBe(''); // the answer is still shown, with the doubt beside it
   });
 
@@ -79,8 +80,9 @@ describe('the uncertain flag on the drawing page', () => {
     await page.getByText('Classify in your browser').click();
     await drawFresh(TWO_DIGITS);
     await expect.poll(() => page.getByTestId('source').textContent()).toMatch(/^answered in your browser/);
-    await expect.poll(() => flag().isVisible()).toBe(true);
-    expect(await flag().textContent()).toBe('Not sure — is this one digit?');
+    // answers to the drawing while it is half done may doubt it for another reason: wait for the last
+    await expect.poll(() => flag().textContent()).toBe('Not sure — is this one digit?');
+    expect(await flag().isVisible()).toBe(true);
   });
 });
 
@@ -89,7 +91,8 @@ describe('the uncertain flag in the widget', () => {
 
   it('asks whether two digits side by side are one digit', async () => {
     await drawFresh(TWO_DIGITS);
-    await expect.poll(() => flag().isVisible()).toBe(true);
-    expect(await flag().textContent()).toBe('Not sure — is this one digit?');
+    // answers to the drawing while it is half done may doubt it for another reason: wait for the last
+    await expect.poll(() => flag().textContent()).toBe('Not sure — is this one digit?');
+    expect(await flag().isVisible()).toBe(true);
   });
 });

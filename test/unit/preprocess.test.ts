@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImageError, type DecodedImage } from '../../shared/image/decoded';
 import { decodePng } from '../../shared/image/png';
-import { inkMap, preprocessImage, preprocessPixels, toMnist } from '../../shared/image/preprocess';
+import { inkMap, preprocessImage, preprocessPixels, reduceImage, toMnist } from '../../shared/image/preprocess';
 import { createRng } from '../../shared/rng';
 import { encodePng } from '../../scripts/lib/png';
 import { expectClose } from './reference';
@@ -243,11 +243,13 @@ describe('preprocessImage follows the mnist recipe', () => {
     expect(Math.max(...out)).toBeLessThan(120);
   });
 
-  it('box-resamples a big digit exactly as the float64 reference does', () => {
+  it('box-resamples a big digit exactly as the float64 reference does, after reducing it to PREPROCESS_SIDE', () => {
     const side = 800;
     const big = coverage(side, side, SEVEN, { x: 50, y: 50, size: 700, pen: 6 });
     const img = image(side, side, big.map((c) => 255 - 255 * c));
-    expectClose(preprocessImage(img), boxReference(inkMap(img), side, side), 1e-3);
+    const reduced = reduceImage(img); // by 7: 115 × 115
+    expect([reduced.width, reduced.height]).toEqual([Math.ceil(side / 7), Math.ceil(side / 7)]);
+    expectClose(preprocessImage(img), boxReference(inkMap(reduced), reduced.width, reduced.height), 1e-3);
   });
 
   it.each([
