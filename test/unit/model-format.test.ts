@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, temperatureOf, type ModelCalibration, type ModelMetadata } from '../../shared/model/format';
+import { PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, initHe, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { sha256, sha256Hex, toHex } from '../../shared/checksum';
@@ -149,7 +150,7 @@ describe('the calibration header field', () => {
 
   /** the file with its header JSON's calibration replaced by `text` (same length), re-signed */
   async function withCalibration(text: (json: string) => string): Promise<Uint8Array> {
-    const f = await encodeModel(net(), meta, 'float32', 1 / 255, { calibration });
+    const f = await encodeModel(net(), meta, 'float32', PLAIN_INPUT, { calibration });
     const length = new DataView(f.buffer).getUint32(12, true);
     const json = new TextDecoder().decode(f.subarray(52, 52 + length));
     const changed = text(json);
@@ -172,7 +173,7 @@ describe('the calibration header field', () => {
   });
 
   it('round-trips the temperature and its provenance', async () => {
-    const m = await decodeModel(await encodeModel(net(), meta, 'int8', 1 / 255, { calibration }));
+    const m = await decodeModel(await encodeModel(net(), meta, 'int8', PLAIN_INPUT, { calibration }));
     expect(m.header.calibration).toEqual(calibration);
     expect(temperatureOf(m.header)).toBe(1.37);
   });

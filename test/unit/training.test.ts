@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/checksum';
 import { loadMnist } from '../../scripts/lib/mnist';
+import { PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
@@ -18,7 +19,7 @@ describe('training on real MNIST', () => {
     expect(r.epochs[2].testAccuracy).toBeGreaterThan(0.9);
     expect(r.epochs[2].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
     // the engine's per-epoch evaluation and the shared evaluation agree exactly
-    expect(evaluate(r.network, data.test, 1 / 255).accuracy).toBe(r.epochs[2].testAccuracy);
+    expect(evaluate(r.network, data.test, PLAIN_INPUT).accuracy).toBe(r.epochs[2].testAccuracy);
   });
 
   it('gives the same weights byte for byte with 1 or 2 threads through the whole default pipeline: distortions, degradations, photos, font digits', async () => {
@@ -86,10 +87,10 @@ describe('evaluation', () => {
   initHe(net, createRng(5));
 
   it('tallies parts of the test set that add up to the evaluation of the whole, as the trainer threads do', () => {
-    const whole = evaluate(net, data.test, 1 / 255);
+    const whole = evaluate(net, data.test, PLAIN_INPUT);
     const seen: number[] = [];
     const parts = [[0, 4321], [4321, 10000]].map(([from, to]) =>
-      tallyPredictions(net, data.test.images, data.test.labels, 1 / 255, from, to, (i, digit) => {
+      tallyPredictions(net, data.test.images, data.test.labels, PLAIN_INPUT, from, to, (i, digit) => {
         expect(digit, `image ${i}`).toBe(whole.predicted[i]);
         seen.push(i);
       }),
