@@ -133,7 +133,8 @@ export async function encodeModel(
       hidden: 'relu',
       output: 'softmax',
       inputScale: input.scale,
-      deskew: input.deskew,
+      // written only when true, as the other fields added since version 1: a plain model's bytes stay the old format
+      ...(input.deskew ? { deskew: true } : {}),
       input: `28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale${input.deskew ? ', then deskewed by its moments' : ''}`,
       layout: 'per layer: weight (in, out) row-major, then bias (out)',
     },

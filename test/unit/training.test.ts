@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/checksum';
 import { loadMnist } from '../../scripts/lib/mnist';
-import { PLAIN_INPUT } from '../../shared/model/input';
+import { inputSpecOf, PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
-import { CLASSIC_CONFIG, DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, inputSpec, learningRate, runSettings } from '../../scripts/train/config';
+import { saveModel } from '../../scripts/train/model-files';
+import { decodeModel } from '../../shared/model/format';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
 
@@ -31,6 +36,12 @@ describe('training on real MNIST', () => {
     expect(await hash(two.network.params)).toBe(await hash(one.network.params));
     expect(await hash(again.network.params)).toBe(await hash(one.network.params));
     expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
+    // the default deskews: the engine's per-epoch evaluation reads the test set deskewed, as evaluate does with the run's input spec
+    expect(config.deskew).toBe(true);
+    const scored = evaluate(one.network, data.test, inputSpec(config));
+    expect(scored.accuracy).toBe(one.epochs[0].testAccuracy);
+    expect(scored.loss).toBeCloseTo(one.epochs[0].testLoss, 9);
+    expect(evaluate(one.network, data.test, PLAIN_INPUT).loss).not.toBeCloseTo(one.epochs[0].testLoss, 3);
   });
 
   // 1011 = 20 batches of 50 and one of 11: 4 shards of 13, 13, 13 and 11 samples, then 3, 3, 3 and 2,
@@ -118,11 +129,33 @@ describe('training flags', () => {
     expect(parseCli(['--preset', 'classic']).config).toEqual(CLASSIC_CONFIG);
     expect(parseCli(['--no-augment', '--no-degrade']).config).toMatchObject({ augment: false, degrade: false });
     expect(parseCli(['--no-report']).report).toBe(false);
+    expect(DEFAULT_CONFIG.deskew).toBe(true);
+    expect(parseCli(['--no-deskew']).config.deskew).toBe(false);
+    for (const preset of ['classic', 'augmented', 'article']) expect(parseCli(['--preset', preset]).config.deskew, preset).toBe(false);
+    expect(parseCli(['--preset', 'classic', '--deskew']).config.deskew).toBe(true);
     expect(() => parseCli(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
     expect(() => parseCli(['--optimizer', 'rmsprop'])).toThrow(/--optimizer must be one of adam, sgd, gd/);
     expect(() => parseCli(['--hidden', '128,x'])).toThrow(/--hidden/);
     expect(() => parseCli(['--threads', '3'])).toThrow(/--threads must be an integer in 1..2/);
     expect(() => parseCli(['--bogus'])).toThrow(/bogus/);
+  });
+
+  it('writes --deskew into the model file, where every reader of the model finds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskew-flag-'));
+    try {
+      const net = createNetwork([784, 8, 10]);
+      const metadata = { createdAt: '2026-11-30T00:00:00.000Z', dataset: 'test', testAccuracy: 0.5, training: {} };
+      for (const [flags, deskew] of [[['--deskew'], true], [['--no-deskew'], false], [[], true], [['--preset', 'classic'], false]] as const) {
+        const { config } = parseCli([...flags]);
+        const saved = await saveModel(join(dir, 'model.bin'), net, metadata, inputSpec(config));
+        const { header } = await decodeModel(saved.file);
+        expect(header.architecture.deskew ?? false, flags.join(' ')).toBe(deskew);
+        expect(inputSpecOf(header)).toEqual({ scale: 1 / 255, deskew });
+        expect(runSettings(config).deskew).toBe(deskew); // and among the run's settings in the header's metadata
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('decays the learning rate along a cosine from lr to lr · minLrFactor', () => {
