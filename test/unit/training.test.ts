@@ -8,7 +8,14 @@ import { inputSpecOf, PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
-import { CLASSIC_CONFIG, DEFAULT_CONFIG, inputSpec, learningRate, runSettings } from '../../scripts/train/config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, inputSpec, learningRate, runSettings, type TrainConfig } from '../../scripts/train/config';
+import { createShardStepper, sampleSeed, scaledAugment } from '../../scripts/train/shard-step';
+import { D } from '../../shared/dims';
+import { deskew } from '../../shared/image/normalize';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { crossEntropyForward } from '../../shared/model/kernels/softmax';
+import { createAugmenter } from '../../shared/train/augment';
+import { createDegrader, DEFAULT_DEGRADE } from '../../shared/train/degrade';
 import { saveModel } from '../../scripts/train/model-files';
 import { decodeModel } from '../../shared/model/format';
 import { train } from '../../scripts/train/engine';
@@ -121,6 +128,50 @@ describe('evaluation', () => {
     expect(pc[8]).toEqual({ digit: 8, precision: 0.5, recall: 1 });
     expect(pc[9]).toEqual({ digit: 9, precision: 0, recall: 0 });
   });
+});
+
+describe('a shard step', () => {
+  const B = 8;
+  const sizes = [784, 16, 10];
+  const net = createNetwork(sizes);
+  initHe(net, createRng(4));
+  const images = data.train.images.subarray(0, B * D), labels = data.train.labels.subarray(0, B);
+  const order = Uint32Array.from({ length: B }, (_, i) => i);
+
+  /** the summed loss of the network on these inputs (B, D) */
+  function lossOn(x: Float32Array): number {
+    const probs = forward(net, x, B, createWorkspace(sizes, B));
+    return crossEntropyForward(probs, labels, B, 10);
+  }
+
+  /** the shard's inputs rebuilt by hand: pixels / 255, distorted and degraded with each sample's seed, then deskewed or not */
+  function inputsByHand(config: TrainConfig, straighten: boolean): Float32Array {
+    const x = new Float32Array(B * D);
+    const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
+    const degrade = config.degrade ? createDegrader(DEFAULT_DEGRADE) : null;
+    const raw = new Float32Array(D), image = new Float32Array(D);
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < D; d++) raw[d] = images[b * D + d] / 255;
+      const rng = createRng(sampleSeed(config.seed, 0, b));
+      if (augment) augment(image, raw, rng);
+      else image.set(raw);
+      degrade?.(image, rng);
+      if (straighten) deskew(x.subarray(b * D, (b + 1) * D), image, 28);
+      else x.set(image, b * D);
+    }
+    return x;
+  }
+
+  for (const [name, base] of [['the default pipeline (distorted, degraded)', DEFAULT_CONFIG], ['MNIST as it is', { ...CLASSIC_CONFIG, deskew: true }]] as const) {
+    it(`trains a deskew run on the deskewed inputs: ${name}`, () => {
+      const config: TrainConfig = { ...base, labelSmoothing: 0 };
+      expect(config.deskew).toBe(true);
+      const step = createShardStepper(config, sizes, B, inputSpec(config));
+      const { loss } = step(net, createNetwork(sizes), images, labels, order, 0, B, 0, 1 / B);
+      expect(loss).toBe(lossOn(inputsByHand(config, true)));
+      expect(loss).not.toBeCloseTo(lossOn(inputsByHand(config, false)), 2);
+    });
+  }
 });
 
 describe('training flags', () => {
