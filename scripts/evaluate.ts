@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeModel } from '../shared/model/format';
+import { inputSpecOf } from '../shared/model/input';
 import { evaluate, formatConfusion } from './lib/evaluate';
 import { percent } from './lib/format';
 import { DEFAULT_MNIST_DIR, loadMnist } from './lib/mnist';
@@ -17,7 +18,7 @@ runCli(async () => {
   if (min !== null && !(min >= 0 && min <= 1)) throw new Error(`--min-accuracy must be a number in 0..1, got "${values['min-accuracy']}"`);
   const model = await decodeModel(new Uint8Array(readFileSync(path)));
   const data = loadMnist(values.data ?? DEFAULT_MNIST_DIR);
-  const r = evaluate(model.network, data.test, model.header.architecture.inputScale);
+  const r = evaluate(model.network, data.test, inputSpecOf(model.header));
   if (values.json) {
     console.log(JSON.stringify({ version: model.version, accuracy: r.accuracy, loss: r.loss, perClass: r.perClass, confusion: r.confusion }));
   } else {

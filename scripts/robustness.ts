@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { warpAffine, type AffineParams } from '../shared/train/augment';
 import { D, IMAGE_SIDE } from '../shared/dims';
 import { decodeModel, temperatureOf } from '../shared/model/format';
+import { inputSpecOf } from '../shared/model/input';
 import { DEFAULT_THRESHOLDS, printEvalSets } from './eval/report';
 import { evaluate } from './lib/evaluate';
 import { flagRate } from './lib/robustness';
@@ -68,11 +69,11 @@ runCli(async () => {
   console.log(`${'test images'.padEnd(28)}${models.map((m) => m.path.slice(-28).padStart(30)).join('')}`);
   for (const [name, t] of TRANSFORMS) {
     const split = transformed(test, t);
-    const scored = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale, temperatureOf(model.header)));
+    const scored = models.map(({ model }) => evaluate(model.network, split, inputSpecOf(model.header), temperatureOf(model.header)));
     console.log(`${name.padEnd(28)}${scored.map((e) => percent(e.accuracy).padStart(30)).join('')}`);
     if (t === TRANSFORMS[0][1]) {
       // the test set's calibration: at temperature 1, and at the model's
-      const before = models.map(({ model }) => evaluate(model.network, split, model.header.architecture.inputScale).ece);
+      const before = models.map(({ model }) => evaluate(model.network, split, inputSpecOf(model.header)).ece);
       console.log(`${'  its ECE, T = 1 → calibrated'.padEnd(28)}${scored.map((e, m) => `${percent(before[m])} → ${percent(e.ece)}`.padStart(30)).join('')}`);
       const flags = models.map(({ model }) => flagRate(model, split));
       console.log(`${'  flagged uncertain'.padEnd(28)}${flags.map((f) => `${percent(f.flagged, 1)} (right: ${percent(f.flaggedCorrect, 1)})`.padStart(30)).join('')}`);

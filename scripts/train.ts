@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { evaluate } from './lib/evaluate';
 import { runCli } from './lib/cli';
 import { readOptions } from './train/cli';
-import { inputScale } from './train/config';
+import { inputSpec } from './train/config';
 import { datasetLine, loadTrainingData } from './train/data';
 import { fitAfterTraining } from './train/after-training';
 import { train } from './train/engine';
@@ -19,24 +19,24 @@ runCli(async () => {
   const opts = readOptions(process.argv.slice(2));
   if (typeof opts === 'number') return opts; // --help, or a bad flag
   const { config, out } = opts;
-  const scale = inputScale(config);
+  const input = inputSpec(config);
   const data = loadTrainingData(opts);
   console.log(headline(config));
 
   const result = await train(config, data, progressDisplay(config));
   // the temperature and the uncertain flag's probe, fitted on the training images the run held out (never the test set)
-  const fitted = fitAfterTraining(config, result.network, data.train, scale);
-  const uncalibrated = evaluate(result.network, data.test, scale);
-  const test = fitted.calibration ? evaluate(result.network, data.test, scale, fitted.calibration.temperature) : uncalibrated;
+  const fitted = fitAfterTraining(config, result.network, data.train, input);
+  const uncalibrated = evaluate(result.network, data.test, input);
+  const test = fitted.calibration ? evaluate(result.network, data.test, input, fitted.calibration.temperature) : uncalibrated;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const measured = modelMetadata(config, result, test, datasetLine(config, data, opts.extra));
   // --reproducible: no dates, timings or thread count, and the command that rebuilds the file
   const metadata = opts.reproducible ? reproducibleMetadata(measured, process.argv.slice(2)) : measured;
-  const model = await saveModel(opts.model ?? join(out, 'model.bin'), result.network, metadata, scale, fitted);
+  const model = await saveModel(opts.model ?? join(out, 'model.bin'), result.network, metadata, input, fitted);
   const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB };
   printOutcome(run);
 
-  if (opts.int8) await saveInt8Copy(out, result.network, metadata, scale, model, data.test, fitted);
+  if (opts.int8) await saveInt8Copy(out, result.network, metadata, input, model, data.test, fitted);
   if (opts.report) await writeRunReport(join(out, 'report'), run, data.test, opts.robustness);
   writeSummary(out, run);
   if (opts.upload) await uploadToLocalKv(model);

@@ -130,7 +130,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       {
         version: m.version,
         checksum: m.checksum,
-        architecture: { sizes: architecture.sizes, inputScale: architecture.inputScale },
+        architecture: { sizes: architecture.sizes, inputScale: architecture.inputScale, deskew: architecture.deskew ?? false },
         dtype,
         paramCount,
         bytes: m.bytes,

@@ -132,7 +132,11 @@ export const ModelInfo = z
   .object({
     version: z.string(),
     checksum: z.string().openapi({ description: 'SHA-256 of the model file after its fixed prefix' }),
-    architecture: z.object({ sizes: z.array(z.number().int()), inputScale: z.number() }),
+    architecture: z.object({
+      sizes: z.array(z.number().int()),
+      inputScale: z.number(),
+      deskew: z.boolean().openapi({ description: 'the model reads every 28×28 input straightened by its moments (the server does it; send images as they are)' }),
+    }),
     dtype: z.enum(['float32', 'int8']),
     paramCount: z.number().int(),
     bytes: z.number().int(),

@@ -1,6 +1,7 @@
 import { D, K } from '../../shared/dims';
 import { expectedCalibrationError, fitTemperature, temperatureNll } from '../../shared/model/calibration';
 import { CALIBRATION_VERSION, type ModelCalibration } from '../../shared/model/format';
+import type { InputSpec } from '../../shared/model/input';
 import type { Network } from '../../shared/model/network';
 import { argmax } from '../../shared/model/predict';
 import { splitLogits } from './evaluate';
@@ -44,9 +45,9 @@ export function eceAt(logits: Float32Array, labels: ArrayLike<number>, B: number
 }
 
 /** fits the temperature on the held-out images; the header field model files carry */
-export function calibrate(net: Network, heldOut: Split, inputScale: number): ModelCalibration {
+export function calibrate(net: Network, heldOut: Split, input: InputSpec): ModelCalibration {
   const B = heldOut.count;
-  const logits = splitLogits(net, heldOut, inputScale);
+  const logits = splitLogits(net, heldOut, input);
   const fit = fitTemperature(logits, heldOut.labels, B, K);
   // rounded so the header reads well; the fit is deterministic, so the file stays reproducible
   const temperature = Number(fit.temperature.toFixed(4));

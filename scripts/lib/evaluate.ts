@@ -2,6 +2,7 @@ import { D, K } from '../../shared/dims';
 import { expectedCalibrationError } from '../../shared/model/calibration';
 import type { Network } from '../../shared/model/network';
 import { createWorkspace, forward } from '../../shared/model/forward';
+import { createInputScratch, writeInput, type InputSpec } from '../../shared/model/input';
 import { crossEntropyForward } from '../../shared/model/kernels/softmax';
 import { argmax } from '../../shared/model/predict';
 import type { Split } from './mnist';
@@ -39,14 +40,15 @@ export interface Tally {
  * size n, probs (n, K) at `temperature` and logits (n, K). both are views, reused by the next batch.
  */
 export function forEachBatch(
-  net: Network, images: Uint8Array, inputScale: number, from: number, to: number, temperature: number,
+  net: Network, images: Uint8Array, input: InputSpec, from: number, to: number, temperature: number,
   visit: (start: number, n: number, probs: Float32Array, logits: Float32Array) => void,
 ): void {
   const ws = createWorkspace(net.sizes, EVAL_BATCH);
   const x = new Float32Array(EVAL_BATCH * D); // (B, D)
+  const scratch = createInputScratch();
   for (let start = from; start < to; start += EVAL_BATCH) {
     const n = Math.min(EVAL_BATCH, to - start);
-    for (let i = 0; i < n * D; i++) x[i] = images[start * D + i] * inputScale;
+    for (let b = 0; b < n; b++) writeInput(x, b * D, images, (start + b) * D, input, scratch);
     const probs = forward(net, x, n, ws, temperature);
     visit(start, n, probs, ws.acts[ws.acts.length - 1].subarray(0, n * K));
   }
@@ -57,12 +59,12 @@ export function forEachBatch(
  * `onPrediction` sees each image's predicted digit and that digit's probability
  */
 export function tallyPredictions(
-  net: Network, images: Uint8Array, labels: Uint8Array, inputScale: number, from: number, to: number,
+  net: Network, images: Uint8Array, labels: Uint8Array, input: InputSpec, from: number, to: number,
   onPrediction?: (index: number, digit: number, probability: number) => void, temperature = 1,
 ): Tally {
   const confusion = new Float64Array(K * K);
   let loss = 0, correct = 0;
-  forEachBatch(net, images, inputScale, from, to, temperature, (start, n, probs) => {
+  forEachBatch(net, images, input, from, to, temperature, (start, n, probs) => {
     const batchLabels = labels.subarray(start, start + n);
     loss += crossEntropyForward(probs, batchLabels, n, K);
     for (let b = 0; b < n; b++) {
@@ -76,9 +78,9 @@ export function tallyPredictions(
 }
 
 /** the logits (count, K) of every image of a split: what a temperature is fitted to */
-export function splitLogits(net: Network, split: Split, inputScale: number): Float32Array {
+export function splitLogits(net: Network, split: Split, input: InputSpec): Float32Array {
   const logits = new Float32Array(split.count * K);
-  forEachBatch(net, split.images, inputScale, 0, split.count, 1, (start, n, _probs, batch) => logits.set(batch, start * K));
+  forEachBatch(net, split.images, input, 0, split.count, 1, (start, n, _probs, batch) => logits.set(batch, start * K));
   return logits;
 }
 
@@ -96,11 +98,11 @@ export function perClassFromConfusion(confusion: number[][]): PerClass[] {
   });
 }
 
-/** the split scored at `temperature` (the model file's, via temperatureOf; 1 before calibration) */
-export function evaluate(net: Network, split: Split, inputScale: number, temperature = 1): Evaluation {
+/** the split scored on the inputs the model reads (inputSpecOf) at `temperature` (the model file's, via temperatureOf; 1 before calibration) */
+export function evaluate(net: Network, split: Split, input: InputSpec, temperature = 1): Evaluation {
   const predicted = new Uint8Array(split.count);
   const confidence = new Float32Array(split.count);
-  const tally = tallyPredictions(net, split.images, split.labels, inputScale, 0, split.count, (i, digit, probability) => {
+  const tally = tallyPredictions(net, split.images, split.labels, input, 0, split.count, (i, digit, probability) => {
     predicted[i] = digit;
     confidence[i] = probability;
   }, temperature);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DecodedModel } from '../../shared/model/format';
+import { inputSpecOf } from '../../shared/model/input';
 import {
   CURRENT_POINTER_KEY, MODEL_KEY_PREFIX, modelKey, parsePointer, type ModelKeyMetadata, type ModelPointer,
 } from '../../shared/model/registry';
@@ -33,7 +34,7 @@ let testSet: Split | null = null;
 /** accuracy on the 10,000 MNIST test images, with the forward pass the Worker runs: not the figure the file claims */
 function scoreOnMnist(model: DecodedModel): number {
   testSet ??= loadMnist().test;
-  return evaluate(model.network, testSet, model.header.architecture.inputScale).accuracy;
+  return evaluate(model.network, testSet, inputSpecOf(model.header)).accuracy;
 }
 
 /** the current pointer, or null when none was ever written; an unreadable pointer is an error, not "none" */

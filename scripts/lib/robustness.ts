@@ -2,6 +2,7 @@ import { D } from '../../shared/dims';
 import type { DecodedImage } from '../../shared/image/decoded';
 import { reliabilityBins } from '../../shared/model/calibration';
 import { temperatureOf, type DecodedModel } from '../../shared/model/format';
+import { inputSpecOf } from '../../shared/model/input';
 import { predictorFor } from '../../shared/model/predict';
 import { loadEvalSets, readManifest } from '../eval/manifest';
 import { preprocessSet, scoreSet, type SetScore } from '../eval/score';
@@ -65,9 +66,9 @@ export function measureRobustness(model: DecodedModel, test: Split, names?: read
   });
 
   // reliability: MNIST test, and every answered picture of the digit sets pooled
-  const scale = model.header.architecture.inputScale;
-  const raw = evaluate(model.network, test, scale);
-  const calibrated = evaluate(model.network, test, scale, T);
+  const input = inputSpecOf(model.header);
+  const raw = evaluate(model.network, test, input);
+  const calibrated = evaluate(model.network, test, input, T);
   const testRight = Array.from(raw.predicted, (p, i) => p === test.labels[i]);
   const digits = scored.filter((s) => s.set.kind === 'digits');
   const pooled = digits.flatMap(({ set, score }) => set.items.map((item, i) => ({ i, score, right: score.predicted[i] === item.label })).filter(({ i, score: sc }) => sc.predicted[i] >= 0));

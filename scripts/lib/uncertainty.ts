@@ -1,5 +1,6 @@
 import { D, K } from '../../shared/dims';
 import { createWorkspace, forward } from '../../shared/model/forward';
+import { createInputScratch, writeInput, type InputSpec } from '../../shared/model/input';
 import type { Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { createShapeScratch, judge, topTwo, UNCERTAINTY_PROBE_VERSION, type DoubtReason, type UncertaintyProbe } from '../../shared/model/uncertainty';
@@ -24,7 +25,7 @@ const LR = 0.03;
 const L2 = 1e-3;
 
 /** per image: last hidden layer (H), ln p1, ln p2 at the calibrated temperature; and the probabilities (K) */
-export function probeFeatures(net: Network, inputScale: number, temperature: number, inputs: ArrayLike<number>[]): { features: Float32Array; probs: Float32Array; F: number } {
+export function probeFeatures(net: Network, input: InputSpec, temperature: number, inputs: ArrayLike<number>[]): { features: Float32Array; probs: Float32Array; F: number } {
   const L = net.layers.length;
   if (L < 2) throw new Error('the uncertainty probe reads the last hidden layer; this network has none');
   const H = net.sizes[L - 1];
@@ -32,11 +33,12 @@ export function probeFeatures(net: Network, inputScale: number, temperature: num
   const B = 256;
   const ws = createWorkspace(net.sizes, B);
   const x = new Float32Array(B * D);
+  const scratch = createInputScratch();
   const features = new Float32Array(inputs.length * F);
   const probs = new Float32Array(inputs.length * K);
   for (let s = 0; s < inputs.length; s += B) {
     const n = Math.min(B, inputs.length - s);
-    for (let b = 0; b < n; b++) for (let d = 0; d < D; d++) x[b * D + d] = inputs[s + b][d] * inputScale;
+    for (let b = 0; b < n; b++) writeInput(x, b * D, inputs[s + b], 0, input, scratch);
     const p = forward(net, x, n, ws, temperature);
     probs.set(p, s * K);
     const hidden = ws.acts[L - 2];
@@ -117,11 +119,11 @@ const round7 = (x: number) => Number(x.toPrecision(7));
  * fits the probe on `trainable` (images the run trained on; `run` adds what else it trained on) and
  * sets its threshold on `heldOut`
  */
-export function fitUncertainty(net: Network, inputScale: number, temperature: number, trainable: Split, heldOut: Split, run: RunDigits = {}, perKind = PER_KIND): ProbeFit {
+export function fitUncertainty(net: Network, input: InputSpec, temperature: number, trainable: Split, heldOut: Split, run: RunDigits = {}, perKind = PER_KIND): ProbeFit {
   const sets = tuneSets(trainable, perKind, SEED, run);
   const inputs = sets.flatMap((s) => s.inputs);
   const y = Uint8Array.from(sets.flatMap((s) => s.inputs.map(() => (s.digits ? 0 : 1))));
-  const { features, F } = probeFeatures(net, inputScale, temperature, inputs);
+  const { features, F } = probeFeatures(net, input, temperature, inputs);
   const { weights, bias } = fitLogistic(features, y, F, SEED);
   const probe: UncertaintyProbe = {
     version: UNCERTAINTY_PROBE_VERSION,
@@ -134,7 +136,7 @@ export function fitUncertainty(net: Network, inputScale: number, temperature: nu
 
   // the threshold: of the held-out digits the other rules leave alone, flag the highest-scoring ones up to FLAG_RATE in all
   const held = Array.from({ length: heldOut.count }, (_, i) => heldOut.images.subarray(i * D, (i + 1) * D));
-  const h = probeFeatures(net, inputScale, temperature, held);
+  const h = probeFeatures(net, input, temperature, held);
   const others = judgeAll(null, held, h.features, h.probs, F);
   const scores: number[] = [];
   for (let i = 0; i < held.length; i++) {
@@ -148,13 +150,13 @@ export function fitUncertainty(net: Network, inputScale: number, temperature: nu
   probe.threshold = round7(budget > 0 ? (scores[budget - 1] + scores[budget]) / 2 : scores[0] + 1e-3);
   const flagged = judgeAll(probe, held, h.features, h.probs, F);
   probe.heldOutFlagged = round7(flagged.filter((r) => r !== null).length / held.length);
-  return { probe, check: checkOn(net, inputScale, temperature, probe, heldOut, { transform: run.transform }) };
+  return { probe, check: checkOn(net, input, temperature, probe, heldOut, { transform: run.transform }) };
 }
 
 /** the flag rate on fresh tuning pictures made from the held-out images (never seen by the fit) */
-function checkOn(net: Network, inputScale: number, temperature: number, probe: UncertaintyProbe, heldOut: Split, run: RunDigits): ProbeFit['check'] {
+function checkOn(net: Network, input: InputSpec, temperature: number, probe: UncertaintyProbe, heldOut: Split, run: RunDigits): ProbeFit['check'] {
   return tuneSets(heldOut, 300, SEED + 1, run).filter((s) => s.name !== 'digits as they are').map((s: TuneSet) => {
-    const { features, probs, F } = probeFeatures(net, inputScale, temperature, s.inputs);
+    const { features, probs, F } = probeFeatures(net, input, temperature, s.inputs);
     const reasons = judgeAll(probe, s.inputs, features, probs, F);
     return { name: s.name, digits: s.digits, flagged: reasons.filter((r) => r !== null).length / Math.max(1, s.inputs.length) };
   });

@@ -2,6 +2,7 @@ import { D } from '../../shared/dims';
 import { createAugmenter } from '../../shared/train/augment';
 import { createDegrader, DEFAULT_DEGRADE } from '../../shared/train/degrade';
 import type { ModelCalibration } from '../../shared/model/format';
+import type { InputSpec } from '../../shared/model/input';
 import type { Network } from '../../shared/model/network';
 import type { UncertaintyProbe } from '../../shared/model/uncertainty';
 import { calibrate, heldOutSplit, trainableCount } from '../lib/calibration';
@@ -23,17 +24,17 @@ export interface AfterTraining {
   seconds: number;
 }
 
-export function fitAfterTraining(config: TrainConfig, network: Network, train: Split, inputScale: number): AfterTraining {
+export function fitAfterTraining(config: TrainConfig, network: Network, train: Split, input: InputSpec): AfterTraining {
   const started = performance.now();
   const none: AfterTraining = { check: [], seconds: 0 };
   if (config.calibrationHoldout === 0) return none;
   const heldOut = heldOutSplit(train, config.calibrationHoldout);
-  const calibration = calibrate(network, heldOut, inputScale);
+  const calibration = calibrate(network, heldOut, input);
   if (network.layers.length < 2) return { ...none, calibration, seconds: (performance.now() - started) / 1000 };
   // the images the run trained on (its --train-limit first ones, never the held-out ones)
   const count = Math.min(config.trainLimit || Infinity, trainableCount(train.count, config.calibrationHoldout));
   const trained: Split = { count, images: train.images.subarray(0, count * D), labels: train.labels.subarray(0, count) };
-  const { probe, check } = fitUncertainty(network, inputScale, calibration.temperature, trained, heldOut, runDigits(config));
+  const { probe, check } = fitUncertainty(network, input, calibration.temperature, trained, heldOut, runDigits(config));
   return { calibration, uncertainty: probe, check, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -1,3 +1,5 @@
+import type { InputSpec } from '../../shared/model/input';
+
 // everything that decides a training run. same config + same seed = same weights, byte for byte.
 
 export type OptimizerName = 'adam' | 'sgd' | 'gd';
@@ -19,6 +21,7 @@ export interface TrainConfig {
   augmentStrength: number; // scales every augmentation range (1 = shared/augment.ts defaults)
   degrade: boolean; // pen width, blur, low resolution, ink response and noise as real inputs have them (shared/train/degrade.ts)
   fontDigits: number; // renderings per digit of each training font (data/train/glyphs.json) joining the training images; 0 = none
+  deskew: boolean; // every network input straightened by its moments, in training and wherever the model is used (header.architecture.deskew)
   init: 'he' | 'uniform'; // uniform: U(-0.5, 0.5) as the seed article
   scale: 'unit' | 'raw'; // unit: pixels / 255; raw: 0..255 as the seed article
   seed: number;
@@ -51,6 +54,7 @@ export const CLASSIC_CONFIG: TrainConfig = {
   augmentStrength: 0.6, // measured: 0.6 gave 98.97%, 1.0 gave 98.72% (50 epochs, seed 1): 128 units cannot fit the full-strength distortions
   degrade: false,
   fontDigits: 0,
+  deskew: false,
   init: 'he',
   scale: 'unit',
   seed: 1,
@@ -77,6 +81,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   augmentStrength: 0.8,
   degrade: true,
   fontDigits: 30,
+  // measured on branch acc2 (this recipe, inputs deskewed in training and test alike): MNIST test
+  // 98.94% (98.83% without); handwriting fonts 96.9% (94.8), low-res scans 94.3% (93.9), photos
+  // 98.6% (97.7), phone strokes 97.4% (96.4)
+  deskew: true,
 };
 
 /** learning rate at a step (0-based) of `totalSteps` */
@@ -89,8 +97,9 @@ export function learningRate(c: TrainConfig, step: number, stepsPerEpoch: number
   return min + 0.5 * (c.lr - min) * (1 + Math.cos(Math.PI * Math.min(1, t)));
 }
 
-export function inputScale(c: TrainConfig): number {
-  return c.scale === 'raw' ? 1 : 1 / 255;
+/** what the network reads, as its model file will say (header.architecture) */
+export function inputSpec(c: TrainConfig): InputSpec {
+  return { scale: c.scale === 'raw' ? 1 : 1 / 255, deskew: c.deskew };
 }
 
 /** the run's settings as flat name → value pairs (lists joined), for the model header and the report */
@@ -111,6 +120,7 @@ export function runSettings(c: TrainConfig): Record<string, string | number | bo
     augmentStrength: c.augmentStrength,
     degrade: c.degrade,
     fontDigits: c.fontDigits,
+    deskew: c.deskew,
     init: c.init,
     scale: c.scale,
     seed: c.seed,

@@ -8,7 +8,7 @@ import { architecture, type EpochResult, type Progress, type TrainHooks } from '
 export function headline(config: TrainConfig): string {
   const threads = `${config.threads} thread${config.threads > 1 ? 's' : ''}`;
   return `training ${architecture(config).join('-')} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +
-    `${config.epochs} epochs${config.augment ? ' · augmented' : ''} · seed ${config.seed} · ${threads}`;
+    `${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''} · seed ${config.seed} · ${threads}`;
 }
 
 export function epochLine(r: EpochResult, epochs: number): string {

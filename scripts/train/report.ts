@@ -24,7 +24,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
   const picks = [...Array.from({ length: FIRST_SAMPLES }, (_, i) => i), ...wrong];
   const index = await writeReport(dir, {
-    title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}`,
+    title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''}`,
     settings: runSettings(config),
     figures: {
       'test accuracy': percent(test.accuracy),

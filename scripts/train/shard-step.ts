@@ -3,12 +3,14 @@ import { backward } from '../../shared/train/backward';
 import { createDegrader, DEFAULT_DEGRADE } from '../../shared/train/degrade';
 import { D } from '../../shared/dims';
 import { createWorkspace, forward } from '../../shared/model/forward';
+import { createInputScratch, finishInput, writeInput, type InputSpec } from '../../shared/model/input';
 import type { Network } from '../../shared/model/network';
 import { argmax } from '../../shared/model/predict';
 import { createRng, type Rng } from '../../shared/rng';
 import type { TrainConfig } from './config';
 
-// one shard of one batch: gather the images, augment them if asked, forward, backward
+// one shard of one batch: gather the images, augment them if asked, turn them into network inputs
+// as the model file will say (scale, deskew: shared/model/input.ts), forward, backward
 // (accumulating into grads: the caller zeroes them once per batch).
 // everything a shard computes depends only on (config, epoch, sample position), never on
 // which thread runs it, so any thread count gives the same bytes.
@@ -39,10 +41,11 @@ export function scaledAugment(strength: number): AugmentOptions {
   };
 }
 
-export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, scale: number) {
+export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, input: InputSpec) {
   const ws = createWorkspace(sizes, capacity);
   const x = new Float32Array(capacity * D); // (B, D) network input
   const raw = new Float32Array(D); // one image before augmentation
+  const scratch = createInputScratch();
   const y = new Uint8Array(capacity);
   const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
   const degrade = config.degrade ? createDegrader(DEFAULT_DEGRADE) : null;
@@ -57,8 +60,7 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
       y[b] = labels[i];
       const src = i * D;
       if (augment === null && degrade === null) {
-        const dst = b * D;
-        for (let d = 0; d < D; d++) x[dst + d] = images[src + d] * scale;
+        writeInput(x, b * D, images, src, input, scratch);
       } else {
         // augmentation works on [0, 1] images; rescale after
         for (let d = 0; d < D; d++) raw[d] = images[src + d] / 255;
@@ -67,7 +69,9 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
         if (augment) augment(out, raw, rng);
         else out.set(raw);
         if (degrade) degrade(out, rng);
-        if (scale !== 1 / 255) for (let d = 0; d < D; d++) out[d] *= scale * 255;
+        if (input.scale !== 1 / 255) for (let d = 0; d < D; d++) out[d] *= input.scale * 255;
+        // the augmented image is what the network reads, so it is what gets deskewed
+        finishInput(x, b * D, input, scratch);
       }
     }
     forward(net, x, count, ws);

@@ -4,7 +4,7 @@ import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
 import { sgdUpdate } from '../../shared/train/optim/sgd';
 import { tallyPredictions } from '../lib/evaluate';
 import { barrier } from './barrier';
-import { inputScale, learningRate, type TrainConfig } from './config';
+import { inputSpec, learningRate, type TrainConfig } from './config';
 import { createShardStepper } from './shard-step';
 import { CTRL, EVAL_STRIDE, views, type SharedBuffers } from './shared-state';
 
@@ -28,11 +28,11 @@ const net = createNetwork(sizes, sv.params);
 const shardGrads = sv.grads.map((g) => createNetwork(sizes, g));
 const P = sv.params.length;
 const K = sizes[sizes.length - 1];
-const scale = inputScale(config);
+const input = inputSpec(config);
 const batch = config.optimizer === 'gd' ? sv.trainLabels.length : config.batch;
 const shardCapacity = Math.ceil(batch / shards);
 const CHUNK = Math.min(shardCapacity, 2048);
-const step = createShardStepper(config, sizes, CHUNK, scale);
+const step = createShardStepper(config, sizes, CHUNK, input);
 
 // this thread's slice of the parameters for the update, aligned to 16 floats
 const sliceSize = Math.ceil(P / threads / 16) * 16;
@@ -91,7 +91,7 @@ function evaluate(): void {
   const M = sv.testLabels.length;
   const per = Math.ceil(M / threads);
   const lo = thread * per, hi = Math.min(M, lo + per);
-  const { loss, correct, confusion } = tallyPredictions(net, sv.testImages, sv.testLabels, scale, lo, hi);
+  const { loss, correct, confusion } = tallyPredictions(net, sv.testImages, sv.testLabels, input, lo, hi);
   const stats = sv.evalStats.subarray(thread * EVAL_STRIDE(K), (thread + 1) * EVAL_STRIDE(K));
   stats[0] = loss;
   stats[1] = correct;

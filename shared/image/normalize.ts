@@ -2,6 +2,7 @@
 // the sheet and specks (dust, paper grain, compression blocks) that survive the noise floor; either
 // can stretch the crop far beyond the digit and shrink it to a few pixels. shared by the Worker,
 // the browser and the trainer, so training images and real inputs are cleaned the same way.
+// deskew, last, straightens a fitted 28x28 digit when the model asks (shared/model/input.ts).
 
 import { PIXEL_MAX } from '../dims';
 import type { DecodedImage } from './decoded';
@@ -147,4 +148,55 @@ function fitPlane(points: { x: number; y: number; v: number }[]): [number, numbe
   const b = (xv * yy - yv * xy) / det;
   const c = (yv * xx - xv * xy) / det;
   return [mv - b * mx - c * my, b, c];
+}
+
+/** slants steeper than this (horizontal pixels per row) are straightened only this far */
+export const MAX_SKEW = 0.8;
+
+/**
+ * straightens a slanted digit the way deskewed-MNIST experiments do: measures the slant from the
+ * ink's second moments (horizontal drift per row, cov(x, y) / var(y)) and shears each row back by
+ * it, about the centre of mass, so the centre stays put. an upright digit comes back unchanged.
+ * reads `img` (side × side, any non-negative scale), writes `out` (same size, must differ).
+ */
+export function deskew(out: Float32Array, img: Float32Array, side: number): void {
+  const n = side * side;
+  if (img.length !== n || out.length !== n) throw new RangeError(`deskew: images must have ${n} values`);
+  let mass = 0, sx = 0, sy = 0;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const v = img[y * side + x];
+      mass += v;
+      sx += v * x;
+      sy += v * y;
+    }
+  }
+  if (mass <= 0) {
+    out.set(img);
+    return;
+  }
+  const cx = sx / mass, cy = sy / mass;
+  let xy = 0, yy = 0;
+  for (let y = 0; y < side; y++) {
+    const dy = y - cy;
+    for (let x = 0; x < side; x++) {
+      const v = img[y * side + x];
+      xy += v * (x - cx) * dy;
+      yy += v * dy * dy;
+    }
+  }
+  const skew = yy > 0 ? Math.max(-MAX_SKEW, Math.min(MAX_SKEW, xy / yy)) : 0;
+  for (let y = 0; y < side; y++) {
+    // output x reads the row at x + shift: one fractional shift per row, zero beyond the edges
+    const shift = skew * (y - cy);
+    const whole = Math.floor(shift);
+    const f = shift - whole;
+    const row = y * side;
+    for (let x = 0; x < side; x++) {
+      const s = x + whole;
+      const a = s >= 0 && s < side ? img[row + s] : 0;
+      const b = s + 1 >= 0 && s + 1 < side ? img[row + s + 1] : 0;
+      out[row + x] = a + f * (b - a);
+    }
+  }
 }

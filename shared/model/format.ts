@@ -2,6 +2,7 @@ import { sha256, sha256Hex, toHex } from '../checksum';
 import { D, K } from '../dims';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from './calibration';
 import { UNCERTAINTY_PROBE_VERSION, type UncertaintyProbe } from './uncertainty';
+import { PLAIN_INPUT, type InputSpec } from './input';
 import { checkSizes, createNetwork, paramCount, type Network } from './network';
 import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
 
@@ -21,6 +22,8 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //                refuses a calibration version it does not know rather than serve unscaled probabilities.
 //   uncertainty  { version: 1, weights (H + 2), bias, threshold, … } (shared/model/uncertainty.ts): the
 //                "not a digit" probe behind the uncertain flag. absent: the flag uses its other rules.
+//   architecture.deskew  true: every input is straightened by its moments before the network reads it
+//                (shared/model/input.ts). absent or false: it is not.
 
 export const MODEL_MAGIC = 'MNISTMLP';
 export const MODEL_FORMAT_VERSION = 1;
@@ -62,6 +65,7 @@ export interface ModelHeader {
     hidden: 'relu';
     output: 'softmax';
     inputScale: number; // the network sees pixel (0..255) × inputScale: 1/255, or 1 for the seed article's raw pixels
+    deskew?: boolean; // then deskewed (shared/model/input.ts); absent in files written before it existed: false
     input: string;
     layout: string;
   };
@@ -121,15 +125,17 @@ function writePayload(out: Uint8Array, net: Network, dtype: ModelDtype): void {
 
 /** the model file for `net`; int8 stores weights quantized per row (about 1/4 of the size) */
 export async function encodeModel(
-  net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', inputScale = 1 / 255, fitted: FittedAfterTraining = {},
+  net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', input: InputSpec = PLAIN_INPUT, fitted: FittedAfterTraining = {},
 ): Promise<Uint8Array> {
   const header: ModelHeader = {
     architecture: {
       sizes: [...net.sizes],
       hidden: 'relu',
       output: 'softmax',
-      inputScale,
-      input: '28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale',
+      inputScale: input.scale,
+      // written only when true, as the other fields added since version 1: a plain model's bytes stay the old format
+      ...(input.deskew ? { deskew: true } : {}),
+      input: `28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale${input.deskew ? ', then deskewed by its moments' : ''}`,
       layout: 'per layer: weight (in, out) row-major, then bias (out)',
     },
     dtype,
@@ -178,6 +184,8 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   if (header.architecture.hidden !== 'relu' || header.architecture.output !== 'softmax') fail('only ReLU hidden layers with a softmax output are supported');
   const scale = header.architecture.inputScale;
   if (typeof scale !== 'number' || !(scale > 0 && scale <= 1)) fail('the model header has no input scale in (0, 1]');
+  const deskew = header.architecture.deskew;
+  if (deskew !== undefined && typeof deskew !== 'boolean') fail(`the model header's architecture.deskew is ${JSON.stringify(deskew)}, not true or false; ${RETRAIN}`);
   if (header.dtype !== 'float32' && header.dtype !== 'int8') fail(`dtype "${String(header.dtype)}" is not float32 or int8`);
   if (paramCount(sizes) > MAX_PARAMS) fail(`the model has ${paramCount(sizes)} parameters, more than ${MAX_PARAMS}`);
   if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);

@@ -1,6 +1,7 @@
-import { D, PIXEL_MAX } from '../dims';
+import { D } from '../dims';
 import { temperatureOf, type DecodedModel } from './format';
 import { createWorkspace, forward, type Workspace } from './forward';
+import { createInputScratch, inputSpecOf, PLAIN_INPUT, writeInput, type InputSpec } from './input';
 import type { Network } from './network';
 import { createShapeScratch, judge, type DoubtReason, type UncertaintyProbe } from './uncertainty';
 
@@ -34,10 +35,11 @@ export interface Predictor {
   predictPacked(pixels: Float32Array, B: number): Prediction[];
 }
 
-/** wraps a network with reusable buffers; B grows as needed. inputScale, temperature and probe come from the model header (predictorFor) */
-export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX, { temperature = 1, probe = null }: PredictorOptions = {}): Predictor {
+/** wraps a network with reusable buffers; B grows as needed. the input spec, temperature and probe come from the model header (predictorFor) */
+export function createPredictor(net: Network, input: InputSpec = PLAIN_INPUT, { temperature = 1, probe = null }: PredictorOptions = {}): Predictor {
   let ws: Workspace | null = null;
-  let x = new Float32Array(0); // (B, D) scaled inputs
+  let x = new Float32Array(0); // (B, D) network inputs
+  const inputScratch = createInputScratch();
   const L = net.layers.length;
   const K = net.sizes[L];
   const H = L > 1 ? net.sizes[L - 1] : 0; // the last hidden layer the probe reads
@@ -74,7 +76,7 @@ export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX, { temp
       for (let b = 0; b < B; b++) {
         const img = images[b];
         if (img.length !== D) throw new Error(`image ${b} has ${img.length} pixels, expected ${D}`);
-        for (let d = 0; d < D; d++) x[b * D + d] = img[d] * inputScale;
+        writeInput(x, b * D, img, 0, input, inputScratch);
       }
       return run(B, workspace, (b) => images[b]);
     },
@@ -82,12 +84,12 @@ export function createPredictor(net: Network, inputScale = 1 / PIXEL_MAX, { temp
       if (pixels.length < B * D) throw new Error(`${pixels.length} values do not hold ${B} images of ${D} pixels`);
       if (B === 0) return [];
       const workspace = reserve(B);
-      for (let i = 0; i < B * D; i++) x[i] = pixels[i] * inputScale;
+      for (let b = 0; b < B; b++) writeInput(x, b * D, pixels, b * D, input, inputScratch);
       return run(B, workspace, (b) => pixels.subarray(b * D, (b + 1) * D));
     },
   };
 }
 
-/** the predictor a model file asks for: its input scale, calibrated temperature and uncertainty probe */
+/** the predictor a model file asks for: its input (scale, deskew), calibrated temperature and uncertainty probe */
 export const predictorFor = (model: DecodedModel): Predictor =>
-  createPredictor(model.network, model.header.architecture.inputScale, { temperature: temperatureOf(model.header), probe: model.header.uncertainty ?? null });
+  createPredictor(model.network, inputSpecOf(model.header), { temperature: temperatureOf(model.header), probe: model.header.uncertainty ?? null });

@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { loadMnist } from '../../scripts/lib/mnist';
 import { int8File } from '../../scripts/train/model-files';
 import { decodeModel } from '../../shared/model/format';
+import { inputSpecOf } from '../../shared/model/input';
 
 // the end-to-end suite's world: the default model a fresh clone serves (models/default.bin) and its
 // int8 copy, each uploaded with npm run upload into a temporary local KV and served by its own
@@ -52,7 +53,7 @@ async function ensureModels(scratch: string): Promise<{ float32: string; int8: s
   const int8 = join(scratch, 'default.int8.bin');
   const model = await decodeModel(new Uint8Array(readFileSync(DEFAULT_MODEL)));
   const { calibration, uncertainty } = model.header;
-  const { file } = await int8File(model.network, model.header.metadata, model.header.architecture.inputScale, model.version, loadMnist().test, { calibration, uncertainty });
+  const { file } = await int8File(model.network, model.header.metadata, inputSpecOf(model.header), model.version, loadMnist().test, { calibration, uncertainty });
   writeFileSync(int8, file);
   return { float32: DEFAULT_MODEL, int8 };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../shared/model/format';
+import { inputSpecOf } from '../../shared/model/input';
 import { CURRENT_POINTER_KEY, modelKey, type ModelKeyMetadata } from '../../shared/model/registry';
 import { openKv, type KvStore } from '../../scripts/lib/kv';
 import { openWranglerKv } from '../../scripts/lib/kv-wrangler';
@@ -114,7 +115,7 @@ describe('publishing models', () => {
     const b = await load(worse);
     // the worse model's weights in a file that claims 99.9%
     const boastful = join(dir, 'boastful.bin');
-    writeFileSync(boastful, await encodeModel(b.network, { ...b.header.metadata, testAccuracy: 0.999 }));
+    writeFileSync(boastful, await encodeModel(b.network, { ...b.header.metadata, testAccuracy: 0.999 }, 'float32', inputSpecOf(b.header)));
     await uploadModel(better, kv);
     const a = await load(better);
     const refusal = uploadModel(boastful, kv);

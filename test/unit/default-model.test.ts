@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../scripts/lib/evaluate';
 import { loadMnist } from '../../scripts/lib/mnist';
 import { decodeServable } from '../../shared/model/servable';
+import { inputSpecOf } from '../../shared/model/input';
 
 // models/default.bin is what a fresh clone's npm start serves. it is committed so that start-up needs
 // no training, and it must stay what its recorded command builds: a change to the trainer, its data
@@ -20,7 +21,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('models/default.bin', () => {
   it('is servable by a Worker and scores on the MNIST test set exactly what its header says', async () => {
     const { model } = await decodeServable(file);
-    const test = evaluate(model.network, loadMnist().test, model.header.architecture.inputScale);
+    const test = evaluate(model.network, loadMnist().test, inputSpecOf(model.header));
     expect(test.accuracy).toBe(model.header.metadata.testAccuracy);
     expect(test.accuracy).toBeGreaterThan(0.985);
   });

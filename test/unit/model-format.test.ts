@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, temperatureOf, type ModelCalibration, type ModelMetadata } from '../../shared/model/format';
+import { inputSpecOf, PLAIN_INPUT, type InputSpec } from '../../shared/model/input';
 import { createNetwork, initHe, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { sha256, sha256Hex, toHex } from '../../shared/checksum';
@@ -149,7 +150,7 @@ describe('the calibration header field', () => {
 
   /** the file with its header JSON's calibration replaced by `text` (same length), re-signed */
   async function withCalibration(text: (json: string) => string): Promise<Uint8Array> {
-    const f = await encodeModel(net(), meta, 'float32', 1 / 255, { calibration });
+    const f = await encodeModel(net(), meta, 'float32', PLAIN_INPUT, { calibration });
     const length = new DataView(f.buffer).getUint32(12, true);
     const json = new TextDecoder().decode(f.subarray(52, 52 + length));
     const changed = text(json);
@@ -172,7 +173,7 @@ describe('the calibration header field', () => {
   });
 
   it('round-trips the temperature and its provenance', async () => {
-    const m = await decodeModel(await encodeModel(net(), meta, 'int8', 1 / 255, { calibration }));
+    const m = await decodeModel(await encodeModel(net(), meta, 'int8', PLAIN_INPUT, { calibration }));
     expect(m.header.calibration).toEqual(calibration);
     expect(temperatureOf(m.header)).toBe(1.37);
   });
@@ -182,5 +183,37 @@ describe('the calibration header field', () => {
     await expect(decodeModel(await withCalibration((j) => j.replace('"temperature":1.37', '"temperature":"x1"')))).rejects.toThrow(/temperature x1 is not in/);
     await expect(decodeModel(await withCalibration((j) => j.replace('"version":1', '"version":2')))).rejects.toThrow(/calibration is version 2.*update this code/);
     await expect(decodeModel(await withCalibration((j) => j.replace('"temperature",', '"vectorxxxxx",')))).rejects.toThrow(/method "vectorxxxxx" is not "temperature"/);
+  });
+});
+
+describe('the deskew header field', () => {
+  const DESKEW: InputSpec = { scale: 1 / 255, deskew: true };
+
+  it('round-trips deskew in float32 and int8 files, and inputSpecOf reads it back', async () => {
+    for (const dtype of ['float32', 'int8'] as const) {
+      const m = await decodeModel(await encodeModel(net(), meta, dtype, DESKEW));
+      expect(m.header.architecture.deskew).toBe(true);
+      expect(m.header.architecture.input).toMatch(/deskewed/);
+      expect(inputSpecOf(m.header)).toEqual(DESKEW);
+    }
+  });
+
+  it('writes no deskew field for a plain model, and reads a file without one (any older file) as not deskewed', async () => {
+    const f = await encodeModel(net(), meta);
+    expect(new TextDecoder().decode(f)).not.toContain('deskew');
+    expect(inputSpecOf((await decodeModel(f)).header)).toEqual(PLAIN_INPUT);
+    const old = await decodeModel(new Uint8Array(readFileSync('test/fixtures/model-v1-uncalibrated.bin')));
+    expect(old.header.architecture.deskew).toBeUndefined();
+    expect(inputSpecOf(old.header)).toEqual({ scale: old.header.architecture.inputScale, deskew: false });
+  });
+
+  it('refuses a deskew that is not true or false, saying so', async () => {
+    const f = await encodeModel(net(), meta, 'float32', DESKEW);
+    const length = new DataView(f.buffer).getUint32(12, true);
+    const json = new TextDecoder().decode(f.subarray(52, 52 + length));
+    const changed = json.replace('"deskew":true', '"deskew":1234');
+    expect(changed.length).toBe(json.length);
+    f.set(new TextEncoder().encode(changed), 52);
+    await expect(decodeModel(await resign(f))).rejects.toThrow(/architecture\.deskew is 1234, not true or false/);
   });
 });

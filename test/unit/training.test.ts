@@ -1,10 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/checksum';
 import { loadMnist } from '../../scripts/lib/mnist';
+import { inputSpecOf, PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, initHe } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { confusionRows, evaluate, perClassFromConfusion, tallyPredictions } from '../../scripts/lib/evaluate';
-import { CLASSIC_CONFIG, DEFAULT_CONFIG, learningRate } from '../../scripts/train/config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, inputSpec, learningRate, runSettings, type TrainConfig } from '../../scripts/train/config';
+import { createShardStepper, sampleSeed, scaledAugment } from '../../scripts/train/shard-step';
+import { D } from '../../shared/dims';
+import { deskew } from '../../shared/image/normalize';
+import { createWorkspace, forward } from '../../shared/model/forward';
+import { crossEntropyForward } from '../../shared/model/kernels/softmax';
+import { createAugmenter } from '../../shared/train/augment';
+import { createDegrader, DEFAULT_DEGRADE } from '../../shared/train/degrade';
+import { saveModel } from '../../scripts/train/model-files';
+import { decodeModel } from '../../shared/model/format';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
 
@@ -18,7 +31,7 @@ describe('training on real MNIST', () => {
     expect(r.epochs[2].testAccuracy).toBeGreaterThan(0.9);
     expect(r.epochs[2].trainLoss).toBeLessThan(r.epochs[0].trainLoss);
     // the engine's per-epoch evaluation and the shared evaluation agree exactly
-    expect(evaluate(r.network, data.test, 1 / 255).accuracy).toBe(r.epochs[2].testAccuracy);
+    expect(evaluate(r.network, data.test, PLAIN_INPUT).accuracy).toBe(r.epochs[2].testAccuracy);
   });
 
   it('gives the same weights byte for byte with 1 or 2 threads through the whole default pipeline: distortions, degradations, photos, font digits', async () => {
@@ -30,6 +43,12 @@ describe('training on real MNIST', () => {
     expect(await hash(two.network.params)).toBe(await hash(one.network.params));
     expect(await hash(again.network.params)).toBe(await hash(one.network.params));
     expect(await hash(other.network.params)).not.toBe(await hash(one.network.params));
+    // the default deskews: the engine's per-epoch evaluation reads the test set deskewed, as evaluate does with the run's input spec
+    expect(config.deskew).toBe(true);
+    const scored = evaluate(one.network, data.test, inputSpec(config));
+    expect(scored.accuracy).toBe(one.epochs[0].testAccuracy);
+    expect(scored.loss).toBeCloseTo(one.epochs[0].testLoss, 9);
+    expect(evaluate(one.network, data.test, PLAIN_INPUT).loss).not.toBeCloseTo(one.epochs[0].testLoss, 3);
   });
 
   // 1011 = 20 batches of 50 and one of 11: 4 shards of 13, 13, 13 and 11 samples, then 3, 3, 3 and 2,
@@ -86,10 +105,10 @@ describe('evaluation', () => {
   initHe(net, createRng(5));
 
   it('tallies parts of the test set that add up to the evaluation of the whole, as the trainer threads do', () => {
-    const whole = evaluate(net, data.test, 1 / 255);
+    const whole = evaluate(net, data.test, PLAIN_INPUT);
     const seen: number[] = [];
     const parts = [[0, 4321], [4321, 10000]].map(([from, to]) =>
-      tallyPredictions(net, data.test.images, data.test.labels, 1 / 255, from, to, (i, digit) => {
+      tallyPredictions(net, data.test.images, data.test.labels, PLAIN_INPUT, from, to, (i, digit) => {
         expect(digit, `image ${i}`).toBe(whole.predicted[i]);
         seen.push(i);
       }),
@@ -111,17 +130,83 @@ describe('evaluation', () => {
   });
 });
 
+describe('a shard step', () => {
+  const B = 8;
+  const sizes = [784, 16, 10];
+  const net = createNetwork(sizes);
+  initHe(net, createRng(4));
+  const images = data.train.images.subarray(0, B * D), labels = data.train.labels.subarray(0, B);
+  const order = Uint32Array.from({ length: B }, (_, i) => i);
+
+  /** the summed loss of the network on these inputs (B, D) */
+  function lossOn(x: Float32Array): number {
+    const probs = forward(net, x, B, createWorkspace(sizes, B));
+    return crossEntropyForward(probs, labels, B, 10);
+  }
+
+  /** the shard's inputs rebuilt by hand: pixels / 255, distorted and degraded with each sample's seed, then deskewed or not */
+  function inputsByHand(config: TrainConfig, straighten: boolean): Float32Array {
+    const x = new Float32Array(B * D);
+    const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
+    const degrade = config.degrade ? createDegrader(DEFAULT_DEGRADE) : null;
+    const raw = new Float32Array(D), image = new Float32Array(D);
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < D; d++) raw[d] = images[b * D + d] / 255;
+      const rng = createRng(sampleSeed(config.seed, 0, b));
+      if (augment) augment(image, raw, rng);
+      else image.set(raw);
+      degrade?.(image, rng);
+      if (straighten) deskew(x.subarray(b * D, (b + 1) * D), image, 28);
+      else x.set(image, b * D);
+    }
+    return x;
+  }
+
+  for (const [name, base] of [['the default pipeline (distorted, degraded)', DEFAULT_CONFIG], ['MNIST as it is', { ...CLASSIC_CONFIG, deskew: true }]] as const) {
+    it(`trains a deskew run on the deskewed inputs: ${name}`, () => {
+      const config: TrainConfig = { ...base, labelSmoothing: 0 };
+      expect(config.deskew).toBe(true);
+      const step = createShardStepper(config, sizes, B, inputSpec(config));
+      const { loss } = step(net, createNetwork(sizes), images, labels, order, 0, B, 0, 1 / B);
+      expect(loss).toBe(lossOn(inputsByHand(config, true)));
+      expect(loss).not.toBeCloseTo(lossOn(inputsByHand(config, false)), 2);
+    });
+  }
+});
+
 describe('training flags', () => {
   it('has defaults and rejects bad values with the flag named', () => {
     expect(parseCli([]).config).toEqual(DEFAULT_CONFIG);
     expect(parseCli(['--preset', 'classic']).config).toEqual(CLASSIC_CONFIG);
     expect(parseCli(['--no-augment', '--no-degrade']).config).toMatchObject({ augment: false, degrade: false });
     expect(parseCli(['--no-report']).report).toBe(false);
+    expect(DEFAULT_CONFIG.deskew).toBe(true);
+    expect(parseCli(['--no-deskew']).config.deskew).toBe(false);
+    for (const preset of ['classic', 'augmented', 'article']) expect(parseCli(['--preset', preset]).config.deskew, preset).toBe(false);
+    expect(parseCli(['--preset', 'classic', '--deskew']).config.deskew).toBe(true);
     expect(() => parseCli(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
     expect(() => parseCli(['--optimizer', 'rmsprop'])).toThrow(/--optimizer must be one of adam, sgd, gd/);
     expect(() => parseCli(['--hidden', '128,x'])).toThrow(/--hidden/);
     expect(() => parseCli(['--threads', '3'])).toThrow(/--threads must be an integer in 1..2/);
     expect(() => parseCli(['--bogus'])).toThrow(/bogus/);
+  });
+
+  it('writes --deskew into the model file, where every reader of the model finds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskew-flag-'));
+    try {
+      const net = createNetwork([784, 8, 10]);
+      const metadata = { createdAt: '2026-11-30T00:00:00.000Z', dataset: 'test', testAccuracy: 0.5, training: {} };
+      for (const [flags, deskew] of [[['--deskew'], true], [['--no-deskew'], false], [[], true], [['--preset', 'classic'], false]] as const) {
+        const { config } = parseCli([...flags]);
+        const saved = await saveModel(join(dir, 'model.bin'), net, metadata, inputSpec(config));
+        const { header } = await decodeModel(saved.file);
+        expect(header.architecture.deskew ?? false, flags.join(' ')).toBe(deskew);
+        expect(inputSpecOf(header)).toEqual({ scale: 1 / 255, deskew });
+        expect(runSettings(config).deskew).toBe(deskew); // and among the run's settings in the header's metadata
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('decays the learning rate along a cosine from lr to lr · minLrFactor', () => {

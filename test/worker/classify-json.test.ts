@@ -171,7 +171,7 @@ describe('model information', () => {
     const body = await res.json<any>();
     expect(body).toMatchObject({
       version: model.version,
-      architecture: { sizes: [784, 10, 10], inputScale: 1 / 255 },
+      architecture: { sizes: [784, 10, 10], inputScale: 1 / 255, deskew: false },
       dtype: 'float32',
       paramCount: 784 * 10 + 10 + 10 * 10 + 10,
       bytes: model.bytes.length,

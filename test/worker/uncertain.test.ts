@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D, K } from '../../shared/dims';
 import { encodeModel, versionOf } from '../../shared/model/format';
+import { PLAIN_INPUT } from '../../shared/model/input';
 import { createNetwork, type Network } from '../../shared/model/network';
 import type { UncertaintyProbe } from '../../shared/model/uncertainty';
 import { sha256Hex } from '../../shared/checksum';
@@ -50,7 +51,7 @@ const ALL_INK = new Array(D).fill(255);
 let version: string;
 
 beforeAll(async () => {
-  const bytes = await encodeModel(stripeNetwork(), METADATA, 'float32', 1 / 255, {
+  const bytes = await encodeModel(stripeNetwork(), METADATA, 'float32', PLAIN_INPUT, {
     calibration: { version: 1, method: 'temperature', temperature: TEMPERATURE, fittedOn: 'set by hand', heldOut: 0, nllBefore: 0, nllAfter: 0, eceBefore: 0, eceAfter: 0 },
     uncertainty: PROBE,
   });
