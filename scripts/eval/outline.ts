@@ -1,6 +1,6 @@
 // glyph outlines as svg path data (M, L, Q, C, Z in absolute coordinates, y down, as opentype.js
 // writes them) flattened into polygons, and an anti-aliased nonzero-winding filler for them at any size.
-import { parsePath } from '../../shared/train/glyph-raster';
+import { parsePath } from '../../shared/image/svg-path';
 import { createRaster, type Raster } from './raster';
 
 /** closed polygons as flat [x0, y0, x1, y1, …] lists */
@@ -9,7 +9,7 @@ export type Polygons = ArrayLike<number>[];
 /** line pieces per curve: plenty for glyphs drawn a few hundred pixels tall */
 const CURVE_STEPS = 12;
 
-/** the glyph reader the trainer's font digits use (shared/train/glyph-raster.ts), finer: these glyphs are drawn larger */
+/** the glyph reader the trainer's font digits use (shared/image/svg-path.ts), finer: these glyphs are drawn larger */
 export const flattenPath = (d: string): Polygons => parsePath(d, CURVE_STEPS);
 
 /** applies (x, y) -> (a x + c y + e, b x + d y + f) to every point */

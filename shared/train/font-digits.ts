@@ -5,7 +5,7 @@
 import { D, PIXEL_MAX } from '../dims';
 import { toMnist } from '../image/preprocess';
 import { createRng, type Rng } from '../rng';
-import { contourBounds, fillContours, parsePath, transformContours, type Contour } from './glyph-raster';
+import { contourBounds, fillContours, parseGlyph, transformContours, type Contour } from './glyph-raster';
 import { morphBy } from './morph';
 
 /** one font's ten digit outlines, svg path data in font units, y down (data/train/glyphs.json) */
@@ -52,7 +52,7 @@ const DEG = Math.PI / 180;
 export function parseFonts(fonts: GlyphFont[]): Contour[][][] {
   return fonts.map((f) => {
     if (f.digits.length !== 10) throw new Error(`glyph font ${f.family}: expected 10 digits, got ${f.digits.length}`);
-    return f.digits.map((d) => parsePath(d));
+    return f.digits.map((d) => parseGlyph(d));
   });
 }
 

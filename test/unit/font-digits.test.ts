@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
 import { DEFAULT_FONT_DIGITS, fontDigitSet, parseFonts, renderGlyph } from '../../shared/train/font-digits';
-import { fillContours, parsePath } from '../../shared/train/glyph-raster';
+import { fillContours, parseGlyph } from '../../shared/train/glyph-raster';
 import { GLYPHS_PATH, loadGlyphFonts } from '../../scripts/synth/font-set';
 
 const S = IMAGE_SIDE;
@@ -11,14 +11,14 @@ const sum = (a: Float32Array) => a.reduce((s, v) => s + v, 0);
 
 describe('glyph outlines', () => {
   it('parse lines, quadratic and cubic curves into closed contours', () => {
-    const contours = parsePath('M0 0L10 0Q10 10 0 10ZM20 20C30 20 30 30 20 30Z');
+    const contours = parseGlyph('M0 0L10 0Q10 10 0 10ZM20 20C30 20 30 30 20 30Z');
     expect(contours).toHaveLength(2);
     expect(Array.from(contours[0].slice(0, 4))).toEqual([0, 0, 10, 0]);
     expect(contours[0].length).toBe(2 * (2 + 8)); // M, L, then 8 segments of the curve
   });
 
   it('fill a square with exact coverage, half-covered pixels at its edges', () => {
-    const square = parsePath('M2 2L6.5 2L6.5 6L2 6Z');
+    const square = parseGlyph('M2 2L6.5 2L6.5 6L2 6Z');
     const cov = fillContours(square, 8, 8);
     expect(sum(cov)).toBeCloseTo(4.5 * 4, 5);
     expect(cov[3 * 8 + 3]).toBeCloseTo(1, 6);
@@ -27,7 +27,7 @@ describe('glyph outlines', () => {
   });
 
   it('leave a hole where an inner contour winds the other way (nonzero rule), as the 0 of a font', () => {
-    const ring = parsePath('M0 0L8 0L8 8L0 8ZM2 2L2 6L6 6L6 2Z');
+    const ring = parseGlyph('M0 0L8 0L8 8L0 8ZM2 2L2 6L6 6L6 2Z');
     const cov = fillContours(ring, 8, 8);
     expect(cov[4 * 8 + 4]).toBe(0);
     expect(sum(cov)).toBeCloseTo(64 - 16, 4);
