@@ -1,10 +1,38 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * test/unit/default-model.test.ts retrains the default model (minutes, on one thread) and starts first,
+ * so that the other files run beside it on the other core rather than after it. with --sequence.shuffle
+ * the rest comes in the seeded random order.
+ */
+class RebuildFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const { shuffle, seed } = this.ctx.config.sequence;
+    const sorted = shuffle ? seededShuffle(files, seed) : await super.sort(files);
+    const rebuild = (f: TestSpecification) => f.moduleId.endsWith('/default-model.test.ts');
+    return [...sorted.filter(rebuild), ...sorted.filter((f) => !rebuild(f))];
+  }
+}
+
+/** fisher-yates with a small lcg: the same seed gives the same order */
+function seededShuffle<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 // three kinds of tests: pure TypeScript under Node (unit), the Worker inside workerd (worker), and the
 // pages in a browser against wrangler dev (e2e)
 export default defineConfig({
   test: {
+    sequence: { sequencer: RebuildFirst },
     projects: [
       {
         test: {

@@ -34,7 +34,7 @@ describe('models/default.bin', () => {
     const rebuilt = join(scratch, 'default.bin');
     // one thread: the file was made with two, so this also shows the thread count does not matter, and
     // it leaves the other core to the rest of the suite
-    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/train.ts', ...args, '--threads', '1', '--model', rebuilt, '--no-report'], {
+    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/train.ts', ...args, '--threads', '1', '--model', rebuilt, '--out', scratch, '--no-report'], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
