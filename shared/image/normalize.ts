@@ -6,6 +6,7 @@
 
 import { PIXEL_MAX } from '../dims';
 import type { DecodedImage } from './decoded';
+import { centreOfMass } from './moments';
 
 /** components lighter than this fraction of the heaviest one's ink are dropped as specks */
 export const SPECK_FRACTION = 0.08;
@@ -162,20 +163,8 @@ export const MAX_SKEW = 0.8;
 export function deskew(out: Float32Array, img: Float32Array, side: number): void {
   const n = side * side;
   if (img.length !== n || out.length !== n) throw new RangeError(`deskew: images must have ${n} values`);
-  let mass = 0, sx = 0, sy = 0;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const v = img[y * side + x];
-      mass += v;
-      sx += v * x;
-      sy += v * y;
-    }
-  }
-  if (mass <= 0) {
-    out.set(img);
-    return;
-  }
-  const cx = sx / mass, cy = sy / mass;
+  // an inkless image has no second moments: its skew is 0 and it comes back as it is
+  const { x: cx, y: cy } = centreOfMass(img, side, side);
   let xy = 0, yy = 0;
   for (let y = 0; y < side; y++) {
     const dy = y - cy;

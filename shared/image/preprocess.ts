@@ -9,6 +9,7 @@
 import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
 import { ImageError, type DecodedImage } from './decoded';
 import { dropSpecks, flattenLighting } from './normalize';
+import { centreOfMass } from './moments';
 import { boxReduced } from './rows';
 
 export interface InkOptions {
@@ -190,22 +191,6 @@ function resizeCrop(src: Float32Array, srcWidth: number, box: Box, width: number
     }
   }
   return out;
-}
-
-/** intensity-weighted mean position, in pixel index coordinates */
-function centreOfMass(img: Float32Array, width: number, height: number): { x: number; y: number } {
-  let mass = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = img[y * width + x];
-      mass += v;
-      sx += v * x;
-      sy += v * y;
-    }
-  }
-  return mass > 0 ? { x: sx / mass, y: sy / mass } : { x: (width - 1) / 2, y: (height - 1) / 2 };
 }
 
 /**
