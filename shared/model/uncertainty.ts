@@ -59,7 +59,11 @@ interface Part {
   bottom: number;
 }
 
-/** the 8-connected marks of ink; `labels` (D) and `stack` (D) are scratch space */
+/**
+ * the 8-connected marks of ink; `labels` (D) and `stack` (D) are scratch space. a fill of its own rather
+ * than normalize.ts dropSpecks's: that one labels any ink on a picture of any size and keeps masses, this
+ * one thresholds the 28×28 input at INK and keeps each mark's bounds, allocation-free per request.
+ */
 function parts(pixels: ArrayLike<number>, labels: Int32Array, stack: Int32Array): Part[] {
   labels.fill(-1);
   const found: Part[] = [];
