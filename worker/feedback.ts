@@ -4,7 +4,9 @@ import { feedbackId } from '../shared/feedback';
 import { KiB, readBody } from './body';
 import type { Bindings } from './env';
 import { ApiError } from './errors';
-import { DEFAULT_FEEDBACK_SETTINGS, feedbackSettings, storeFeedback, type StoreResult } from './feedback-store';
+import { DEFAULT_FEEDBACK_SETTINGS, feedbackSettings, storeFeedback, type FeedbackSettings, type Quota, type StoreResult } from './feedback-store';
+import { senderOf } from './feedback-source';
+import { signature } from './near-duplicate';
 import { flat } from './pixels';
 import { rateLimitWith } from './rate-limit';
 import { ErrorResponse, FeedbackJson, FeedbackStored } from './schemas';
@@ -26,9 +28,11 @@ export const feedbackRoute = createRoute({
   description:
     `Stores the ${D} pixels (0..${PIXEL_MAX}, 28×28, ink bright on black: the image the model saw) with the right label for the next training run ` +
     '(npm run feedback:export, then npm run train -- --extra data/feedback). Nothing about the sender is stored. ' +
-    'The same drawing is stored once (200 with its id the second time). All senders together share a daily cap (FEEDBACK_DAILY_CAP, ' +
-    `default ${DEFAULT_FEEDBACK_SETTINGS.dailyCap} a UTC day; past it 429 until 00:00 UTC), and corrections are deleted after FEEDBACK_RETENTION_DAYS ` +
-    `(default ${DEFAULT_FEEDBACK_SETTINGS.retentionDays}). Limit ${FEEDBACK_LIMIT / KiB} KiB of JSON; rate-limited per address.`,
+    'The same drawing is stored once (200 with its id the second time), and so is a drawing within a few pixels of one stored the same UTC day. ' +
+    `Daily quotas, each answered past it with 429 until 00:00 UTC: all senders together (FEEDBACK_DAILY_CAP, default ${DEFAULT_FEEDBACK_SETTINGS.dailyCap}), ` +
+    `one sender, an IPv4 address or IPv6 /48 (FEEDBACK_SOURCE_DAILY_CAP, default ${DEFAULT_FEEDBACK_SETTINGS.sourceDailyCap}, near-duplicates included), ` +
+    `one label (FEEDBACK_LABEL_DAILY_CAP, default ${DEFAULT_FEEDBACK_SETTINGS.labelDailyCap}). Corrections are deleted after FEEDBACK_RETENTION_DAYS ` +
+    `(default ${DEFAULT_FEEDBACK_SETTINGS.retentionDays}). Limit ${FEEDBACK_LIMIT / KiB} KiB of JSON; rate-limited per address (an IPv6 /48).`,
   middleware: [rateLimitWith('FEEDBACK_LIMITER'), readBody({ json: FEEDBACK_LIMIT })] as const,
   request: { body: { required: true, content: { 'application/json': { schema: FeedbackJson } } } },
   responses: {
@@ -38,7 +42,10 @@ export const feedbackRoute = createRoute({
     413: error('body_too_large'),
     415: error('unsupported_media_type: send application/json'),
     422: error('no_digit: the image is blank'),
-    429: error('rate_limited (this address, see Retry-After) or daily_cap_reached (all senders today; Retry-After runs to 00:00 UTC)'),
+    429: error(
+      'rate_limited (this address, see Retry-After); daily_cap_reached (all senders today), source_quota_reached (this address or /48 today) ' +
+        'or label_quota_reached (this label today), each with Retry-After to 00:00 UTC',
+    ),
     500: error('internal_error: a bug on our side, logged'),
     503: error('feedback_unavailable: this deployment has no FEEDBACK_DB database or its table, or writing to it failed'),
   },
@@ -53,6 +60,26 @@ function unavailable(e: unknown): ApiError {
   return new ApiError(503, 'feedback_unavailable', 'the feedback could not be stored just now; try again in a minute', { 'Retry-After': '60' });
 }
 
+/** the 429 for a full quota: which one, how large, and when it opens again */
+function quotaReached(quota: Quota, label: number, s: FeedbackSettings, retryAfterSeconds: number): ApiError {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const retry = `try again after 00:00 UTC (in ${Math.floor(minutes / 60)} h ${minutes % 60} min)`;
+  const headers = { 'Retry-After': String(retryAfterSeconds) };
+  if (quota === 'source') {
+    return new ApiError(
+      429,
+      'source_quota_reached',
+      `this address has sent its corrections for today: this deployment takes at most ${s.sourceDailyCap} a UTC day from one IPv4 address or IPv6 /48 ` +
+        `(near-duplicates count too); ${retry}`,
+      headers,
+    );
+  }
+  if (quota === 'label') {
+    return new ApiError(429, 'label_quota_reached', `today's corrections labelled ${label} are full: this deployment stores at most ${s.labelDailyCap} a UTC day for each digit; ${retry}`, headers);
+  }
+  return new ApiError(429, 'daily_cap_reached', `today's feedback is full: this deployment stores at most ${s.dailyCap} corrections a UTC day from everyone together; ${retry}`, headers);
+}
+
 /** POST /feedback on the API app: validated like /classify, stored once in the FEEDBACK_DB database */
 export function registerFeedback(app: OpenAPIHono<{ Bindings: Bindings }>): void {
   app.openapi(feedbackRoute, async (c) => {
@@ -64,24 +91,25 @@ export function registerFeedback(app: OpenAPIHono<{ Bindings: Bindings }>): void
     // stored as whole numbers: what the trainer reads (u8)
     const pixels = Uint8Array.from(flat(body.pixels), (v) => Math.round(v));
     if (!pixels.some((v) => v > 0)) throw new ApiError(422, 'no_digit', 'every pixel is 0: there is no drawing to learn from');
-    const feedback = { id: await feedbackId(pixels), pixels, label: body.label, predicted: body.predicted ?? null, modelVersion: body.modelVersion ?? null, createdAt: new Date() };
+    const createdAt = new Date();
+    const source = await senderOf((h) => c.req.header(h), createdAt.toISOString().slice(0, 10), c.env.FEEDBACK_SOURCE_SECRET);
+    const feedback = {
+      id: await feedbackId(pixels),
+      pixels,
+      label: body.label,
+      predicted: body.predicted ?? null,
+      modelVersion: body.modelVersion ?? null,
+      createdAt,
+      source,
+      signature: signature(pixels),
+    };
     let result: StoreResult;
     try {
-      result = await storeFeedback(db, feedback, settings.dailyCap);
+      result = await storeFeedback(db, feedback, settings);
     } catch (e) {
       throw unavailable(e);
     }
-    if (result.kind === 'full') {
-      const wait = result.retryAfterSeconds;
-      const minutes = Math.ceil(wait / 60);
-      throw new ApiError(
-        429,
-        'daily_cap_reached',
-        `today's feedback is full: this deployment stores at most ${settings.dailyCap} corrections a UTC day from everyone together; ` +
-          `try again after 00:00 UTC (in ${Math.floor(minutes / 60)} h ${minutes % 60} min)`,
-        { 'Retry-After': String(wait) },
-      );
-    }
+    if (result.kind === 'full') throw quotaReached(result.quota, feedback.label, settings, result.retryAfterSeconds);
     if (result.kind === 'duplicate') return c.json({ id: result.id, label: result.label, duplicate: true }, 200);
     return c.json({ id: result.id, label: feedback.label, duplicate: false }, 201);
   });

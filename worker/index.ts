@@ -18,6 +18,7 @@ import * as routes from './routes';
 import type { batchJson, ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
+import { limitEveryRoute } from './rate-limit';
 import { scheduled } from './scheduled';
 
 // the worker: the JSON API (classify, batch, feedback, health, model, docs). the pages and the
@@ -52,7 +53,7 @@ function imagesFromBytes(bytes: Uint8Array, max: number): Float32Array {
 
 export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('*', crossOrigin, securityHeaders);
+  app.use('*', securityHeaders, limitEveryRoute, crossOrigin);
 
   const model = (c: Context<AppEnv>) =>
     loader.get(c.env.MODELS, refreshMsFrom(c.env.MODEL_REFRESH_SECONDS), (p) => {

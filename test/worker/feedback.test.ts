@@ -6,7 +6,8 @@ import { D } from '../../shared/dims';
 import { FEEDBACK_ID_PATTERN, feedbackId } from '../../shared/feedback';
 import worker, { createApp } from '../../worker/index';
 import { FEEDBACK_LIMIT } from '../../worker/feedback';
-import { secondsToNextUtcDay, storeFeedback, type NewFeedback } from '../../worker/feedback-store';
+import { DEFAULT_FEEDBACK_SETTINGS, secondsToNextUtcDay, storeFeedback, type NewFeedback } from '../../worker/feedback-store';
+import { signature } from '../../worker/near-duplicate';
 import { createModelLoader } from '../../worker/model-loader';
 import { scheduled } from '../../worker/scheduled';
 import { call, expectError, postJson } from './helpers/http';
@@ -19,12 +20,16 @@ import { call, expectError, postJson } from './helpers/http';
 
 const db = env.FEEDBACK_DB;
 
-/** a vertical bar, as the widget would send a "1", plus a few random pixels so no other test (or run) sends the same drawing */
+/**
+ * a vertical bar, as the widget would send a "1", plus random specks (1..254) so that no other test
+ * (or run) sends the same drawing or one near it (worker/near-duplicate.ts): two such drawings are
+ * about 80 levels apart, near-duplicates 16 at most
+ */
 function drawing(value = 255): number[] {
   const img = new Array<number>(D).fill(0);
   for (let y = 4; y < 24; y++) img[y * 28 + 14] = value;
-  const noise = crypto.getRandomValues(new Uint16Array(8));
-  for (let i = 0; i < noise.length; i += 2) img[noise[i] % D] = 1 + (noise[i + 1] % 255);
+  const noise = crypto.getRandomValues(new Uint16Array(48));
+  for (let i = 0; i < noise.length; i += 2) img[noise[i] % D] = 1 + (noise[i + 1] % 254);
   return img;
 }
 
@@ -35,6 +40,7 @@ interface Row {
   predicted: number | null;
   model_version: string | null;
   created_at: string;
+  source: string | null;
 }
 
 const row = (id: string) => db.prepare('SELECT * FROM feedback WHERE hash = ?1').bind(id).first<Row>();
@@ -94,11 +100,12 @@ describe('POST /feedback stores a correction', () => {
     const res = await postJson('/feedback', { pixels: drawing(), label: 4 }, { 'CF-Connecting-IP': '192.0.2.44', 'User-Agent': 'UniqueAgent/9.9', Cookie: 'who=me' });
     const { id } = await res.json<{ id: string }>();
     const stored = await row(id);
-    expect(Object.keys(stored!).sort()).toEqual(['created_at', 'hash', 'label', 'model_version', 'pixels', 'predicted']);
-    const text = JSON.stringify({ ...stored, pixels: null });
+    expect(Object.keys(stored!).sort()).toEqual(['created_at', 'hash', 'ink', 'label', 'model_version', 'pixels', 'predicted', 'signature', 'source']);
+    expect(stored!.source).toMatch(/^[0-9a-f]{16}$/); // a pseudonym of the day, not the address
+    const text = JSON.stringify({ ...stored, pixels: null, signature: null });
     for (const secret of ['192.0.2.44', 'UniqueAgent', 'who=me']) expect(text).not.toContain(secret);
     const tables = await db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all<{ name: string }>();
-    expect(tables.results.map((t) => t.name).sort()).toEqual(['d1_migrations', 'feedback', 'feedback_days']);
+    expect(tables.results.map((t) => t.name).sort()).toEqual(['d1_migrations', 'feedback', 'feedback_days', 'feedback_label_days', 'feedback_source_days']);
   });
 });
 
@@ -135,9 +142,9 @@ describe('the same drawing twice', () => {
 describe('the daily cap for all senders together', () => {
   const at = (iso: string, label = 2): NewFeedback & { pixels: Uint8Array } => {
     const pixels = Uint8Array.from(drawing());
-    return { id: '', pixels, label, predicted: null, modelVersion: null, createdAt: new Date(iso) };
+    return { id: '', pixels, label, predicted: null, modelVersion: null, createdAt: new Date(iso), source: null, signature: signature(pixels) };
   };
-  const store = async (fb: NewFeedback, cap: number) => storeFeedback(db, { ...fb, id: await feedbackId(fb.pixels) }, cap);
+  const store = async (fb: NewFeedback, cap: number) => storeFeedback(db, { ...fb, id: await feedbackId(fb.pixels) }, { ...DEFAULT_FEEDBACK_SETTINGS, dailyCap: cap });
 
   it('stores up to the cap on a UTC day, then nothing more that day; the next day starts again', async () => {
     // this test owns 2101-01-01 and 2101-01-02
@@ -145,7 +152,7 @@ describe('the daily cap for all senders together', () => {
     const day = [at('2101-01-01T08:00:00.000Z'), at('2101-01-01T09:00:00.000Z'), at('2101-01-01T23:59:59.999Z')];
     expect((await store(day[0], 2)).kind).toBe('stored');
     expect((await store(day[1], 2)).kind).toBe('stored');
-    expect(await store(day[2], 2)).toEqual({ kind: 'full', retryAfterSeconds: 1 });
+    expect(await store(day[2], 2)).toEqual({ kind: 'full', quota: 'everyone', retryAfterSeconds: 1 });
     expect(await storedOn('2101-01-01')).toBe(2);
     expect(await row(await feedbackId(day[2].pixels))).toBeNull();
     // a duplicate is answered as one even when the day is full
@@ -191,7 +198,8 @@ describe('the retention period', () => {
   const sentOn = async (iso: string) => {
     const pixels = Uint8Array.from(drawing());
     const id = await feedbackId(pixels);
-    expect((await storeFeedback(db, { id, pixels, label: 8, predicted: null, modelVersion: null, createdAt: new Date(iso) }, 1000)).kind).toBe('stored');
+    const fb = { id, pixels, label: 8, predicted: null, modelVersion: null, createdAt: new Date(iso), source: null, signature: signature(pixels) };
+    expect((await storeFeedback(db, fb, DEFAULT_FEEDBACK_SETTINGS)).kind).toBe('stored');
     return id;
   };
 
@@ -307,13 +315,15 @@ describe('without a usable database', () => {
   });
 
   it('says how to make the table when the migrations were not applied', async () => {
-    const noTable = { prepare: () => ({ bind: () => ({ first: () => Promise.reject(new Error('D1_ERROR: no such table: feedback: SQLITE_ERROR')) }) }) };
+    const fail = () => Promise.reject(new Error('D1_ERROR: no such table: feedback: SQLITE_ERROR'));
+    const noTable = { prepare: () => ({ bind: () => ({ first: fail }) }), batch: fail };
     const message = await expectError(await appWith({ FEEDBACK_DB: noTable })({ pixels: drawing(), label: 1 }), 503, 'feedback_unavailable');
     expect(message).toMatch(/wrangler d1 migrations apply mnist-feedback/);
   });
 
   it('answers 503 with Retry-After when writing fails', async () => {
-    const failing = { prepare: () => ({ bind: () => ({ first: () => Promise.reject(new Error('D1_ERROR: Network connection lost.')) }) }) };
+    const fail = () => Promise.reject(new Error('D1_ERROR: Network connection lost.'));
+    const failing = { prepare: () => ({ bind: () => ({ first: fail }) }), batch: fail };
     const res = await appWith({ FEEDBACK_DB: failing })({ pixels: drawing(), label: 1 });
     expect(res.headers.get('retry-after')).toBe('60');
     await expectError(res, 503, 'feedback_unavailable');
