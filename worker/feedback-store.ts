@@ -82,7 +82,7 @@ const COUNTS = `SELECT
 type Counts = { everyone: number; label: number; source: number };
 
 /** the day's corrections whose ink is within NEAR_DISTANCE of ?2: read through the index feedback_day_ink */
-const CANDIDATES = 'SELECT hash, label, signature FROM feedback WHERE substr(created_at, 1, 10) = ?1 AND ink BETWEEN ?2 AND ?3';
+export const CANDIDATES = 'SELECT hash, label, signature FROM feedback WHERE substr(created_at, 1, 10) = ?1 AND ink BETWEEN ?2 AND ?3';
 
 // one statement: the quota checks and the insert cannot interleave with another request's. reads the
 // three counters and the key; writes the row, its index entry and, through the triggers, the counters.

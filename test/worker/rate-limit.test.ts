@@ -6,13 +6,15 @@ import { isLoopback, rateLimitKey } from '../../worker/rate-limit';
 import { call, expectError, postJson } from './helpers/http';
 import { dotImage, handNetwork, modelFile, publish } from './helpers/models';
 
-// CLASSIFY_LIMITER (120 requests per 60 s) and MODEL_LIMITER (600 per 60 s) from wrangler.toml,
+// CLASSIFY_LIMITER (120 requests per 60 s), MODEL_LIMITER (600 per 60 s) and DEFAULT_LIMITER (60 per
+// 60 s, every route without a budget of its own) from wrangler.toml,
 // simulated by miniflare, which counts per wall-clock minute (Math.floor(Date.now() / 60_000)).
 // so that no test depends on the clock or on another test: each test uses addresses no other test
 // uses, and a test that fills a count first waits for the next minute if too little of this one is left.
 
 const CLASSIFY_LIMIT = 120;
 const MODEL_LIMIT = 600;
+const DEFAULT_LIMIT = 60;
 const PERIOD_MS = 60_000;
 
 beforeAll(async () => {
@@ -126,6 +128,49 @@ describe('rate limiting the model routes per client', () => {
   }, TIMEOUT_MS);
 });
 
+describe('a limiter on every route', () => {
+  /** the routes without a budget of their own, each with what it answers within the limit */
+  const OTHERS: [string, RequestInit, number][] = [
+    ['/openapi.json', {}, 200],
+    ['/docs', {}, 200],
+    ['/no-such-route', {}, 404],
+    ['/feedback', {}, 405], // GET on a POST route
+    ['/classify', { method: 'DELETE' }, 405],
+    ['/classify', { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' } }, 204],
+  ];
+  const send = ([path, init]: [string, RequestInit, number], ip: string) => call(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...from(ip) } });
+
+  it(`allows ${DEFAULT_LIMIT} requests a minute shared by /openapi.json, /docs, 404s, 405s and preflights, then answers each 429 with CORS headers`, async () => {
+    const ip = '192.0.2.60';
+    await inOneWindow(CLASSIFY_WINDOW_MS, async () => {
+      for (let i = 0; i < DEFAULT_LIMIT; i++) {
+        const res = await send(OTHERS[i % OTHERS.length], ip);
+        expect(res.status, `request ${i + 1}: ${OTHERS[i % OTHERS.length][0]}`).toBe(OTHERS[i % OTHERS.length][2]);
+        await res.arrayBuffer();
+      }
+      for (const route of OTHERS) {
+        const res = await send(route, ip);
+        expect(res.headers.get('retry-after'), route[0]).toBe('60');
+        expect(res.headers.get('access-control-expose-headers')).toContain('Retry-After');
+        expect(await expectError(res, 429, 'rate_limited')).toMatch(/too many requests/);
+      }
+      // the routes with budgets of their own keep them, and another address has its own
+      expect((await classifyFrom(ip)).status).toBe(200);
+      expect((await getFrom('/healthz', ip)).status).toBe(200);
+      expect((await getFrom('/docs', '192.0.2.61')).status).toBe(200);
+    });
+  }, TIMEOUT_MS);
+
+  it('counts an IPv6 /64 as one client, and skips loopback', async () => {
+    await inOneWindow(CLASSIFY_WINDOW_MS * 2, async () => {
+      await spend(DEFAULT_LIMIT, (i) => getFrom('/openapi.json', `2001:db8:60:60:${(i + 1).toString(16)}::1`));
+      await expectError(await getFrom('/openapi.json', '2001:db8:60:60::ffff'), 429, 'rate_limited');
+      expect((await getFrom('/openapi.json', '2001:db8:60:61::1')).status).toBe(200);
+      await spend(DEFAULT_LIMIT + 5, () => getFrom('/openapi.json', '127.0.0.1'));
+    });
+  }, TIMEOUT_MS);
+});
+
 describe('the key a request counts against', () => {
   it('is an IPv4 address whole', () => {
     expect(rateLimitKey('203.0.113.7')).toBe('203.0.113.7');
@@ -138,6 +183,12 @@ describe('the key a request counts against', () => {
     }
     expect(rateLimitKey('2001:db8::')).toBe('2001:db8:0:0::/64');
     expect(rateLimitKey('::2')).toBe('0:0:0:0::/64');
+  });
+
+  it('is the /48 of an IPv6 address for the limiter of POST /feedback', () => {
+    expect(rateLimitKey('2001:db8:a:b::1', 48)).toBe('2001:db8:a::/48');
+    expect(rateLimitKey('2001:db8:a:ffff:1:2:3:4', 48)).toBe('2001:db8:a::/48');
+    expect(rateLimitKey('203.0.113.7', 48)).toBe('203.0.113.7');
   });
 
   it('is the IPv4 address inside an IPv4-mapped IPv6 address', () => {
