@@ -13,17 +13,20 @@ import { describePlan, planExport } from './lib/feedback-review';
 import { runCli } from './lib/cli';
 import { targetOf, TARGET_OPTIONS } from './lib/target';
 
-const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR] [--sheet FILE] [--yes]
+const USAGE = `usage: npm run feedback:export -- [--remote | --local] [--persist-to DIR] [--out DIR] [--sheet FILE] [--drop-source HASH]... [--yes]
   --remote       the deployed FEEDBACK_DB database (needs wrangler login and its id in wrangler.toml)
   --local        the local database \`wrangler dev\` writes (default)
   --persist-to   a local state folder other than .wrangler/state
   --out DIR      where ${EXTRA_FILE} is (default data/feedback); new examples are appended to it
   --sheet FILE   the contact sheet of the new images (default DIR/contact-sheet.png)
+  --drop-source  leave out the rows of this sender (a pseudonym the summary shows); repeatable
   --yes          append without asking (for scripts); otherwise a terminal asks, and without one
                  nothing is written (exit status 2)
 
-shows the new corrections by label, the duplicates it drops (already in the file, or twice in this
-batch) and a contact sheet of the images, then appends one example per line, oldest first:
+shows the new corrections by label and by sender (the worker stores a pseudonym of each sender's IPv4
+address or IPv6 /48, new each UTC day: a flood from one stands out, marked !), the duplicates it drops
+(already in the file, or twice in this batch) and a contact sheet of the images, then appends one
+example per line, oldest first:
   {"id":"<32 hex: SHA-256 of the pixels>","label":4,"predicted":9,"modelVersion":"<16 hex>"|null,
    "createdAt":"<ISO date>","pixels":[784 whole numbers 0..255, row-major 28×28, ink bright on black]}
 D1 keeps corrections for FEEDBACK_RETENTION_DAYS (wrangler.toml): export before then.
@@ -43,7 +46,14 @@ async function confirmed(question: string): Promise<boolean> {
 
 runCli(async () => {
   const { values } = parseArgs({
-    options: { ...TARGET_OPTIONS, out: { type: 'string' }, sheet: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...TARGET_OPTIONS,
+      out: { type: 'string' },
+      sheet: { type: 'string' },
+      'drop-source': { type: 'string', multiple: true },
+      yes: { type: 'boolean', short: 'y' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -61,7 +71,7 @@ runCli(async () => {
   console.log(`read ${where}`);
 
   const exported = existsSync(file) ? loadExtra(file) : { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
-  const plan = await planExport(exported, rows);
+  const plan = await planExport(exported, rows, { dropSources: new Set(values['drop-source'] ?? []) });
   console.log(describePlan(plan, rows.length, file));
   if (plan.added.length === 0) {
     console.log(`\nnothing new to add to ${file}`);

@@ -27,7 +27,7 @@ export interface FeedbackExample {
   pixels: number[];
 }
 
-/** a row as the export selects it: SELECT hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at */
+/** a row as the export selects it: SELECT hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at, source */
 export interface FeedbackRow {
   hash: string;
   pixels_hex: string;
@@ -35,6 +35,8 @@ export interface FeedbackRow {
   predicted: number | null;
   model_version: string | null;
   created_at: string;
+  /** the sender's pseudonym for that UTC day (migrations/0002_quotas.sql); null or absent: none recorded */
+  source?: string | null;
 }
 
 const isDigit = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < K;

@@ -2,7 +2,7 @@ import type { FeedbackRow } from '../../shared/feedback';
 import type { KvTarget } from './kv';
 import { openLocalBindings, runWrangler, WRANGLER_CONFIG } from './wrangler';
 
-// every row of the feedback table (migrations/0001_feedback.sql) from D1: the local database
+// every row of the feedback table (migrations/) from D1: the local database
 // `wrangler dev` uses through wrangler's getPlatformProxy (one workerd for the whole read), the
 // deployed one through `wrangler d1 execute --remote --json`. both page through the primary key,
 // so each page reads only its own rows.
@@ -14,7 +14,7 @@ interface D1Reader {
   prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } };
 }
 
-const COLUMNS = 'hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at';
+const COLUMNS = 'hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at, source';
 /** a page of rows after the key `after` (hashes are hex, so '' comes before all of them) */
 const pageQuery = (after: string, limit: number) => `SELECT ${COLUMNS} FROM feedback WHERE hash > ${after} ORDER BY hash LIMIT ${limit}`;
 
@@ -66,6 +66,8 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 function noTable(e: unknown, where: string): Error {
   const message = (e as Error).message ?? String(e);
-  if (!/no such table/i.test(message)) return e as Error;
-  return new Error(`the feedback table does not exist in this database: run \`npx wrangler d1 migrations apply mnist-feedback ${where}\` first`);
+  const apply = `run \`npx wrangler d1 migrations apply mnist-feedback ${where}\` first`;
+  if (/no such table/i.test(message)) return new Error(`the feedback table does not exist in this database: ${apply}`);
+  if (/no such column: source/i.test(message)) return new Error(`the feedback table predates its sender column (migrations/0002_quotas.sql): ${apply}`);
+  return e as Error;
 }

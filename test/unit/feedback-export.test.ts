@@ -9,7 +9,7 @@ import { exampleFromRow, feedbackId, type FeedbackRow } from '../../shared/feedb
 import { contactSheet, contactSheetPng } from '../../scripts/lib/contact-sheet';
 import { loadExtra } from '../../scripts/lib/extra-data';
 import { readLocalRows, wranglerRows } from '../../scripts/lib/feedback-db';
-import { describePlan, planExport } from '../../scripts/lib/feedback-review';
+import { describePlan, floods, planExport } from '../../scripts/lib/feedback-review';
 
 // npm run feedback:export: what it would add, shown before it adds it. the tests with a local D1
 // share one seeded database; each writes its own output folder, so they run in any order.
@@ -82,6 +82,52 @@ describe('planExport', () => {
     expect(text).toContain('2 stored corrections:\n  1 new\n  1 already in data/feedback/feedback.jsonl (dropped)\n  0 the same drawing as an earlier one in this batch (dropped)');
     expect(text).toMatch(/^ +3 +1 +\+1 +2$/m);
     expect(text).toMatch(/^ +all +1 +\+1 +2$/m);
+  });
+});
+
+describe('the new corrections by sender', () => {
+  /** n rows from one sender (a pseudonym) with one label, on 2026-11-29, seeds from `seed` up */
+  const from = (source: string | null, n: number, label: number, seed: number) =>
+    Promise.all(Array.from({ length: n }, async (_, i) => ({ ...(await row(seed + i, label, `2026-11-29T10:${String(i % 60).padStart(2, '0')}:00.000Z`)), source })));
+
+  it('groups the new rows by sender, most first, with their labels, so that a flood stands out', async () => {
+    const rows = [
+      ...(await from('aaaaaaaaaaaaaaaa', 2, 1, 100)),
+      ...(await from('ffffffffffffffff', 30, 7, 200)),
+      ...(await from('bbbbbbbbbbbbbbbb', 3, 4, 300)),
+      ...(await from(null, 1, 0, 400)),
+    ];
+    const plan = await planExport(NONE, rows);
+    expect(plan.senders.map((g) => [g.source, g.count])).toEqual([
+      ['ffffffffffffffff', 30],
+      ['bbbbbbbbbbbbbbbb', 3],
+      ['aaaaaaaaaaaaaaaa', 2],
+      [null, 1],
+    ]);
+    expect(plan.senders[0]).toMatchObject({ day: '2026-11-29', labels: [0, 0, 0, 0, 0, 0, 0, 30, 0, 0] });
+    expect(floods(plan).map((g) => g.source)).toEqual(['ffffffffffffffff']);
+
+    const text = describePlan(plan, rows.length, 'data/feedback/feedback.jsonl');
+    expect(text).toContain('by sender (a pseudonym of an IPv4 address or IPv6 /48, new each UTC day): 3 senders, and 1 row without one');
+    expect(text).toMatch(/^ +!ffffffffffffffff +2026-11-29 +30 +83% +7×30$/m);
+    expect(text).toMatch(/^ +bbbbbbbbbbbbbbbb +2026-11-29 +3 +8% +4×3$/m);
+    expect(text).toMatch(/! ffffffffffffffff sent 83% of the new corrections: .*--drop-source ffffffffffffffff/);
+  });
+
+  it('flags no one when the rows are spread, or too few to call a flood', async () => {
+    const spread = await planExport(NONE, [...(await from('aaaaaaaaaaaaaaaa', 12, 1, 500)), ...(await from('bbbbbbbbbbbbbbbb', 12, 2, 600)), ...(await from('cccccccccccccccc', 12, 3, 700)), ...(await from('dddddddddddddddd', 12, 4, 800)), ...(await from('eeeeeeeeeeeeeeee', 13, 5, 900))]);
+    expect(floods(spread)).toEqual([]);
+    const few = await planExport(NONE, await from('aaaaaaaaaaaaaaaa', 9, 1, 1000));
+    expect(floods(few)).toEqual([]);
+  });
+
+  it('leaves out the senders named with --drop-source, and says how many rows that was', async () => {
+    const rows = [...(await from('ffffffffffffffff', 20, 7, 1100)), ...(await from('aaaaaaaaaaaaaaaa', 2, 1, 1200))];
+    const plan = await planExport(NONE, rows, { dropSources: new Set(['ffffffffffffffff']) });
+    expect(plan.added).toHaveLength(2);
+    expect(plan.droppedBySender).toBe(20);
+    expect(plan.senders.map((g) => g.source)).toEqual(['aaaaaaaaaaaaaaaa']);
+    expect(describePlan(plan, rows.length, 'f')).toContain('  20 from the senders named with --drop-source (dropped)');
   });
 });
 
@@ -197,7 +243,7 @@ describe('npm run feedback:export against a local D1', () => {
   }, 240_000);
 
   it('reads the same rows through wrangler d1 execute --json (the --remote path) as through the local proxy', async () => {
-    const sql = 'SELECT hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at FROM feedback ORDER BY hash';
+    const sql = 'SELECT hash, hex(pixels) AS pixels_hex, label, predicted, model_version, created_at, source FROM feedback ORDER BY hash';
     const viaWrangler = await wranglerRows(sql, { remote: false, persistTo: state });
     const viaProxy = await readLocalRows(state);
     expect(viaWrangler.length).toBeGreaterThanOrEqual(3); // the other test may have added one
