@@ -536,7 +536,7 @@ async function checkWithProxy(bundle: string, model: Uint8Array, plan: string, l
   const proxy = await openLocalBindings<Record<string, unknown>>(join(dir, 'state'));
   try {
     // no rate limits (the bench sends thousands of requests); the plan under test
-    const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, MODEL_LIMITER, ...bindings } = proxy.env;
+    const { CLASSIFY_LIMITER, FEEDBACK_LIMITER, MODEL_LIMITER, DEFAULT_LIMITER, ...bindings } = proxy.env;
     const h: Harness = { worker: (await import(pathToFileURL(bundle).href)) as WorkerModule, env: { ...bindings, WORKERS_PLAN: plan }, ctx: proxy.ctx };
     await placeModel(bindings.MODELS as Parameters<typeof placeModel>[0], model);
     // the first load reads KV through the proxy; wait until the model is served
