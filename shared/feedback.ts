@@ -1,6 +1,7 @@
 // one stored correction ("this drawing is a 4"): the id the worker gives it in the feedback table
 // (D1, migrations/0001_feedback.sql) and the example line npm run feedback:export writes for
-// npm run train -- --extra. nothing about the sender is kept: no IP, no user agent, no cookie.
+// npm run train -- --extra. of the sender only a pseudonym of its network for that UTC day is kept
+// (worker/feedback-source.ts), never in the example lines: no IP, no user agent, no cookie.
 
 import { sha256Hex } from './checksum';
 import { D, K } from './dims';

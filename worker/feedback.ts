@@ -27,7 +27,7 @@ export const feedbackRoute = createRoute({
   summary: 'Report the right digit for a drawing the model got wrong',
   description:
     `Stores the ${D} pixels (0..${PIXEL_MAX}, 28×28, ink bright on black: the image the model saw) with the right label for the next training run ` +
-    '(npm run feedback:export, then npm run train -- --extra data/feedback). Nothing about the sender is stored. ' +
+    '(npm run feedback:export, then npm run train -- --extra data/feedback). Of the sender only a pseudonym of its network for the day is stored (for its quota; no address, no user agent). ' +
     'The same drawing is stored once (200 with its id the second time), and so is a drawing within a few pixels of one stored the same UTC day. ' +
     `Daily quotas, each answered past it with 429 until 00:00 UTC: all senders together (FEEDBACK_DAILY_CAP, default ${DEFAULT_FEEDBACK_SETTINGS.dailyCap}), ` +
     `one sender, an IPv4 address or IPv6 /48 (FEEDBACK_SOURCE_DAILY_CAP, default ${DEFAULT_FEEDBACK_SETTINGS.sourceDailyCap}, near-duplicates included), ` +

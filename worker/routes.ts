@@ -138,12 +138,12 @@ export const openapi = createRoute({
   method: 'get',
   path: '/openapi.json',
   summary: 'This document (OpenAPI 3.1)',
-  responses: { 200: { description: 'the OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } }, ...errors() },
+  responses: { 200: { description: 'the OpenAPI document', content: { 'application/json': { schema: z.object({}).passthrough() } } }, ...errors(429) },
 });
 
 export const docs = createRoute({
   method: 'get',
   path: '/docs',
   summary: 'This API as a readable page',
-  responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, ...errors() },
+  responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, ...errors(429) },
 });
