@@ -147,9 +147,10 @@ export async function storeFeedback(db: D1Database, fb: NewFeedback, settings: F
 }
 
 /**
- * deletes corrections older than `retentionDays` before `now`, and the day counters of days wholly
- * before that (the senders' counters of days before yesterday). created_at has no index (it would cost a row written per insert), so this scans the
- * table once: at most dailyCap × retentionDays rows read, once a day.
+ * deletes corrections older than `retentionDays` before `now`, the day and label counters of days
+ * wholly before that, and the senders' counters of days before yesterday. the feedback_day_ink index
+ * starts with the day but not the time, so this scans the table once: at most dailyCap × retentionDays
+ * rows read, once a day.
  */
 export async function deleteExpired(db: D1Database, now: Date, retentionDays: number): Promise<{ deleted: number; cutoff: string }> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
