@@ -6,7 +6,7 @@
 // than PHOTO_SIDE are drawn down to it first) and sent as those 784 values. a Blob or File that is
 // a PNG within the free plan's limits goes up as it is; any other picture the browser can open
 // (a JPEG or HEIC photo, WebP, a large PNG) is decoded by the browser, reduced to fit the plan and
-// sent as a small gray PNG (photo/).
+// sent as a small gray PNG (photo/); one it cannot open goes up as it is, for the Worker to explain.
 
 import { D } from '../shared/dims';
 import { call, ApiCallError, type Answer } from './api';
@@ -48,23 +48,32 @@ async function imageData(input: Drawable): Promise<ImageData> {
   return drawnImageData(input, width, height);
 }
 
-/** a Blob as the png to send: unchanged when the Worker takes it as it is, else decoded and reduced by the browser */
-async function pngToSend(blob: Blob): Promise<Blob> {
+/**
+ * a Blob as the picture to send: unchanged when it is a png the Worker takes as it is, else decoded
+ * and reduced by the browser to a gray png. what the browser cannot decode goes up unchanged too,
+ * so the Worker's error says what is wrong with it (not_png, unsupported_media_type, ...)
+ */
+async function pictureToSend(blob: Blob): Promise<Blob> {
   if ((blob.type === '' || blob.type === 'image/png') && blob.size <= PHOTO_LIMITS.imageBytes) {
-    const head = new Uint8Array(await blob.arrayBuffer());
-    if (pngFitsAsIs(head)) return blob;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (pngFitsAsIs(bytes)) return blob;
   }
-  const photo = await openPhoto(blob);
-  return new Blob([grayPng(photo.reduced) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  try {
+    const photo = await openPhoto(blob);
+    return new Blob([grayPng(photo.reduced) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  } catch (e) {
+    if (e instanceof PhotoError && e.code !== 'cannot_read') return blob;
+    throw e;
+  }
 }
 
-/** classifies one digit with the worker; resolves to the API's JSON answer, rejects with a ClassifyError (or a PhotoError for a picture the browser cannot open) */
+/** classifies one digit with the worker; resolves to the API's JSON answer, rejects with a ClassifyError (a PhotoError for an image from another site the browser will not let scripts read) */
 export async function classify(input: ClassifyInput, options: ClassifyOptions = {}): Promise<Answer> {
   const endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   const url = `${endpoint}/classify`;
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
-    const body = await pngToSend(input);
-    return call<Answer>(url, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body, signal: options.signal });
+    const body = await pictureToSend(input);
+    return call<Answer>(url, { method: 'POST', headers: { 'Content-Type': body.type || 'image/png' }, body, signal: options.signal });
   }
   let pixels: number[];
   if (typeof ImageData !== 'undefined' && input instanceof ImageData) pixels = pixelsFromImageData(input);

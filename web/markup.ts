@@ -199,7 +199,7 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw--compact .mw-kicker{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .mw--compact .mw-answer{grid-template-columns:auto auto;column-gap:8px;row-gap:0}
 .mw--compact .mw-digit{font-size:46px;line-height:1}
-.mw--compact .mw-confidence{padding:0 0 4px;font-size:12.5px}
+.mw--compact .mw-confidence{padding:0 0 4px;font-size:12.5px;white-space:nowrap}
 .mw--compact .mw-bars{margin:0;grid-template-columns:repeat(10,1fr);gap:4px;height:50px}
 .mw--compact .mw-bar-row{display:flex;flex-direction:column-reverse;align-items:stretch;gap:2px;height:100%;font-size:11px}
 .mw--compact .mw-bar-label{line-height:1}
@@ -210,6 +210,8 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw--compact .mw-doubt{padding:3px 8px;font-size:12.5px}
 .mw--compact .mw-keys{margin-top:0}
 .mw--compact .mw-keys-prompt{font-size:12.5px;margin-bottom:4px}
+/* the prompt takes the room of who answered while the keys are open: the widget keeps its height */
+.mw--compact .mw-feedback:has([data-role=feedback-keys]:not([hidden]))~.mw-source{display:none}
 .mw-btn--photo{right:auto;left:8px}
 .mw--compact .mw-source{font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .mw--compact .mw-key{min-height:28px}
