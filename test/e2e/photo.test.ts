@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { decodePng } from '../../shared/image/png';
 import { LIMITS } from '../../shared/limits';
 import { animationsDone, hostServer, inkOn, launch, ROOT, SCREENSHOTS } from './helpers';
 
@@ -18,6 +19,8 @@ const PHONE_2 = join(PHOTOS, 'mnist-test-1-phone.jpg');
 const PHONE_4 = join(PHOTOS, 'mnist-test-4-phone.jpg');
 /** the jpegsuite corpus's 240×240 photo of a printed 8 */
 const PRINTED_8 = join(PHOTOS, 'digit-photo.jpg');
+/** the same pixels as PRINTED_8, tagged EXIF orientation 6: to be shown turned 90° clockwise */
+const EXIF_6 = join(PHOTOS, 'exif-orientation-6.jpg');
 const FREE = LIMITS.free;
 
 let browser: Browser;
@@ -133,6 +136,24 @@ describe('a photo on the page', () => {
     await dispatchFile(tab, PRINTED_8, 'drop', '.mw');
     await expect.poll(() => prediction(tab)).toBe('8');
     expect(problems).toEqual([]);
+    await tab.close();
+  });
+
+  it('turns a photo as its EXIF orientation says, as a phone gallery shows it', async () => {
+    const { tab, uploads } = await open('/');
+    await tab.getByTestId('photo-input').setInputFiles(PRINTED_8);
+    await expect.poll(() => uploads.length).toBe(1);
+    await tab.getByTestId('photo-input').setInputFiles(EXIF_6);
+    await expect.poll(() => uploads.length).toBe(2);
+    const [upright, turned] = await Promise.all(uploads.map(async (u) => decodePng(new Uint8Array(u.postDataBuffer()!))));
+    expect([turned.width, turned.height]).toEqual([240, 240]);
+    // orientation 6: the stored pixels (the same as the upright file's) are shown turned 90° clockwise
+    const side = 240;
+    let worst = 0;
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) worst = Math.max(worst, Math.abs(turned.gray[y * side + x] - upright.gray[(side - 1 - x) * side + y]));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
     await tab.close();
   });
 

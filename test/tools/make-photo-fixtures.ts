@@ -1,6 +1,6 @@
 // writes test/fixtures/photos/: MNIST test digits made into the kind of JPEG a phone takes (a large
 // picture of paper lit unevenly, with grain, the digit in blue pen off centre), plus a copy of the
-// corpus's digit photo. run once; the files are committed, the tests only read them:
+// corpus's digit photo and one of its EXIF-rotated copies. run once; the files are committed, the tests only read them:
 //   npx tsx test/tools/make-photo-fixtures.ts   (needs cjpeg, from libjpeg-turbo-progs)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,3 +59,5 @@ for (const m of made) {
 }
 copyFileSync('/work/shared/jpegsuite/digit-photo.jpg', join(OUT, 'digit-photo.jpg'));
 console.log('digit-photo.jpg: the jpegsuite corpus photo of an 8, 240×240');
+copyFileSync('/work/shared/jpegsuite/exif-orientation-6.jpg', join(OUT, 'exif-orientation-6.jpg'));
+console.log('exif-orientation-6.jpg: the same pixels, tagged to be shown turned 90° clockwise');
