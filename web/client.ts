@@ -60,6 +60,7 @@ async function pictureToSend(blob: Blob): Promise<Blob> {
   }
   try {
     const photo = await openPhoto(blob);
+    photo.release();
     return new Blob([grayPng(photo.reduced) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
   } catch (e) {
     if (e instanceof PhotoError && e.code !== 'cannot_read') return blob;

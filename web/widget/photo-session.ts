@@ -44,6 +44,12 @@ export function createPhotoSession(options: PhotoSessionOptions): PhotoSession {
   let generation = 0;
   let shown: Shown | null = null;
 
+  /** the photo on screen is gone: free its bitmap */
+  function forget() {
+    shown?.photo.release();
+    shown = null;
+  }
+
   async function classify(current: Shown, gen: number) {
     const inBrowser = options.inBrowser();
     try {
@@ -66,7 +72,7 @@ export function createPhotoSession(options: PhotoSessionOptions): PhotoSession {
   return {
     async use(picture) {
       const gen = ++generation;
-      shown = null;
+      forget();
       let photo: OpenedPhoto;
       try {
         photo = await openPhoto(picture);
@@ -74,7 +80,10 @@ export function createPhotoSession(options: PhotoSessionOptions): PhotoSession {
         if (gen === generation) options.onError(e);
         return;
       }
-      if (gen !== generation) return;
+      if (gen !== generation) {
+        photo.release();
+        return;
+      }
       let local: Shown['local'];
       try {
         const { pixels, crop } = preprocessImageWithCrop(decodedOf(photo.reduced));
@@ -94,7 +103,7 @@ export function createPhotoSession(options: PhotoSessionOptions): PhotoSession {
     },
     drop() {
       generation++;
-      shown = null;
+      forget();
     },
   };
 }
