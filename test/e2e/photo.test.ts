@@ -220,6 +220,31 @@ describe('a photo in /widget', () => {
   });
 });
 
+describe('a photo in embed.js, on another origin under a strict CSP', () => {
+  it('reads a photo picked in the shadow-root widget', async () => {
+    const host = await hostServer(
+      (w) => ({ '/embed.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>embed</title><link rel="icon" href="data:,"></head><body><h1>A blog</h1><script src="${w}/embed.js"></script></body></html>` }),
+      worker,
+    );
+    const tab = await browser.newPage();
+    const problems: string[] = [];
+    tab.on('pageerror', (e) => problems.push(e.message));
+    tab.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    try {
+      await tab.goto(`${host.origin}/embed.html`);
+      await tab.getByTestId('photo-input').setInputFiles(PHONE_4); // playwright's test ids pierce the open shadow root
+      await expect.poll(() => tab.getByTestId('prediction').textContent()).toBe('4');
+      expect(await tab.getByTestId('photo').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await tab.close();
+      await host.close();
+    }
+  });
+});
+
 describe('client.js with photos, from another origin', () => {
   const b64 = (file: string) => readFileSync(file).toString('base64');
   const files = (w: string): Record<string, string> => ({
