@@ -46,12 +46,12 @@ function feedback(): string {
 export function widgetMarkup({ variant, theme, size, styleAttribute = true }: WidgetMarkupOptions): string {
   const page = variant === 'page';
   const clear = `<button type="button" class="mw-btn${page ? '' : ' mw-btn--overlay'}" data-role="clear" data-testid="clear">Clear</button>`;
-  // file pickers as buttons: the input inside its label, out of sight but focusable. "Take a photo"
-  // opens a phone's camera straight away (capture), so it shows only where the pointer is a finger
+  // file pickers as buttons: the input inside its label, out of sight but focusable. "Camera" opens
+  // a phone's camera straight away (capture), so it shows only where the pointer is a finger
   const picker = (cls: string, role: string, text: string, extra = '') =>
     `<label class="mw-btn mw-file ${cls}"><input type="file" accept="image/*"${extra} data-role="${role}" data-testid="${role}">${text}</label>`;
   const photo = page
-    ? picker('', 'photo-input', 'Use a photo') + picker('mw-camera', 'camera-input', 'Take a photo', ' capture="environment"')
+    ? picker('', 'photo-input', 'Use a photo') + picker('mw-camera', 'camera-input', 'Camera', ' capture="environment"')
     : picker('mw-btn--overlay mw-btn--photo', 'photo-input', 'Photo');
   const local = `<label class="mw-switch"><input type="checkbox" role="switch" data-role="local" data-testid="local"><span class="mw-switch-track" aria-hidden="true"></span><span>Classify in your browser</span></label>`;
   const seen =
@@ -192,7 +192,7 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-error{margin-top:10px;font-size:13px;color:var(--mw-error)}
 .mw--page{display:grid;grid-template-columns:minmax(0,auto) minmax(0,1fr);gap:40px;align-items:start}
 .mw--page .mw-result{min-width:0;max-width:420px}
-@media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
+@media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-actions{gap:12px}.mw--page .mw-actions .mw-btn{padding:7px 12px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
 .mw--compact{display:flex;flex-direction:column;gap:8px;width:min(100%,calc(var(--mw-size) + 18px));padding:8px;background:var(--mw-surface);border:1px solid var(--mw-border);border-radius:16px}
 .mw-btn--overlay{position:absolute;top:8px;right:8px;min-height:30px;padding:4px 12px;font-size:13px;background:var(--mw-surface)}
 .mw--compact .mw-result{display:grid;grid-template-columns:auto 1fr;column-gap:14px;row-gap:6px;align-items:end;padding:0 4px 2px}

@@ -184,7 +184,7 @@ describe('a photo on the page', () => {
     await desktop.tab.close();
 
     const phone = await open('/', { width: 375, height: 740 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    expect(await phone.tab.getByTestId('camera-input').locator('..').isVisible()).toBe(true); // "Take a photo" where the pointer is a finger
+    expect(await phone.tab.getByTestId('camera-input').locator('..').isVisible()).toBe(true); // "Camera" where the pointer is a finger
     await phone.tab.getByTestId('camera-input').setInputFiles(PHONE_4);
     await expect.poll(() => prediction(phone.tab)).toBe('4');
     expect(await phone.tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);

@@ -1,4 +1,4 @@
-// the ways a picture reaches the widget: its file pickers ("Use a photo", and "Take a photo" on
+// the ways a picture reaches the widget: its file pickers ("Use a photo", and "Camera" on
 // phones), pasting (an image copied anywhere, or a screenshot) and dropping a file on it.
 
 import { findRole } from './roles';
