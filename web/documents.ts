@@ -81,7 +81,7 @@ export function renderPage(script: string): string {
 </div></header>
 <main id="draw"><div class="wrap">
 <h1>Draw a digit</h1>
-<p class="lead">A small neural network trained in TypeScript on the 60,000 MNIST digits recognizes it as you draw, on a Cloudflare Worker or right here in your browser.</p>
+<p class="lead">A small neural network trained in TypeScript on the 60,000 MNIST digits recognizes it as you draw, or from a photo, on a Cloudflare Worker or right here in your browser.</p>
 <section class="card" aria-label="Digit recognizer" data-mnist-widget>
 ${widgetMarkup({ variant: 'page', theme: 'auto', size: 320 })}
 </section>
