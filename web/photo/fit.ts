@@ -3,7 +3,6 @@
 // no DOM here, so the unit tests run it under Node.
 
 import { grayPngBytes, grayPngDataBytes } from '../../shared/image/png-encode';
-import { readPngInfo, type PngLimits } from '../../shared/image/png';
 import { LIMITS, type Limits } from '../../shared/limits';
 
 /**
@@ -48,16 +47,27 @@ export function photoSize(width: number, height: number, hasAlpha: boolean, limi
   }
 }
 
-/** the plan's limits as the png decoder takes them (as worker/images.ts passes them) */
-export const pngLimitsOf = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** samples per pixel of each png colour type */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** true when the bytes are a png the Worker takes as it is on the plan: sent unchanged, the answer is the Worker's own for that file */
+/**
+ * true when the bytes are a png the Worker takes as it is on the plan, judged from its header alone
+ * (size, side, pixel data, no interlacing): sent unchanged, the answer is the Worker's own for that
+ * file, and a file broken past its header gets the Worker's own error. the header is read here
+ * rather than with shared/image/png.ts, which would add the whole decoder to every browser bundle
+ */
 export function pngFitsAsIs(bytes: Uint8Array, limits: Limits = PHOTO_LIMITS): boolean {
-  if (bytes.length > limits.imageBytes) return false;
-  try {
-    readPngInfo(bytes, pngLimitsOf(limits));
-    return true;
-  } catch {
-    return false;
-  }
+  if (bytes.length > limits.imageBytes || bytes.length < 33) return false;
+  if (!PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return false;
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const [bitDepth, colorType, , , interlace] = bytes.subarray(24, 29);
+  const channels = CHANNELS[colorType];
+  if (!channels || width === 0 || height === 0 || interlace !== 0) return false;
+  if (width > limits.imageSide || height > limits.imageSide) return false;
+  // height × (filter byte + the row's bytes): what the Worker's imageDataBytes counts
+  return height * (1 + Math.ceil((width * channels * bitDepth) / 8)) <= limits.imageDataBytes;
 }
