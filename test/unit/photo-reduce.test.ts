@@ -123,11 +123,15 @@ describe('grayFromRgba', () => {
 });
 
 describe('pngFitsAsIs: which PNG files client.js sends unchanged', () => {
-  it('takes a PNG within the free plan, and not a larger one, a JPEG or garbage', () => {
+  it('takes a PNG within the free plan, and not a larger one, an interlaced one, a JPEG or garbage', () => {
     expect(pngFitsAsIs(encodePng({ width: 200, height: 200, colorType: 6, bitDepth: 8, samples: new Uint8Array(200 * 200 * 4) }))).toBe(true); // 200² RGBA: 160,200 bytes of data
     expect(pngFitsAsIs(encodePng({ width: 280, height: 280, colorType: 6, bitDepth: 8, samples: new Uint8Array(280 * 280 * 4) }))).toBe(FREE.imageDataBytes >= 280 * (280 * 4 + 1));
     expect(pngFitsAsIs(encodePng({ width: FREE.imageSide + 1, height: 10, colorType: 0, bitDepth: 8, samples: new Uint8Array((FREE.imageSide + 1) * 10) }))).toBe(false);
     expect(pngFitsAsIs(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))).toBe(false);
+    const interlaced = encodePng({ width: 20, height: 20, colorType: 0, bitDepth: 8, samples: new Uint8Array(400) });
+    expect(pngFitsAsIs(interlaced)).toBe(true);
+    interlaced[28] = 1; // Adam7, which the Worker refuses: the browser decodes it instead
+    expect(pngFitsAsIs(interlaced)).toBe(false);
   });
 });
 
