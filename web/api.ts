@@ -42,6 +42,10 @@ const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { '
 /** the pixels are already preprocessed, so the worker uses them as they are (preprocess defaults to false) */
 export const classifyRemote = (endpoint: string, pixels: Pixels) => call<Answer>(`${endpoint}/classify`, postJson({ pixels }));
 
+/** a photo reduced in the browser (photo/), preprocessed by the worker, which also answers the 784 pixels it saw */
+export const classifyPhoto = (endpoint: string, png: Uint8Array) =>
+  call<Answer>(`${endpoint}/classify?return_input=true`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png as Uint8Array<ArrayBuffer> });
+
 export const modelInfo = (endpoint: string) => call<ModelInfo>(`${endpoint}/model`);
 
 /** stores a correction; the answer (its id) is of no use to the widget */

@@ -81,7 +81,7 @@ export function renderPage(script: string): string {
 </div></header>
 <main id="draw"><div class="wrap">
 <h1>Draw a digit</h1>
-<p class="lead">A small neural network trained in TypeScript on the 60,000 MNIST digits recognizes it as you draw, on a Cloudflare Worker or right here in your browser.</p>
+<p class="lead">A small neural network trained in TypeScript on the 60,000 MNIST digits recognizes it as you draw, or from a photo, on a Cloudflare Worker or right here in your browser.</p>
 <section class="card" aria-label="Digit recognizer" data-mnist-widget>
 ${widgetMarkup({ variant: 'page', theme: 'auto', size: 320 })}
 </section>
@@ -102,6 +102,9 @@ ${widgetMarkup({ variant: 'page', theme: 'auto', size: 320 })}
   });
 }
 
+/** read by screen readers, not shown */
+const VISUALLY_HIDDEN = '.vh{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
+
 /** the theme and size before page.ts applies the query: what /widget shows without one */
 export const WIDGET_DEFAULTS = { theme: 'light', size: DEFAULT_SIZE } as const;
 
@@ -109,13 +112,14 @@ export function renderWidget(script: string): string {
   const { theme, size } = WIDGET_DEFAULTS;
   // the frame is the card: one surface edge to edge (browsers paint a frame whose colour scheme differs
   // from the host page's opaque anyway), the widget centred in it
-  const css = `${WIDGET_CSS}html,body{margin:0;min-height:100%;background:var(--mw-surface)}body{display:flex;justify-content:center}.mw--compact{border:0;border-radius:0}`;
+  const css = `${WIDGET_CSS}html,body{margin:0;min-height:100%;background:var(--mw-surface)}main{display:flex;justify-content:center}.mw--compact{border:0;border-radius:0}${VISUALLY_HIDDEN}`;
   return document({
     title: 'Draw a digit · mnist-edge widget',
     theme,
     pending: true,
     css,
-    body: `<body data-mnist-widget>\n${widgetMarkup({ variant: 'compact', theme, size })}\n</body>`,
+    // a main landmark and a heading for screen readers, though the frame shows only the widget
+    body: `<body>\n<main data-mnist-widget>\n<h1 class="vh">Draw a digit</h1>\n${widgetMarkup({ variant: 'compact', theme, size })}\n</main>\n</body>`,
     script,
   });
 }

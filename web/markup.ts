@@ -38,24 +38,32 @@ function feedback(): string {
   const buttons = digits.map((k) => `<button type="button" class="mw-key" data-label="${k}" data-testid="feedback-${k}">${k}</button>`).join('');
   return `<div class="mw-feedback" data-role="feedback" hidden>
 <button type="button" class="mw-link" data-role="feedback-open" data-testid="feedback-open" aria-expanded="false">Wrong? Tell us the digit</button>
-<div class="mw-keys" role="group" aria-label="The digit you meant" data-role="feedback-keys" hidden>${buttons}</div>
-<p class="mw-note" data-role="feedback-status" data-testid="feedback-status" role="status"></p>
+<div data-role="feedback-keys" hidden><p class="mw-keys-prompt" aria-hidden="true">Which digit did you mean?</p><div class="mw-keys" role="group" aria-label="The digit you meant">${buttons}</div></div>
+<p class="mw-note" data-role="feedback-status" data-testid="feedback-status" role="status" tabindex="-1"></p>
 </div>`;
 }
 
 export function widgetMarkup({ variant, theme, size, styleAttribute = true }: WidgetMarkupOptions): string {
   const page = variant === 'page';
   const clear = `<button type="button" class="mw-btn${page ? '' : ' mw-btn--overlay'}" data-role="clear" data-testid="clear">Clear</button>`;
+  // file pickers as buttons: the input inside its label, out of sight but focusable. "Camera" opens
+  // a phone's camera straight away (capture), so it shows only where the pointer is a finger
+  const picker = (cls: string, role: string, text: string, extra = '') =>
+    `<label class="mw-btn mw-file ${cls}"><input type="file" accept="image/*"${extra} data-role="${role}" data-testid="${role}">${text}</label>`;
+  const photo = page
+    ? picker('', 'photo-input', 'Use a photo') + picker('mw-camera', 'camera-input', 'Camera', ' capture="environment"')
+    : picker('mw-btn--overlay mw-btn--photo', 'photo-input', 'Photo');
   const local = `<label class="mw-switch"><input type="checkbox" role="switch" data-role="local" data-testid="local"><span class="mw-switch-track" aria-hidden="true"></span><span>Classify in your browser</span></label>`;
   const seen =
     `<figure class="mw-seen"><canvas width="28" height="28" data-role="seen" data-testid="seen" role="img" aria-label="The 28 by 28 image the model saw"></canvas>` +
-    `<figcaption><strong>What the model saw</strong><span>Your drawing after the MNIST preprocessing: cropped, scaled to 20×20 and centred by mass in 28×28 pixels.</span></figcaption></figure>`;
+    `<figcaption><strong>What the model saw</strong><span>Your drawing or photo after the MNIST preprocessing: cropped to the ink, scaled to 20×20 and centred by mass in 28×28 pixels.</span></figcaption></figure>`;
   return `<div class="mw mw--${variant}" data-theme="${theme}"${styleAttribute ? ` style="--mw-size:${size}px"` : ''}>
 <div class="mw-draw">
 <div class="mw-pad-wrap">
 <canvas class="mw-pad" data-role="pad" data-testid="pad" tabindex="0" role="img" aria-label="Drawing pad: draw one digit with a mouse, finger or pen. Delete clears it."></canvas>
-<p class="mw-hint" data-role="hint" aria-hidden="true">Draw a digit</p>${page ? '' : clear}
-</div>${page ? `\n<div class="mw-actions">${clear}${local}</div>` : ''}
+<canvas class="mw-photo" data-role="photo" data-testid="photo" role="img" aria-label="Your photo, the part the model read outlined" hidden></canvas>
+<p class="mw-hint" data-role="hint" aria-hidden="true">${page ? 'Draw a digit, or paste or drop a photo' : 'Draw a digit'}</p>${page ? '' : clear + photo}
+</div>${page ? `\n<div class="mw-actions">${clear}${photo}${local}</div>` : ''}
 </div>
 <div class="mw-result">
 <div class="mw-answer" aria-live="polite" aria-atomic="true">
@@ -144,6 +152,13 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-switch input:checked+.mw-switch-track{background:var(--mw-accent);border-color:var(--mw-accent)}
 .mw-switch input:checked+.mw-switch-track::after{transform:translateX(16px);background:var(--mw-on-accent)}
 .mw-switch input:focus-visible+.mw-switch-track{outline:2px solid var(--mw-accent);outline-offset:2px}
+.mw-file{position:relative;display:inline-flex;align-items:center}
+.mw-file input{position:absolute;opacity:0;width:1px;height:1px;pointer-events:none}
+.mw-file:has(input:focus-visible){outline:2px solid var(--mw-accent);outline-offset:2px}
+.mw-camera{display:none}
+@media (pointer:coarse){.mw-camera{display:inline-flex}}
+.mw-photo{position:absolute;inset:0;width:100%;height:100%;border-radius:var(--mw-radius);border:1px solid var(--mw-border);background:var(--mw-pad);pointer-events:none}
+.mw.is-dropping .mw-pad{outline:2px dashed var(--mw-accent);outline-offset:3px}
 .mw-answer{display:grid;grid-template-columns:auto 1fr;grid-template-rows:auto auto;column-gap:16px;align-items:end}
 .mw-kicker{grid-column:1/-1;font-size:12px;font-weight:600;letter-spacing:.06em;text-transform:uppercase;color:var(--mw-muted)}
 .mw-digit{display:block;font-size:64px;line-height:1.05;font-weight:700;font-variant-numeric:tabular-nums;color:var(--mw-accent);min-width:.65em}
@@ -165,9 +180,11 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-seen strong{color:var(--mw-text);font-weight:600;font-size:14px}
 .mw-feedback{margin-top:16px}
 .mw-link{appearance:none;background:none;border:0;padding:2px 0;color:var(--mw-accent);font-weight:600;font-size:14px;cursor:pointer;text-decoration:underline;text-underline-offset:3px;text-decoration-thickness:1px}
+.mw-keys-prompt{font-size:13px;font-weight:600;margin:0 0 6px}
 .mw-keys{display:grid;grid-template-columns:repeat(10,minmax(0,1fr));gap:4px;margin-top:8px}
 .mw-key{appearance:none;border:1px solid var(--mw-border);background:var(--mw-surface);border-radius:6px;min-height:34px;padding:0;font-weight:600;cursor:pointer;font-variant-numeric:tabular-nums}
 .mw-key:hover{border-color:var(--mw-accent);color:var(--mw-accent)}
+.mw-key[aria-disabled=true]{opacity:.6;cursor:progress}
 .mw-note{font-size:13px;color:var(--mw-ok);margin-top:6px}
 .mw-note:empty{display:none}
 .mw-source{margin-top:14px;font-size:12.5px;color:var(--mw-muted)}
@@ -175,14 +192,14 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-error{margin-top:10px;font-size:13px;color:var(--mw-error)}
 .mw--page{display:grid;grid-template-columns:minmax(0,auto) minmax(0,1fr);gap:40px;align-items:start}
 .mw--page .mw-result{min-width:0;max-width:420px}
-@media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
+@media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-actions{gap:12px}.mw--page .mw-actions .mw-btn{padding:7px 12px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
 .mw--compact{display:flex;flex-direction:column;gap:8px;width:min(100%,calc(var(--mw-size) + 18px));padding:8px;background:var(--mw-surface);border:1px solid var(--mw-border);border-radius:16px}
 .mw-btn--overlay{position:absolute;top:8px;right:8px;min-height:30px;padding:4px 12px;font-size:13px;background:var(--mw-surface)}
 .mw--compact .mw-result{display:grid;grid-template-columns:auto 1fr;column-gap:14px;row-gap:6px;align-items:end;padding:0 4px 2px}
 .mw--compact .mw-kicker{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .mw--compact .mw-answer{grid-template-columns:auto auto;column-gap:8px;row-gap:0}
 .mw--compact .mw-digit{font-size:46px;line-height:1}
-.mw--compact .mw-confidence{padding:0 0 4px;font-size:12.5px}
+.mw--compact .mw-confidence{padding:0 0 4px;font-size:12.5px;white-space:nowrap}
 .mw--compact .mw-bars{margin:0;grid-template-columns:repeat(10,1fr);gap:4px;height:50px}
 .mw--compact .mw-bar-row{display:flex;flex-direction:column-reverse;align-items:stretch;gap:2px;height:100%;font-size:11px}
 .mw--compact .mw-bar-label{line-height:1}
@@ -192,6 +209,10 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw--compact .mw-feedback,.mw--compact .mw-source,.mw--compact .mw-error,.mw--compact .mw-doubt{grid-column:1/-1;margin:0}
 .mw--compact .mw-doubt{padding:3px 8px;font-size:12.5px}
 .mw--compact .mw-keys{margin-top:0}
+.mw--compact .mw-keys-prompt{font-size:12.5px;margin-bottom:4px}
+/* the prompt takes the room of who answered while the keys are open: the widget keeps its height */
+.mw--compact .mw-feedback:has([data-role=feedback-keys]:not([hidden]))~.mw-source{display:none}
+.mw-btn--photo{right:auto;left:8px}
 .mw--compact .mw-source{font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .mw--compact .mw-key{min-height:28px}
 `;

@@ -23,7 +23,8 @@ function applyWidgetQuery(root: HTMLElement): void {
 
 for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')) {
   applyWidgetQuery(root);
-  attachWidget(root, { endpoint });
+  // the page is the tool: a picture pasted anywhere on it is for the widget
+  attachWidget(root, { endpoint, pasteTarget: document });
 }
 
 const version = document.querySelector('[data-role="model-version"]');

@@ -45,7 +45,7 @@ body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding
 code,pre{font:13px ui-monospace,monospace}pre{background:#f5f5f5;padding:.75rem;overflow:auto}
 section{border-top:1px solid #ddd;padding-top:.5rem}.m{background:#222;color:#fff;padding:0 .4rem;border-radius:3px;font-size:13px}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
-</style></head><body>
+</style></head><body><main>
 <h1>${esc(doc.info?.title)} <small>${esc(doc.info?.version)}</small></h1>
 <p>${esc(doc.info?.description)}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}).</p>
@@ -53,5 +53,5 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;t
 ${ops.join('\n')}
 <h2>Schemas</h2>
 ${schemas}
-</body></html>`;
+</main></body></html>`;
 }

@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { D, IMAGE_SIDE } from '../../shared/dims';
+import { encodeGrayPng } from '../../shared/image/png-encode';
 import { decodeModel } from '../../shared/model/format';
 import { createRng, type Rng } from '../../shared/rng';
 import { CHANNELS, chunk, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
@@ -303,6 +304,13 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
     const file = lazy(() => hardestPng(bigDigit(mnist.subarray(0, D), side), side, colorType, bitDepth, limits.imageBytes));
     png(`PNG ${side}², ${COLOUR_NAMES[colorType]} ${bitDepth}-bit (the largest accepted)`, '/classify', () => file().png, 200);
   }
+  // what the page and client.js send for a photo (web/photo/): at most 256 px, 8-bit gray, stored deflate blocks
+  png('PNG 256×192, gray 8-bit stored, as the page sends a photo', '/classify?return_input=true', () => {
+    const ink = inkOf(192)();
+    const gray = new Uint8Array(256 * 192).fill(232);
+    for (let y = 0; y < 192; y++) for (let x = 0; x < 192; x++) gray[y * 256 + 32 + x] = Math.round(232 - (200 * ink[y * 192 + x]) / 255);
+    return encodeGrayPng(256, 192, gray);
+  }, 200);
   png('PNG 28², as it is (?preprocess=false)', '/classify?preprocess=false', () => digitPng(inkOf(IMAGE_SIDE)().map((v) => 255 - v), IMAGE_SIDE, 0, 8, 0, createRng(1)), 200);
   // the hardest accepted file: the most pixel data the limits allow, in the costliest format for that
   const hardest = lazy(() => {

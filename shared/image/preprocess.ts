@@ -236,10 +236,13 @@ export function toMnist(ink: Float32Array, width: number, height: number): Float
  */
 export const PREPROCESS_SIDE = 128;
 
+/** the whole factor reduceImage averages by: each factor×factor box becomes one pixel */
+const reductionFactor = (width: number, height: number, maxSide: number) => Math.max(1, Math.ceil(Math.max(width, height) / maxSide));
+
 /** the picture box-averaged by the whole factor that brings its longer side to at most maxSide */
 export function reduceImage(img: DecodedImage, maxSide = PREPROCESS_SIDE): DecodedImage {
   const { width, height, gray, alpha } = img;
-  const factor = Math.ceil(Math.max(width, height) / maxSide);
+  const factor = reductionFactor(width, height, maxSide);
   if (factor <= 1) return img;
   const sink = boxReduced(width, height, factor, alpha !== null);
   for (let y = 0; y < height; y++) sink.row(y, gray.subarray(y * width, (y + 1) * width), alpha ? alpha.subarray(y * width, (y + 1) * width) : null);
@@ -248,6 +251,23 @@ export function reduceImage(img: DecodedImage, maxSide = PREPROCESS_SIDE): Decod
 
 /** an uploaded picture to the 784 mnist values; throws no_digit (422) when nothing looks like ink */
 export function preprocessImage(picture: DecodedImage, options: InkOptions = {}): Float32Array {
+  return preprocessImageWithCrop(picture, options).pixels;
+}
+
+/** where the ink was found, in the picture's own pixels: the part preprocessing scaled into 20×20 */
+export interface CropBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * preprocessImage, also telling which part of the picture it cropped (the page draws it over a
+ * photo). the box is found on the reduced picture, so it is scaled back up by the reduction factor
+ * and clipped to the picture
+ */
+export function preprocessImageWithCrop(picture: DecodedImage, options: InkOptions = {}): { pixels: Float32Array; crop: CropBox } {
   const img = reduceImage(picture);
   const { ink, contrast } = measureInk(flattenLighting(img), options);
   dropSpecks(ink, img.width, img.height);
@@ -259,7 +279,17 @@ export function preprocessImage(picture: DecodedImage, options: InkOptions = {})
   if (Math.max(box.width, box.height) < minExtent) {
     throw noDigit(`the only marks are ${box.width}x${box.height} pixels; draw or crop the digit larger`);
   }
-  return toMnist(ink, img.width, img.height);
+  const pixels = toMnist(ink, img.width, img.height);
+  const factor = reductionFactor(picture.width, picture.height, PREPROCESS_SIDE);
+  const left = box.left * factor;
+  const top = box.top * factor;
+  const crop = {
+    left,
+    top,
+    width: Math.min(picture.width - left, box.width * factor),
+    height: Math.min(picture.height - top, box.height * factor),
+  };
+  return { pixels, crop };
 }
 
 /**

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { loadExtra } from '../../scripts/lib/extra-data';
+import { percent } from '../../web/widget/view'; // the page's percentage format
 import { animationsDone, DIGITS, draw, inkOn, launch, ROOT, SCREENSHOTS } from './helpers';
 
 // the drawing page in a real browser against wrangler dev serving a real model. each test gets a
@@ -38,8 +39,6 @@ afterEach(async () => {
   await page?.close();
 });
 
-/** the page's percentage format (web/widget.ts) */
-const percent = (p: number) => (p >= 0.9995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
 
 const pad = () => page.getByTestId('pad');
 const prediction = () => page.getByTestId('prediction').textContent();

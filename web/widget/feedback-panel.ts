@@ -34,21 +34,27 @@ export function createFeedbackPanel(root: ParentNode, { endpoint, compact }: Fee
     status.textContent = '';
   }
 
-  async function send(label: number) {
+  async function send(label: number, key: HTMLElement) {
     if (!subject) return;
     const { pixels, answer } = subject;
     const buttons = Array.from(keys.querySelectorAll('button'));
-    buttons.forEach((b) => (b.disabled = true));
+    // aria-disabled, not disabled: a disabled button would drop the keyboard focus to <body>
+    buttons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     try {
       await sendFeedback(endpoint, { pixels, label, predicted: answer.digit, modelVersion: answer.model.version });
       keys.hidden = true;
       status.textContent = `Thanks! Saved as a ${label} for the next training run.`;
+      // the key just pressed is gone: the focus goes to the thanks, where Tab carries on from
+      if (key.contains(focused())) status.focus({ preventScroll: true });
     } catch (e) {
       status.textContent = `Not saved: ${explainError(e)}`;
     } finally {
-      buttons.forEach((b) => (b.disabled = false));
+      buttons.forEach((b) => b.removeAttribute('aria-disabled'));
     }
   }
+
+  /** the focused element inside the widget's root (a shadow root has its own) */
+  const focused = () => ((panel.getRootNode() as Document | ShadowRoot).activeElement ?? null) as Node | null;
 
   const onOpen = () => {
     const open = keys.hidden;
@@ -61,8 +67,8 @@ export function createFeedbackPanel(root: ParentNode, { endpoint, compact }: Fee
     }
   };
   const onKey = (e: Event) => {
-    const label = (e.target as HTMLElement).closest<HTMLElement>('[data-label]')?.dataset.label;
-    if (label !== undefined) void send(Number(label));
+    const key = (e.target as HTMLElement).closest<HTMLElement>('[data-label]');
+    if (key?.dataset.label !== undefined && key.getAttribute('aria-disabled') !== 'true') void send(Number(key.dataset.label), key);
   };
   openButton.addEventListener('click', onOpen);
   keys.addEventListener('click', onKey);

@@ -4,21 +4,28 @@
 //   view.ts               the elements, and what they show: an answer, an error, the cleared state
 //   classify-scheduler.ts when and where to classify
 //   feedback-panel.ts     "Wrong? Tell us the digit"
+//   photo-input.ts        a picture picked, pasted or dropped; photo-session.ts classifies it, photo-canvas.ts shows it
 
 import { ImageError } from '../../shared/image/decoded';
 import { createPad, type Pad } from '../pad';
 import { pixelsFromInk, type Pixels } from '../pixels';
 import { createClassifyScheduler } from './classify-scheduler';
 import { createFeedbackPanel } from './feedback-panel';
+import { createPhotoInput } from './photo-input';
+import { createPhotoSession } from './photo-session';
 import { createView } from './view';
 
 export interface WidgetOptions {
   /** the worker's origin (and path prefix), without a trailing slash */
   endpoint: string;
+  /** where a pasted picture is taken from: the widget itself (default), or the whole document on the page */
+  pasteTarget?: EventTarget;
 }
 
 export interface Widget {
   clear(): void;
+  /** classifies a picture (a photo file, a pasted image) in place of the drawing */
+  usePhoto(picture: Blob): Promise<void>;
   destroy(): void;
 }
 
@@ -36,8 +43,10 @@ function drawnPixels(pad: Pad): Pixels | null {
 
 export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const { pad: canvas, clearButton, localSwitch, compact, showAnswer, showError, showCleared, hideHint } = createView(root);
+  const view = createView(root);
+  const { pad: canvas, clearButton, localSwitch, compact, showAnswer, showError, showCleared, hideHint } = view;
   const feedback = createFeedbackPanel(root, { endpoint, compact });
+  const widget = canvas.closest<HTMLElement>('.mw')!;
   const classifier = createClassifyScheduler({
     endpoint,
     read: () => drawnPixels(pad),
@@ -48,19 +57,44 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
     },
     onError: showError,
   });
+  const photos = createPhotoSession({
+    endpoint,
+    inBrowser: () => localSwitch?.checked ?? false,
+    localModel: () => classifier.localModel(),
+    onPhoto(photo, crop) {
+      view.showPhoto(photo, crop);
+    },
+    onAnswer(pixels, answer, inBrowser) {
+      showAnswer(pixels, answer, inBrowser);
+      feedback.offer(pixels, answer);
+    },
+    onError: showError,
+  });
   const pad = createPad(canvas, {
     onChange(done) {
       hideHint();
+      // drawing again: the photo gives way to the pad
+      photos.drop();
+      view.hidePhoto();
       classifier.drawingChanged(done);
     },
   });
 
   function clear() {
     classifier.reset();
+    photos.drop();
     pad.clear();
+    view.hidePhoto();
     showCleared();
     feedback.withdraw();
   }
+
+  async function usePhoto(picture: Blob) {
+    clear();
+    hideHint();
+    await photos.use(picture);
+  }
+  const input = createPhotoInput(root, { dropZone: widget, pasteTarget: options.pasteTarget ?? widget, onPicture: (p) => void usePhoto(p) });
 
   const onClear = () => {
     clear();
@@ -83,7 +117,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
         return;
       }
     }
-    if (!pad.isEmpty()) classifier.classifyNow();
+    if (!photos.rerun() && !pad.isEmpty()) classifier.classifyNow();
   };
 
   clearButton.addEventListener('click', onClear);
@@ -93,10 +127,12 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
 
   return {
     clear,
+    usePhoto,
     destroy() {
       clear();
       pad.destroy();
       feedback.destroy();
+      input.destroy();
       clearButton.removeEventListener('click', onClear);
       canvas.removeEventListener('keydown', onKey);
       localSwitch?.removeEventListener('change', onLocal);

@@ -5,7 +5,10 @@
 import { K } from '../../shared/dims';
 import type { DoubtReason } from '../../shared/model/uncertainty';
 import type { Answer } from '../api';
+import type { CropBox } from '../../shared/image/preprocess';
+import type { OpenedPhoto } from '../photo/open';
 import { drawPixels, type Pixels } from '../pixels';
+import { drawPhoto, drawSeenInset } from './photo-canvas';
 import { explainError } from './explain-error';
 import { findRole, needRole } from './roles';
 
@@ -21,9 +24,17 @@ export interface WidgetView {
   showCleared(): void;
   /** the "Draw a digit" hint goes once drawing starts */
   hideHint(): void;
+  /** a photo over the pad, with the part preprocessing cropped outlined (in the picture's pixels) when known */
+  showPhoto(photo: OpenedPhoto, crop: CropBox | null): void;
+  /** back to the drawing pad */
+  hidePhoto(): void;
 }
 
-const percent = (p: number) => (p >= 0.9995 ? '100%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
+/**
+ * a probability as a percentage with one decimal; beyond the last decimal, ">99.9%" and "<0.1%"
+ * rather than a rounded "100%" or "0%" that a model never means
+ */
+export const percent = (p: number) => (p > 0.999 ? '>99.9%' : p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(1)}%`);
 
 /** what the uncertain flag says, per reason (shared/model/uncertainty.ts) */
 export const DOUBT_TEXT: Record<DoubtReason, string> = {
@@ -44,6 +55,8 @@ export function createView(root: ParentNode): WidgetView {
   const source = needRole(root, 'source');
   const error = needRole(root, 'error');
   const compact = pad.closest('.mw--compact') !== null;
+  const photoCanvas = needRole<HTMLCanvasElement>(root, 'photo');
+  let photoShown = false;
 
   function setBar(row: HTMLElement, p: number, text: string) {
     row.querySelector<HTMLElement>('[data-role="bar"]')!.style.setProperty('--p', String(p));
@@ -68,6 +81,8 @@ export function createView(root: ParentNode): WidgetView {
         setBar(rows[k], answer.probabilities[k], percent(answer.probabilities[k]));
       }
       if (seen) drawPixels(seen, pixels);
+      // the compact widget has no room for the 28×28 beside the bars: it goes in a corner of the photo
+      if (photoShown && !seen) drawSeenInset(photoCanvas, pixels);
       // the widget shows the version's first 8 digits, like a short git hash; the page and the tooltip all 16
       const version = compact ? answer.model.version.slice(0, 8) : answer.model.version;
       source.textContent = `${inBrowser ? 'answered in your browser' : 'answered by the Worker'} (model v${version})`;
@@ -98,6 +113,18 @@ export function createView(root: ParentNode): WidgetView {
 
     hideHint() {
       if (hint) hint.hidden = true;
+    },
+
+    showPhoto(photo, crop) {
+      if (hint) hint.hidden = true;
+      photoCanvas.hidden = false;
+      photoShown = true;
+      drawPhoto(photoCanvas, photo, crop);
+    },
+
+    hidePhoto() {
+      photoCanvas.hidden = true;
+      photoShown = false;
     },
   };
 }
