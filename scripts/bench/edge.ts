@@ -28,6 +28,7 @@ import { D, IMAGE_SIDE } from '../../shared/dims';
 import { decodeModel } from '../../shared/model/format';
 import { createRng, type Rng } from '../../shared/rng';
 import { CHANNELS, chunk, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
+import { emptyBlocksPng, emptyTextsPng, grayScanlines, oneByteIdatsPng, type GrayImage } from '../lib/hostile-png';
 import { memoryKv } from '../lib/memory-kv';
 import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
 import { limitsFor, type Limits } from '../../shared/limits';
@@ -324,6 +325,24 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   png(`invalid: the hardest accepted PNG, deflate broken half way`, '/classify', () => brokenDeflatePng(hardest().png), 400);
   png(`invalid: the hardest accepted PNG cut in half`, '/classify', () => hardest().png.subarray(0, Math.floor(hardest().png.length / 2)), 400);
   png('invalid: decompression bomb (50 MB of zeros)', '/classify', () => bombPng(Math.min(256, limits.imageSide)), 400);
+  // hostile constructions (scripts/lib/hostile-png.ts) filling the byte limit: work per deflate block or per
+  // chunk rather than per byte of image. each must cost no more than an honest PNG of its size
+  const digitImage = (side: number): GrayImage => {
+    const ink = bigDigit(mnist.subarray(0, D), side);
+    return { width: side, height: side, gray: Array.from(ink, (v) => 255 - Math.round(v)) };
+  };
+  for (const [kind, what, expect] of [
+    ['dynamic-incomplete', 'empty dynamic-Huffman blocks (incomplete codes)', 400],
+    ['dynamic-zlib', 'empty dynamic-Huffman blocks that Node\'s zlib accepts', 422],
+    ['stored', 'empty stored blocks (sync flushes)', 422],
+  ] as const) {
+    const file = lazy(() => emptyBlocksPng(kind, digitImage(IMAGE_SIDE), limits.imageBytes));
+    png(`invalid: PNG of ${emptyBlocksPng(kind, digitImage(IMAGE_SIDE), limits.imageBytes).blocks.toLocaleString('en-US')} ${what}, then a 28² digit`, '/classify', () => file().png, expect);
+  }
+  const idats = lazy(() => oneByteIdatsPng(digitImage, limits.imageBytes));
+  png(`invalid: PNG of ${idats().chunks.toLocaleString('en-US')} one-byte IDAT chunks`, '/classify', () => idats().png, 422);
+  const texts = lazy(() => emptyTextsPng(digitImage(IMAGE_SIDE), new Uint8Array(deflateSync(grayScanlines(digitImage(IMAGE_SIDE)))), limits.imageBytes));
+  png(`invalid: PNG of ${texts().chunks.toLocaleString('en-US')} empty tEXt chunks, then a 28² digit`, '/classify', () => texts().png, 422);
   png(`invalid: PNG ${limits.imageSide + 1}×1`, '/classify', () => encodePng({ width: limits.imageSide + 1, height: 1, bitDepth: 8, colorType: 0, samples: new Uint8Array(limits.imageSide + 1) }), 413);
   png(`invalid: PNG ${limits.imageSide}², RGBA 16-bit, over the pixel data limit`, '/classify', () => worst().png, pngFits(limits.imageSide, 6, 16, limits) ? 200 : 413);
   const overPng = () => {
