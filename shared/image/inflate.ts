@@ -44,6 +44,10 @@ interface HuffmanTable {
   bits: number; // index width of `table`: the longest code, at most TABLE_BITS
   count: Uint16Array; // (MAX_BITS + 1) codes of each length
   symbols: Uint16Array; // symbols in code order
+  /** the canonical walk's state after `bits` bits, where decodeLong resumes: the first code of length bits + 1 ... */
+  longFirst: number;
+  /** ... and the index in `symbols` of its symbol */
+  longIndex: number;
 }
 
 const TABLE_BITS = 10;
@@ -53,7 +57,16 @@ const newTable = (maxSymbols: number): HuffmanTable => ({
   bits: 1,
   count: new Uint16Array(MAX_BITS + 1),
   symbols: new Uint16Array(maxSymbols),
+  longFirst: 0,
+  longIndex: 0,
 });
+
+/** REVERSED[x]: the TABLE_BITS bits of x in the opposite order */
+const REVERSED = (() => {
+  const r = new Uint16Array(1 << TABLE_BITS);
+  for (let x = 0; x < r.length; x++) for (let b = 0; b < TABLE_BITS; b++) r[x] |= ((x >> b) & 1) << (TABLE_BITS - 1 - b);
+  return r;
+})();
 
 /** where each code length's symbols start in `symbols`, while they are sorted */
 const OFFSET = new Uint16Array(MAX_BITS + 2);
@@ -109,12 +122,25 @@ function buildTable(h: HuffmanTable, lengths: Uint8Array, start: number, n: numb
     code <<= 1;
   }
   h.bits = bits;
+  let first = 0, index = 0;
+  for (let len = 1; len <= bits; len++) {
+    index += count[len];
+    first = (first + count[len]) << 1;
+  }
+  h.longFirst = first;
+  h.longIndex = index;
 }
 
-/** a code longer than the table: canonical decoding bit by bit from `buf` (which holds ≥ 15 bits) */
+/**
+ * a code longer than the table (or one that does not exist): the canonical walk (RFC 1951 3.2.2,
+ * as zlib's puff.c) resumed after the table's `bits` bits, one bit at a time from `buf` (≥ 15 bits)
+ */
 function decodeLong(h: HuffmanTable, buf: number, what: string): number {
-  let code = 0, first = 0, index = 0;
-  for (let len = 1; len <= MAX_BITS; len++) {
+  const bits = h.bits;
+  // the first `bits` bits, most significant first as codes are compared
+  let code = (REVERSED[buf & ((1 << bits) - 1)] >> (TABLE_BITS - bits)) << 1;
+  let first = h.longFirst, index = h.longIndex;
+  for (let len = bits + 1; len <= MAX_BITS; len++) {
     code |= (buf >>> (len - 1)) & 1;
     const count = h.count[len];
     if (code - first < count) return (h.symbols[index + code - first] << 4) | len;
