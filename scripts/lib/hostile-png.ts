@@ -44,6 +44,11 @@ class BitWriter {
     return this;
   }
 
+  /** bits written so far */
+  get length(): number {
+    return this.bytes.length * 8 + this.n;
+  }
+
   done(): Uint8Array {
     this.align();
     return Uint8Array.from(this.bytes);
@@ -68,13 +73,19 @@ const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2
  *   incomplete (one 8-bit code each), which zlib refuses
  * - `dynamic-zlib`: dynamic Huffman, 90 bits, that zlib accepts: one 1-bit literal/length code (the
  *   end of block) and one 1-bit distance code, the only incomplete codes inftrees.c allows
+ * - `dynamic-full`: dynamic Huffman with every code there is (286 literal/length, 30 distance, all 19
+ *   code-length codes), complete, up to 10 bits long: the costliest table build a block can ask for
  * - `fixed`: the fixed code's end of block, 10 bits
  * - `stored`: a stored block of 0 bytes (what a sync flush writes), 3 bits then 4 whole bytes
  */
-export type EmptyBlock = 'dynamic-incomplete' | 'dynamic-zlib' | 'fixed' | 'stored';
+export type EmptyBlock = 'dynamic-incomplete' | 'dynamic-zlib' | 'dynamic-full' | 'fixed' | 'stored';
 
-/** bits one empty block of each kind takes (a stored block: at most, with its alignment) */
-export const EMPTY_BLOCK_BITS: Record<EmptyBlock, number> = { 'dynamic-incomplete': 58, 'dynamic-zlib': 90, fixed: 10, stored: 40 };
+/** a complete code-length code over all 19 symbols: 0..12 in 4 bits, 13..18 in 5 (13/16 + 6/32 = 1) */
+const FULL_CL = Array.from({ length: 19 }, (_, s) => (s < 13 ? 4 : 5));
+/** a complete code over all 286 literal/length symbols, longest 10 bits: 227/256 + 57/512 + 2/1024 = 1 */
+const FULL_LIT = [...new Array(227).fill(8), ...new Array(57).fill(9), 10, 10];
+/** a complete code over all 30 distance symbols, longest 10 bits: 7/16 + 17/32 + 1/64 + ... + 2/1024 = 1 */
+const FULL_DIST = [...new Array(7).fill(4), ...new Array(17).fill(5), 6, 7, 8, 9, 10, 10];
 
 function emptyBlock(w: BitWriter, kind: EmptyBlock): void {
   w.bits(0, 1); // not the last block
@@ -87,6 +98,14 @@ function emptyBlock(w: BitWriter, kind: EmptyBlock): void {
     return;
   }
   w.bits(2, 2);
+  if (kind === 'dynamic-full') {
+    w.bits(286 - 257, 5).bits(30 - 1, 5).bits(19 - 4, 4);
+    for (const s of CODE_LENGTH_ORDER) w.bits(FULL_CL[s], 3);
+    const cl = canonicalCodes(FULL_CL);
+    for (const len of [...FULL_LIT, ...FULL_DIST]) w.code(cl[len], FULL_CL[len]);
+    w.code(canonicalCodes(FULL_LIT)[256], FULL_LIT[256]);
+    return;
+  }
   // the code-length code: two 1-bit codes, for "18: a run of 11..138 zeros" and for the one length used
   const used = kind === 'dynamic-zlib' ? 1 : 8;
   const hclen = CODE_LENGTH_ORDER.indexOf(used) + 1;
@@ -104,6 +123,15 @@ function emptyBlock(w: BitWriter, kind: EmptyBlock): void {
   w.code(0, used); // the end of block: the only literal/length code, so code 0
 }
 
+/** bits one empty block of each kind takes (a stored block: at most, with its alignment) */
+export const EMPTY_BLOCK_BITS = Object.fromEntries(
+  (['dynamic-incomplete', 'dynamic-zlib', 'dynamic-full', 'fixed', 'stored'] as const).map((kind) => {
+    const w = new BitWriter();
+    emptyBlock(w, kind);
+    return [kind, w.length];
+  }),
+) as Record<EmptyBlock, number>;
+
 /** `data` in stored blocks of at most 65,535 bytes, the last one final */
 function storedData(w: BitWriter, data: Uint8Array): void {
   for (let at = 0; ; at += 65535) {
@@ -115,11 +143,18 @@ function storedData(w: BitWriter, data: Uint8Array): void {
   }
 }
 
-/** a zlib stream of `count` empty blocks of one kind, then `data` (stored, a real image), then its Adler-32 */
-export function zlibWithEmptyBlocks(kind: EmptyBlock, count: number, data: Uint8Array): Uint8Array {
+/**
+ * a zlib stream of `count` empty blocks of one kind, then `data` (a real image), then its Adler-32.
+ * the data goes in stored blocks, or as `deflated` (its raw deflate stream, as an encoder wrote it)
+ * after one more empty stored block, which brings the stream to a whole byte.
+ */
+export function zlibWithEmptyBlocks(kind: EmptyBlock, count: number, data: Uint8Array, deflated?: Uint8Array): Uint8Array {
   const w = new BitWriter().raw([0x78, 0x01]);
   for (let i = 0; i < count; i++) emptyBlock(w, kind);
-  storedData(w, data);
+  if (deflated) {
+    emptyBlock(w, 'stored');
+    w.raw(deflated);
+  } else storedData(w, data);
   const a = adler32(data);
   return w.raw([a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff]).done();
 }

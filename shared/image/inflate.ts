@@ -114,8 +114,7 @@ function buildTable(h: HuffmanTable, lengths: Uint8Array, start: number, n: numb
   for (let len = 1, code = 0, k = 0; len <= bits; len++) {
     for (let i = 0; i < count[len]; i++, code++, k++) {
       // codes are sent most significant bit first; the table is indexed by bits as they arrive
-      let reversed = 0;
-      for (let b = 0, c = code; b < len; b++, c >>= 1) reversed = (reversed << 1) | (c & 1);
+      const reversed = REVERSED[code] >> (TABLE_BITS - len);
       const entry = (symbols[k] << 4) | len;
       for (let j = reversed; j < size; j += 1 << len) table[j] = entry;
     }

@@ -58,7 +58,7 @@ describe('inflateZlib refuses streams of empty blocks after a few more blocks th
     if (!result.ok) expect(result.error).toMatchObject({ reason: 'corrupt', message: 'a literal/length Huffman code is incomplete' });
   });
 
-  for (const kind of ['dynamic-zlib', 'fixed', 'stored'] as EmptyBlock[]) {
+  for (const kind of ['dynamic-zlib', 'dynamic-full', 'fixed', 'stored'] as EmptyBlock[]) {
     it(`stops at block ${maxBlocksFor(scanlines.length) + 1} of 11,000 empty ${kind} blocks that zlib accepts, and decodes them when allowed`, () => {
       const stream = zlibWithEmptyBlocks(kind, 11_000, scanlines);
       const zlib = theirs(stream);
