@@ -23,12 +23,15 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync, inflateSync } from 'node:zlib';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { encodeGrayPng } from '../../shared/image/png-encode';
 import { decodeModel } from '../../shared/model/format';
 import { createRng, type Rng } from '../../shared/rng';
-import { CHANNELS, chunk, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
+import { CHANNELS, chunk, chunksOf, concat, encodeAnyPng, encodePng, ihdr, PNG_SIGNATURE, type AnyPngSpec } from '../lib/png';
+import { inflateZlib, maxBlocksFor } from '../../shared/image/inflate';
+import { MAX_CHUNKS } from '../../shared/image/png';
+import { emptyBlocksPng, emptyTextsPng, grayPng, grayScanlines, oneByteIdatsPng, pngChunk, zlibWithEmptyBlocks, type GrayImage } from '../lib/hostile-png';
 import { memoryKv } from '../lib/memory-kv';
 import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
 import { limitsFor, type Limits } from '../../shared/limits';
@@ -332,6 +335,39 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   png(`invalid: the hardest accepted PNG, deflate broken half way`, '/classify', () => brokenDeflatePng(hardest().png), 400);
   png(`invalid: the hardest accepted PNG cut in half`, '/classify', () => hardest().png.subarray(0, Math.floor(hardest().png.length / 2)), 400);
   png('invalid: decompression bomb (50 MB of zeros)', '/classify', () => bombPng(Math.min(256, limits.imageSide)), 400);
+  // hostile constructions (scripts/lib/hostile-png.ts) filling the byte limit: work per deflate block or per
+  // chunk rather than per byte of image. each must cost no more than an honest PNG of its size
+  const digitImage = (side: number): GrayImage => {
+    const ink = bigDigit(mnist.subarray(0, D), side);
+    return { width: side, height: side, gray: Array.from(ink, (v) => 255 - Math.round(v)) };
+  };
+  for (const [kind, what, expect] of [
+    ['dynamic-incomplete', 'empty dynamic-Huffman blocks (incomplete codes)', 400],
+    ['dynamic-zlib', 'empty dynamic-Huffman blocks that Node\'s zlib accepts', 422],
+    ['stored', 'empty stored blocks (sync flushes)', 422],
+  ] as const) {
+    const file = lazy(() => emptyBlocksPng(kind, digitImage(IMAGE_SIDE), limits.imageBytes));
+    png(`invalid: PNG of ${emptyBlocksPng(kind, digitImage(IMAGE_SIDE), limits.imageBytes).blocks.toLocaleString('en-US')} ${what}, then a 28² digit`, '/classify', () => file().png, expect);
+  }
+  const idats = lazy(() => oneByteIdatsPng(digitImage, limits.imageBytes));
+  png(`invalid: PNG of ${idats().chunks.toLocaleString('en-US')} one-byte IDAT chunks`, '/classify', () => idats().png, 422);
+  const texts = lazy(() => emptyTextsPng(digitImage(IMAGE_SIDE), new Uint8Array(deflateSync(grayScanlines(digitImage(IMAGE_SIDE)))), limits.imageBytes));
+  png(`invalid: PNG of ${texts().chunks.toLocaleString('en-US')} empty tEXt chunks, then a 28² digit`, '/classify', () => texts().png, 422);
+  // within the caps: the largest 8-bit gray image after as many empty blocks with full tables (the costliest
+  // to build) as its size allows, and after as many empty tEXt chunks as the chunk cap allows
+  const honestGray = lazy(() => hardestPng(inkOf(limits.imageSide)(), limits.imageSide, 0, 8, limits.imageBytes).png);
+  const atTheCaps = lazy(() => {
+    const side = limits.imageSide;
+    const zlib = concat(...chunksOf(honestGray()).filter(([type]) => type === 'IDAT').map(([, data]) => data));
+    const scanlines = new Uint8Array(inflateSync(zlib));
+    const stats = { blocks: 0 };
+    inflateZlib([zlib], new Uint8Array(scanlines.length), { stats });
+    const blocks = maxBlocksFor(scanlines.length) - stats.blocks - 1;
+    const stream = zlibWithEmptyBlocks('dynamic-full', blocks, scanlines, zlib.subarray(2, -4));
+    const texts = new Array(MAX_CHUNKS - 3 - Math.ceil(stream.length / 8192)).fill(pngChunk('tEXt'));
+    return { blocks, texts: texts.length, png: grayPng(side, side, stream, 8192, texts) };
+  });
+  png(`PNG ${limits.imageSide}², gray 8-bit, after ${atTheCaps().blocks} empty full-table blocks and ${atTheCaps().texts} empty tEXt (the caps)`, '/classify', () => atTheCaps().png, 200);
   png(`invalid: PNG ${limits.imageSide + 1}×1`, '/classify', () => encodePng({ width: limits.imageSide + 1, height: 1, bitDepth: 8, colorType: 0, samples: new Uint8Array(limits.imageSide + 1) }), 413);
   png(`invalid: PNG ${limits.imageSide}², RGBA 16-bit, over the pixel data limit`, '/classify', () => worst().png, pngFits(limits.imageSide, 6, 16, limits) ? 200 : 413);
   const overPng = () => {

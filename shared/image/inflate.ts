@@ -5,10 +5,14 @@
 // workerd inflates a whole written chunk before the first read returns. this one is synchronous,
 // runs unchanged in Node, workerd and browsers, and never holds more than `out`.
 
-/** why inflating stopped: the data is not zlib, it is cut short, or it would overflow `out` */
+/**
+ * why inflating stopped: the data is not zlib, it is cut short, it would overflow `out`, or it is
+ * split into more deflate blocks than any encoder writes for that much data (each block costs a
+ * table build whatever it holds, so an empty one is work without output)
+ */
 export class InflateError extends Error {
   constructor(
-    public reason: 'corrupt' | 'truncated' | 'too_long',
+    public reason: 'corrupt' | 'truncated' | 'too_long' | 'too_many_blocks',
     message: string,
   ) {
     super(message);
@@ -32,63 +36,110 @@ const MAX_BITS = 15;
  * indexed by the next TABLE_BITS input bits (LSB first): symbol << 4 | code length, or 0 when the
  * code is longer (or does not exist) and `decodeLong` must walk the code lengths one bit at a time.
  * a small table stays in the L1 cache; longer codes are the rare symbols, by construction.
+ * each is allocated once and rebuilt in place for every block: a block costs no allocation.
  */
 interface HuffmanTable {
+  /** (1 << TABLE_BITS) entries, of which the first 1 << bits are in use */
   table: Uint16Array;
   bits: number; // index width of `table`: the longest code, at most TABLE_BITS
   count: Uint16Array; // (MAX_BITS + 1) codes of each length
   symbols: Uint16Array; // symbols in code order
+  /** the canonical walk's state after `bits` bits, where decodeLong resumes: the first code of length bits + 1 ... */
+  longFirst: number;
+  /** ... and the index in `symbols` of its symbol */
+  longIndex: number;
 }
 
 const TABLE_BITS = 10;
 
-function buildTable(lengths: Uint8Array, n: number): HuffmanTable {
-  const count = new Uint16Array(MAX_BITS + 1);
+const newTable = (maxSymbols: number): HuffmanTable => ({
+  table: new Uint16Array(1 << TABLE_BITS),
+  bits: 1,
+  count: new Uint16Array(MAX_BITS + 1),
+  symbols: new Uint16Array(maxSymbols),
+  longFirst: 0,
+  longIndex: 0,
+});
+
+/** REVERSED[x]: the TABLE_BITS bits of x in the opposite order */
+const REVERSED = (() => {
+  const r = new Uint16Array(1 << TABLE_BITS);
+  for (let x = 0; x < r.length; x++) for (let b = 0; b < TABLE_BITS; b++) r[x] |= ((x >> b) & 1) << (TABLE_BITS - 1 - b);
+  return r;
+})();
+
+/** where each code length's symbols start in `symbols`, while they are sorted */
+const OFFSET = new Uint16Array(MAX_BITS + 2);
+
+/** the three kinds of code, as zlib's inftrees.c tells them apart (and names them in messages) */
+type CodeKind = 'code-length' | 'literal/length' | 'distance';
+
+/**
+ * rebuilds `h` for the code lengths[start, start + n). refuses, as zlib does, a code that is
+ * over-subscribed (not a prefix code) or incomplete (bit patterns that decode to nothing), except
+ * the two incomplete codes RFC 1951 and zlib allow in a literal/length or distance code: no code at
+ * all (a block without matches), and a single code of one bit.
+ */
+function buildTable(h: HuffmanTable, lengths: Uint8Array, start: number, n: number, kind: CodeKind): void {
+  const { count, symbols, table } = h;
+  count.fill(0);
   let longest = 0;
   for (let s = 0; s < n; s++) {
-    count[lengths[s]]++;
-    if (lengths[s] > longest) longest = lengths[s];
+    const len = lengths[start + s];
+    count[len]++;
+    if (len > longest) longest = len;
   }
   count[0] = 0;
-  // an over-subscribed code is not a prefix code; an incomplete one is allowed and its gaps stay 0
   let left = 1;
   for (let len = 1; len <= MAX_BITS; len++) {
     left = (left << 1) - count[len];
-    if (left < 0) throw corrupt('a Huffman code is over-subscribed');
+    if (left < 0) throw corrupt(`a ${kind} Huffman code is over-subscribed`);
   }
-  const offset = new Uint16Array(MAX_BITS + 2);
-  for (let len = 1; len <= MAX_BITS; len++) offset[len + 1] = offset[len] + count[len];
-  const symbols = new Uint16Array(n);
-  for (let s = 0; s < n; s++) if (lengths[s] !== 0) symbols[offset[lengths[s]]++] = s;
+  const empty = longest === 0;
+  const singleBit = longest === 1 && count[1] === 1;
+  if (left > 0 && (kind === 'code-length' || !(empty || singleBit))) throw corrupt(`a ${kind} Huffman code is incomplete`);
+
+  OFFSET[1] = 0;
+  for (let len = 1; len <= MAX_BITS; len++) OFFSET[len + 1] = OFFSET[len] + count[len];
+  for (let s = 0; s < n; s++) {
+    const len = lengths[start + s];
+    if (len !== 0) symbols[OFFSET[len]++] = s;
+  }
 
   const bits = Math.max(1, Math.min(TABLE_BITS, longest));
   const size = 1 << bits;
+  // slots of longer codes (and a one-code table's other half) stay 0: decodeLong's
+  table.fill(0, 0, size);
   // symbols reach 287: symbol << 4 | 15 needs 13 bits, which Uint16 holds
-  const table = new Uint16Array(size);
-  for (let len = 1, code = 0; len <= bits; len++) {
-    for (let i = 0; i < count[len]; i++, code++) {
+  for (let len = 1, code = 0, k = 0; len <= bits; len++) {
+    for (let i = 0; i < count[len]; i++, code++, k++) {
       // codes are sent most significant bit first; the table is indexed by bits as they arrive
-      let reversed = 0;
-      for (let b = 0, c = code; b < len; b++, c >>= 1) reversed = (reversed << 1) | (c & 1);
-      const entry = (symbolAt(symbols, count, len, i) << 4) | len;
+      const reversed = REVERSED[code] >> (TABLE_BITS - len);
+      const entry = (symbols[k] << 4) | len;
       for (let j = reversed; j < size; j += 1 << len) table[j] = entry;
     }
     code <<= 1;
   }
-  return { table, bits, count, symbols };
+  h.bits = bits;
+  let first = 0, index = 0;
+  for (let len = 1; len <= bits; len++) {
+    index += count[len];
+    first = (first + count[len]) << 1;
+  }
+  h.longFirst = first;
+  h.longIndex = index;
 }
 
-/** the i-th symbol (in code order) among those whose code has `len` bits */
-function symbolAt(symbols: Uint16Array, count: Uint16Array, len: number, i: number): number {
-  let index = 0;
-  for (let l = 1; l < len; l++) index += count[l];
-  return symbols[index + i];
-}
-
-/** a code longer than the table: canonical decoding bit by bit from `buf` (which holds ≥ 15 bits) */
+/**
+ * a code longer than the table (or one that does not exist): the canonical walk (RFC 1951 3.2.2,
+ * as zlib's puff.c) resumed after the table's `bits` bits, one bit at a time from `buf` (≥ 15 bits)
+ */
 function decodeLong(h: HuffmanTable, buf: number, what: string): number {
-  let code = 0, first = 0, index = 0;
-  for (let len = 1; len <= MAX_BITS; len++) {
+  const bits = h.bits;
+  // the first `bits` bits, most significant first as codes are compared
+  let code = (REVERSED[buf & ((1 << bits) - 1)] >> (TABLE_BITS - bits)) << 1;
+  let first = h.longFirst, index = h.longIndex;
+  for (let len = bits + 1; len <= MAX_BITS; len++) {
     code |= (buf >>> (len - 1)) & 1;
     const count = h.count[len];
     if (code - first < count) return (h.symbols[index + code - first] << 4) | len;
@@ -99,12 +150,26 @@ function decodeLong(h: HuffmanTable, buf: number, what: string): number {
   throw corrupt(`the data uses a ${what} code that does not exist`);
 }
 
+/** the fixed codes of block type 1 (RFC 1951 3.2.6), built once */
 const FIXED = (() => {
   const lengths = new Uint8Array(288 + 32);
   lengths.fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280, 288);
   lengths.fill(5, 288);
-  return { lit: buildTable(lengths.subarray(0, 288), 288), dist: buildTable(lengths.subarray(288), 30) };
+  const lit = newTable(288), dist = newTable(32);
+  // all 32 distance codes, as RFC 1951 defines them (30 and 31 never occur in valid data): a complete code
+  buildTable(lit, lengths, 0, 288, 'literal/length');
+  buildTable(dist, lengths, 288, 32, 'distance');
+  return { lit, dist };
 })();
+
+/**
+ * a dynamic block's codes, rebuilt in place block after block. inflateZlib runs start to end without
+ * yielding, so one set serves every call.
+ */
+const DYNAMIC = { lit: newTable(286), dist: newTable(30), codeLength: newTable(19) };
+/** a dynamic block's code lengths: 19 of the code-length code, then up to 286 + 30 */
+const CODE_LENGTHS = new Uint8Array(19);
+const LENGTHS = new Uint8Array(286 + 30);
 
 /** the input and the bits read from it but not used yet (the next one lowest) */
 interface Bits {
@@ -136,6 +201,11 @@ function take(s: Bits, n: number): number {
   return v;
 }
 
+/** throws 'truncated' when bits past the end of the input (the zero padding `need` adds) were used */
+function usedUp(s: Bits): void {
+  if (s.at > s.input.length && (s.at - s.input.length) * 8 > s.count) throw new InflateError('truncated', 'the deflate stream is cut short');
+}
+
 /** gives back buffered whole bytes, so s.at is the first byte not yet used: for stored blocks and the checksum */
 function alignToByte(s: Bits): void {
   s.at -= s.count >> 3;
@@ -144,12 +214,29 @@ function alignToByte(s: Bits): void {
 }
 
 /**
+ * the most deflate blocks inflateZlib reads for `expected` bytes of output. an encoder starts a new
+ * block when its symbol buffer fills (zlib: every 16,383 symbols, at least 16 KiB of output) or its
+ * statistics change, so honest streams have a handful per 100 KiB; every block costs a table build
+ * (up to ~2,400 table writes) whatever it holds, so this bounds that work by the output's size.
+ */
+export const maxBlocksFor = (expected: number): number => 8 + (expected >> 10);
+
+export interface InflateOptions {
+  /** the most deflate blocks to read; by default maxBlocksFor(out.length) */
+  maxBlocks?: number;
+  /** counts the work done, for tests: blocks begun (the last one refused included) */
+  stats?: { blocks: number };
+}
+
+/**
  * inflates the zlib stream made of `parts` (read one after another, as png IDAT chunks) into `out`
  * and returns how many bytes it wrote. throws InflateError: 'too_long' the moment the data would
- * write past the end of `out`, 'truncated' when the input ends early, 'corrupt' for anything
- * that is not valid zlib (including a wrong Adler-32 checksum). bytes after the checksum are ignored.
+ * write past the end of `out`, 'truncated' when the input ends early, 'too_many_blocks' at the first
+ * block past options.maxBlocks, 'corrupt' for anything that is not valid zlib (including a wrong
+ * Adler-32 checksum, and the incomplete Huffman codes zlib refuses). bytes after the checksum are ignored.
  */
-export function inflateZlib(parts: Uint8Array[], out: Uint8Array): number {
+export function inflateZlib(parts: Uint8Array[], out: Uint8Array, options: InflateOptions = {}): number {
+  const maxBlocks = options.maxBlocks ?? maxBlocksFor(out.length);
   const input = concat(parts, PADDING).subarray(0, -PADDING);
   if (input.length < 2) throw new InflateError('truncated', 'the zlib stream is cut short');
   const cmf = input[0], flg = input[1];
@@ -158,7 +245,11 @@ export function inflateZlib(parts: Uint8Array[], out: Uint8Array): number {
 
   const s: Bits = { input, padded: new Uint8Array(input.buffer, input.byteOffset, input.length + PADDING), at: 2, buf: 0, count: 0, endOfBlock: false };
   let pos = 0;
+  const stats = options.stats ?? { blocks: 0 };
   for (let last = 0; !last; ) {
+    if (++stats.blocks > maxBlocks) {
+      throw new InflateError('too_many_blocks', `the data is split into more than ${maxBlocks} deflate blocks, more than an encoder writes for ${out.length} bytes`);
+    }
     last = take(s, 1);
     const type = take(s, 2);
     if (type === 0) pos = storedBlock(s, out, pos);
@@ -284,17 +375,19 @@ function huffmanSymbols(s: Bits, lit: HuffmanTable, dist: HuffmanTable, out: Uin
   return pos;
 }
 
-/** a dynamic block's two codes, themselves Huffman-coded with a third */
+/** reads a dynamic block's two codes, themselves Huffman-coded with a third, into DYNAMIC */
 function dynamicTables(s: Bits): { lit: HuffmanTable; dist: HuffmanTable } {
   const nlit = take(s, 5) + 257;
   const ndist = take(s, 5) + 1;
   const ncode = take(s, 4) + 4;
   if (nlit > 286 || ndist > 30) throw corrupt('a dynamic block lists too many codes');
-  const codeLengths = new Uint8Array(19);
-  for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = take(s, 3);
-  const code = buildTable(codeLengths, 19);
+  const { lit, dist, codeLength: code } = DYNAMIC;
+  CODE_LENGTHS.fill(0);
+  for (let i = 0; i < ncode; i++) CODE_LENGTHS[CODE_LENGTH_ORDER[i]] = take(s, 3);
+  usedUp(s);
+  buildTable(code, CODE_LENGTHS, 0, 19, 'code-length');
   const mask = (1 << code.bits) - 1;
-  const lengths = new Uint8Array(nlit + ndist);
+  const lengths = LENGTHS;
   for (let i = 0; i < nlit + ndist; ) {
     need(s, MAX_BITS);
     let entry = code.table[s.buf & mask];
@@ -318,8 +411,11 @@ function dynamicTables(s: Bits): { lit: HuffmanTable; dist: HuffmanTable } {
     lengths.fill(value, i, i + repeat);
     i += repeat;
   }
+  usedUp(s);
   if (lengths[256] === 0) throw corrupt('a dynamic block has no end-of-block code');
-  return { lit: buildTable(lengths.subarray(0, nlit), nlit), dist: buildTable(lengths.subarray(nlit), ndist) };
+  buildTable(lit, lengths, 0, nlit, 'literal/length');
+  buildTable(dist, lengths, nlit, ndist, 'distance');
+  return DYNAMIC;
 }
 
 const PADDING = 8;

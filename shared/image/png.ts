@@ -104,54 +104,77 @@ function openPng(bytes: Uint8Array, limits: Partial<PngLimits>): OpenPng {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   // the header is read and checked on its own, before any other chunk and before inflating
-  const first = readChunk(bytes, view, SIGNATURE.length);
-  if (first.type !== 'IHDR') throw badPng(`the first chunk must be IHDR but it is ${first.type}`);
-  const header = parseHeader(first.data, max);
+  const first = readChunk(bytes, view, SIGNATURE.length, newChunk());
+  if (first.type !== IHDR) throw badPng(`the first chunk must be IHDR but it is ${typeName(first.type)}`);
+  const header = parseHeader(bytes.subarray(first.start, first.end), max);
 
-  const chunks = readImageChunks(bytes, view, first.next, header);
+  const chunks = readImageChunks(bytes, view, first, header);
   return { header, chunks, hasAlpha: header.colorType === 4 || header.colorType === 6 || hasTransparency(header, chunks) };
 }
 
 // ---------------------------------------------------------------- chunks
 
+/** chunk types as the big-endian numbers of their four letters: compared without making a string per chunk */
+const IHDR = 0x49484452, IDAT = 0x49444154, IEND = 0x49454e44, PLTE = 0x504c5445, TRNS = 0x74524e53;
+
+/**
+ * the most chunks a file may have, IHDR and IEND included. encoders split the image data into IDATs
+ * of 8 KiB (libpng, so most browsers' canvas.toBlob) to 64 KiB: a 1 MiB file has at most 128 of them,
+ * and a handful of ancillary chunks (text, colour, timestamps). each chunk costs a little work whatever
+ * its size, so a file of ten thousand tiny ones would cost more than an honest image of its size.
+ */
+export const MAX_CHUNKS = 512;
+
+/** where one chunk's parts are in the file; one object, reused from chunk to chunk */
 interface Chunk {
-  type: string;
-  data: Uint8Array;
+  type: number;
+  /** its data is bytes[start, end) */
+  start: number;
+  end: number;
   /** offset of the chunk after this one */
   next: number;
 }
+
+const newChunk = (): Chunk => ({ type: 0, start: 0, end: 0, next: 0 });
 
 function badPng(what: string): ImageError {
   return new ImageError('bad_png', `${what}; the file is corrupted or not a valid PNG, re-export it and try again`, 400);
 }
 
-function readChunk(bytes: Uint8Array, view: DataView, offset: number): Chunk {
+/** reads the chunk at `offset` into `chunk`, checking its length, type and CRC */
+function readChunk(bytes: Uint8Array, view: DataView, offset: number, chunk: Chunk): Chunk {
   if (offset + 12 > bytes.length) {
     throw badPng(`the file ends in the middle of a chunk header at byte ${offset}, so it looks truncated`);
   }
   const length = view.getUint32(offset);
-  const type = chunkType(bytes, offset + 4);
+  const type = view.getUint32(offset + 4);
+  // chunk types are four ascii letters; anything else means we are reading garbage
+  if (!isLetter(type >>> 24) || !isLetter((type >>> 16) & 0xff) || !isLetter((type >>> 8) & 0xff) || !isLetter(type & 0xff)) {
+    throw badPng(`the chunk at byte ${offset} has an invalid type (not four letters)`);
+  }
   const dataStart = offset + 8;
   const remaining = bytes.length - dataStart - 4;
   if (length > remaining) {
-    throw badPng(`chunk ${type} claims ${length} bytes of data but only ${Math.max(0, remaining)} remain, so the file looks truncated`);
+    throw badPng(`chunk ${typeName(type)} claims ${length} bytes of data but only ${Math.max(0, remaining)} remain, so the file looks truncated`);
   }
   const dataEnd = dataStart + length;
   const stored = view.getUint32(dataEnd);
-  const computed = crc32(bytes.subarray(offset + 4, dataEnd));
+  const computed = crc32(bytes, offset + 4, dataEnd);
   if (stored !== computed) {
-    throw badPng(`chunk ${type} has a bad CRC (stored ${hex(stored)}, computed ${hex(computed)})`);
+    throw badPng(`chunk ${typeName(type)} has a bad CRC (stored ${hex(stored)}, computed ${hex(computed)})`);
   }
-  return { type, data: bytes.subarray(dataStart, dataEnd), next: dataEnd + 4 };
+  chunk.type = type;
+  chunk.start = dataStart;
+  chunk.end = dataEnd;
+  chunk.next = dataEnd + 4;
+  return chunk;
 }
 
-function chunkType(bytes: Uint8Array, at: number): string {
-  const codes = Array.from(bytes.subarray(at, at + 4));
-  // chunk types are four ascii letters; anything else means we are reading garbage
-  const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  if (!codes.every(isLetter)) throw badPng(`the chunk at byte ${at - 4} has an invalid type (not four letters)`);
-  return String.fromCharCode(...codes);
-}
+/** A-Z or a-z */
+const isLetter = (c: number) => ((c | 0x20) - 97) >>> 0 < 26;
+
+/** the four letters of a chunk type, for messages */
+const typeName = (type: number) => String.fromCharCode(type >>> 24, (type >>> 16) & 0xff, (type >>> 8) & 0xff, type & 0xff);
 
 function hex(n: number): string {
   return '0x' + n.toString(16).padStart(8, '0');
@@ -165,40 +188,49 @@ interface ImageChunks {
   transparency: Uint8Array | null;
 }
 
-function readImageChunks(bytes: Uint8Array, view: DataView, start: number, header: Header): ImageChunks {
+/** walks the chunks after IHDR (`chunk`, reused for each) to IEND */
+function readImageChunks(bytes: Uint8Array, view: DataView, chunk: Chunk, header: Header): ImageChunks {
   const found: ImageChunks = { idat: [], palette: null, transparency: null };
   let idatEnded = false;
-  for (let offset = start; ; ) {
+  for (let offset = chunk.next, n = 1; ; ) {
     if (offset >= bytes.length) throw badPng('the file ends without an IEND chunk, so it looks truncated');
-    const chunk = readChunk(bytes, view, offset);
+    if (++n > MAX_CHUNKS) {
+      throw new ImageError(
+        'unsupported_png',
+        `the PNG has more than ${MAX_CHUNKS} chunks, far more than an encoder writes (a few, with the image data in pieces of 8 KiB or more); re-save it with an ordinary encoder`,
+        422,
+      );
+    }
+    const { type, start, end } = readChunk(bytes, view, offset, chunk);
     offset = chunk.next;
-    if (chunk.type !== 'IDAT' && found.idat.length > 0) idatEnded = true;
-    switch (chunk.type) {
-      case 'IEND':
+    if (type !== IDAT && found.idat.length > 0) idatEnded = true;
+    switch (type) {
+      case IEND:
         if (found.idat.length === 0) throw badPng('the file has no IDAT chunk, so it contains no image data');
         if (header.colorType === 3 && !found.palette) throw badPng('the image uses a palette (colour type 3) but has no PLTE chunk');
         return found;
-      case 'IDAT':
+      case IDAT:
         if (idatEnded) throw badPng('the IDAT chunks are not consecutive');
-        found.idat.push(chunk.data);
+        found.idat.push(bytes.subarray(start, end));
         break;
-      case 'PLTE':
+      case PLTE:
         if (found.idat.length > 0) throw badPng('the PLTE chunk comes after the image data');
-        if (chunk.data.length === 0 || chunk.data.length % 3 !== 0 || chunk.data.length > 256 * 3) {
-          throw badPng(`the PLTE chunk is ${chunk.data.length} bytes; it must hold 1 to 256 r,g,b entries`);
+        if (end === start || (end - start) % 3 !== 0 || end - start > 256 * 3) {
+          throw badPng(`the PLTE chunk is ${end - start} bytes; it must hold 1 to 256 r,g,b entries`);
         }
-        found.palette = chunk.data;
+        found.palette = bytes.subarray(start, end);
         break;
-      case 'tRNS':
+      case TRNS:
         if (found.idat.length > 0) throw badPng('the tRNS chunk comes after the image data');
-        found.transparency = chunk.data;
+        found.transparency = bytes.subarray(start, end);
         break;
-      case 'IHDR':
+      case IHDR:
         throw badPng('the file has more than one IHDR chunk');
       default:
-        // an uppercase first letter marks a chunk the image cannot be drawn without
-        if ((chunk.type.charCodeAt(0) & 0x20) === 0) {
-          throw new ImageError('unsupported_png', `the PNG uses a critical chunk ${chunk.type} that this decoder does not understand; re-save it as a plain PNG`, 422);
+        // a lowercase first letter (bit 5 of the first byte) marks an ancillary chunk; uppercase, one
+        // the image cannot be drawn without
+        if ((type & 0x20000000) === 0) {
+          throw new ImageError('unsupported_png', `the PNG uses a critical chunk ${typeName(type)} that this decoder does not understand; re-save it as a plain PNG`, 422);
         }
       // other ancillary chunks (text, gamma, timestamps...) do not change the pixels we need
     }
@@ -290,6 +322,9 @@ function decodeRows(png: OpenPng, sink: RowSink): void {
   } catch (err) {
     if (!(err instanceof InflateError)) throw err;
     if (err.reason === 'too_long') throw badPng('decompressed image data is larger than its header says (possible decompression bomb)');
+    if (err.reason === 'too_many_blocks') {
+      throw new ImageError('unsupported_png', `the image data is not compressed the way an encoder compresses it (${err.message}); re-save it with an ordinary encoder`, 422);
+    }
     throw badPng(`the image data is not valid zlib/deflate data (${err.message})`);
   }
   if (filled < expected) {
@@ -497,9 +532,9 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** crc-32 as png uses it, over the chunk type and data */
-export function crc32(bytes: Uint8Array): number {
+/** crc-32 as png uses it (over a chunk's type and data): of bytes[start, end) */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
