@@ -99,6 +99,6 @@ runCli(async () => {
   writeFileSync(`${file}.tmp`, before === '' || before.endsWith('\n') ? before + lines : `${before}\n${lines}`);
   renameSync(`${file}.tmp`, file);
   console.log(`${plan.added.length} example${plan.added.length === 1 ? '' : 's'} → ${file} (${exported.count + plan.added.length} in all)`);
-  console.log(`next: npm run train -- --extra ${out}`);
+  console.log(`next: npm run train -- --from models/default.bin --extra ${out}   (a fine-tune; --from the model you serve), then npm run upload -- --wait`);
   return 0;
 });

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { evaluate } from './lib/evaluate';
 import { runCli } from './lib/cli';
-import { readOptions } from './train/cli';
+import { parseCli, readOptions } from './train/cli';
+import { checkFineTune, fineTuneBase, readStartingModel, type StartingModel } from './train/fine-tune';
 import { inputSpec } from './train/config';
 import { datasetLine, loadTrainingData } from './train/data';
 import { fitAfterTraining } from './train/after-training';
@@ -16,24 +17,39 @@ import { headline, progressDisplay } from './train/progress';
 import { writeRunReport } from './train/report';
 
 runCli(async () => {
-  const opts = readOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  let opts = readOptions(argv);
   if (typeof opts === 'number') return opts; // --help, or a bad flag
+  // --from: a fine-tune; its model's architecture, input and recipe are the settings the flags override
+  let from: StartingModel | null = null;
+  if (opts.from) {
+    from = await readStartingModel(opts.from);
+    opts = parseCli(argv, fineTuneBase(from));
+    checkFineTune(opts.config, from);
+  }
   const { config, out } = opts;
   const input = inputSpec(config);
   const data = loadTrainingData(opts);
+  if (from) console.log(`fine-tuning ${from.path} (${from.model.version}, ${(from.model.header.metadata.testAccuracy * 100).toFixed(2)}% on the MNIST test set)`);
   console.log(headline(config));
 
-  const result = await train(config, data, progressDisplay(config));
+  const result = await train(config, data, progressDisplay(config), from?.model.network.params);
   // the temperature and the uncertain flag's probe, fitted on the training images the run held out (never the test set)
   const fitted = fitAfterTraining(config, result.network, data.train, input);
   const uncalibrated = evaluate(result.network, data.test, input);
   const test = fitted.calibration ? evaluate(result.network, data.test, input, fitted.calibration.temperature) : uncalibrated;
+  // how many of the extra images (people's corrections) the model gets right, before and after this run
+  const extra = data.extraSummary && data.extra && data.extra.count > 0
+    ? { ...data.extraSummary, right: { before: from ? Math.round(evaluate(from.model.network, data.extra, input).accuracy * data.extra.count) : null, after: Math.round(evaluate(result.network, data.extra, input).accuracy * data.extra.count) } }
+    : data.extraSummary;
+  if (extra?.right) console.log(`--extra: ${extra.right.after} of ${extra.count} right after training${extra.right.before === null ? '' : ` (${extra.right.before} with ${from!.path})`}`);
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  const measured = modelMetadata(config, result, test, datasetLine(config, data, opts.extra));
+  const measured = modelMetadata(config, result, test, datasetLine(config, data, opts.extra), from);
   // --reproducible: no dates, timings or thread count, and the command that rebuilds the file
   const metadata = opts.reproducible ? reproducibleMetadata(measured, process.argv.slice(2)) : measured;
   const model = await saveModel(opts.model ?? join(out, 'model.bin'), result.network, metadata, input, fitted);
-  const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB };
+  const fineTunedFrom = from ? { path: from.path, version: from.model.version, testAccuracy: from.model.header.metadata.testAccuracy } : null;
+  const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB, extra, from: fineTunedFrom };
   printOutcome(run);
 
   if (opts.int8) await saveInt8Copy(out, result.network, metadata, input, model, data.test, fitted);

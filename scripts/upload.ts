@@ -5,20 +5,29 @@ import { forwardMultiplyAdds } from '../shared/model/budget';
 import { runCli } from './lib/cli';
 import { uploadModel } from './lib/registry';
 import { describeTarget, targetOf, TARGET_OPTIONS } from './lib/target';
+import { KV_PROPAGATION_SECONDS, refreshSeconds, waitServed, whenLive } from './lib/wait-served';
+import { DEFAULT_URL } from './lib/worker-url';
 
-const USAGE = `usage: npm run upload -- [model file, default runs/latest/model.bin] [--remote] [--force]
+const USAGE = `usage: npm run upload -- [model file, default runs/latest/model.bin] [--remote] [--force] [--wait [--url URL]]
   --remote       the deployed namespace (needs wrangler login and the namespace id in wrangler.toml)
   --local        the local store \`wrangler dev\` reads (default)
   --persist-to   a local store folder other than .wrangler/state
   --force        upload even if the model scores below the current one, or the current one cannot be read
+  --wait         then poll the Worker's /healthz until it serves the new version (exit 1 if it does not in time)
+  --url URL      the Worker --wait polls (default ${DEFAULT_URL}, what npm start serves; with --remote: your workers.dev URL)
+  --timeout S    how long --wait waits (default: MODEL_REFRESH_SECONDS + 30 locally, + 60 more with --remote)
 a model a Worker would refuse (over the budget in shared/model/budget.ts, or not finite) is never uploaded.`;
 
 const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
 
 runCli(async () => {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { ...TARGET_OPTIONS, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help || positionals.length > 1) {
-    console.log(USAGE);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { ...TARGET_OPTIONS, force: { type: 'boolean' }, wait: { type: 'boolean' }, url: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const timeout = values.timeout === undefined ? null : Number(values.timeout);
+  const badTimeout = timeout !== null && !(timeout > 0);
+  if (values.help || positionals.length > 1 || badTimeout || (values.remote && values.wait && !values.url)) {
+    if (badTimeout) console.error(`error: --timeout must be a number of seconds > 0, got "${values.timeout}"`);
+    else if (!values.help && positionals.length <= 1) console.error('error: --remote --wait needs --url (your Worker, e.g. https://mnist-edge.<you>.workers.dev)');
+    (values.help ? console.log : console.error)(USAGE);
     return values.help ? 0 : 64;
   }
   const path = positionals[0] ?? 'runs/latest/model.bin';
@@ -33,8 +42,17 @@ runCli(async () => {
   console.log(`${path}: ${pct(accuracy)} on the 10,000 MNIST test images, scored here (${claimed})${against}`);
   if (alreadyCurrent) {
     console.log(`${model.version} is already the current model in ${describeTarget(target)}`);
+  } else {
+    const cost = `${paramCount.toLocaleString('en-US')} parameters, ${forwardMultiplyAdds(architecture.sizes).toLocaleString('en-US')} multiply-adds an image, ${(model.bytes / 1024).toFixed(0)} KiB`;
+    console.log(`${model.version} (${dtype}, ${architecture.sizes.join('-')}: ${cost}, within a Worker's budget) is now current in ${describeTarget(target)}${previous ? `; previous: ${previous.version}` : ''}`);
+  }
+  if (!values.wait) {
+    if (!alreadyCurrent) console.log(`${whenLive(target.remote)}; npm run upload -- --wait waits for it`);
     return;
   }
-  const cost = `${paramCount.toLocaleString('en-US')} parameters, ${forwardMultiplyAdds(architecture.sizes).toLocaleString('en-US')} multiply-adds an image, ${(model.bytes / 1024).toFixed(0)} KiB`;
-  console.log(`${model.version} (${dtype}, ${architecture.sizes.join('-')}: ${cost}, within a Worker's budget) is now current in ${describeTarget(target)}${previous ? `; previous: ${previous.version}` : ''}`);
+  const url = (values.url ?? DEFAULT_URL).replace(/\/+$/, '');
+  const seconds = timeout ?? refreshSeconds() + 30 + (target.remote ? KV_PROPAGATION_SECONDS : 0);
+  console.log(`waiting for ${url} to serve ${model.version} (${whenLive(target.remote)}; --timeout ${seconds})`);
+  const served = await waitServed(url, model.version, seconds);
+  console.log(`${url} serves ${model.version} (after ${served.seconds.toFixed(1)} s)`);
 });

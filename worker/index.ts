@@ -12,8 +12,8 @@ import { pixelsFromPng } from './images';
 import { LIMITS, limitsFor, type Limits, type Plan } from '../shared/limits';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from './model-loader';
 import { notFound } from './not-found';
-import { buildOpenApiDocument } from './openapi';
-import { packPixels, type JsonPixels } from './pixels';
+import { buildOpenApiDocument, withServer } from './openapi';
+import { BLANK_PIXELS, firstBlank, packPixels, type JsonPixels } from './pixels';
 import * as routes from './routes';
 import type { batchJson, ClassifyJson, ImageUpload } from './schemas';
 import { validationHook } from './validation';
@@ -74,6 +74,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       pixels = new Float32Array(D);
       packPixels(body.pixels, pixels, 0);
       if (body.preprocess) preprocessEach(pixels, 1, () => null);
+      else if (firstBlank(pixels, 1) === 0) throw new ApiError(422, 'no_digit', BLANK_PIXELS);
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
@@ -102,6 +103,11 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     }
     const B = pixels.length / D;
     if (preprocess) preprocessEach(pixels, B, (i) => `images[${i}]`);
+    else {
+      // as with preprocessing: one blank image fails the batch, named, rather than get a guess
+      const blank = firstBlank(pixels, B);
+      if (blank >= 0) throw new ApiError(422, 'no_digit', `images[${blank}]: ${BLANK_PIXELS}`);
+    }
     const loaded = await model(c);
     return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
   });
@@ -156,7 +162,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   const openApiDocument = () => (document ??= buildOpenApiDocument(app));
 
-  app.openapi(routes.openapi, (c) => c.json(openApiDocument() as unknown as Record<string, unknown>, 200));
+  app.openapi(routes.openapi, (c) => c.json(withServer(openApiDocument(), c.req.url) as unknown as Record<string, unknown>, 200));
   app.openapi(routes.docs, (c) => c.html(renderDocsPage(openApiDocument()), 200, { 'Content-Security-Policy': DOCS_CSP }));
 
   registerFeedback(app);

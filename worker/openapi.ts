@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { addExamples } from './openapi-examples';
 
 // the OpenAPI 3.1 document, generated from the route table and zod schemas the first time it is asked for.
 
@@ -18,5 +19,14 @@ export function buildOpenApiDocument(app: OpenAPIHono<any, any, any>) {
       if (op?.requestBody) op.requestBody.required = true;
     }
   }
+  // an anyOf of two array shapes: a `type` beside it makes generators add a third, unknown[] (worker/pixels.ts)
+  const pixels = doc.components?.schemas?.Pixels as { type?: unknown; anyOf?: unknown } | undefined;
+  if (pixels?.anyOf) delete pixels.type;
+  addExamples(doc);
   return doc;
+}
+
+/** the document as served from `url`: its `servers` entry is the origin that served it, so a generated client's base URL is right */
+export function withServer<T extends object>(doc: T, url: string): T & { servers: { url: string; description: string }[] } {
+  return { ...doc, servers: [{ url: new URL(url).origin, description: 'the deployment that served this document' }] };
 }

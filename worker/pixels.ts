@@ -110,19 +110,43 @@ export function packPixels(pixels: JsonPixels, out: Float32Array, at: number): v
   }
 }
 
+/** the index of the first of B packed images (B, D) whose every pixel is 0, or -1: a blank image is no digit, as a blank PNG is not */
+export function firstBlank(pixels: Float32Array, B: number): number {
+  for (let i = 0; i < B; i++) {
+    let d = i * D;
+    const end = d + D;
+    while (d < end && pixels[d] === 0) d++;
+    if (d === end) return i;
+  }
+  return -1;
+}
+
+/** the message shared/image/preprocess.ts gives a blank drawing */
+export const BLANK_PIXELS = 'no digit found in the image: the drawing is empty (every pixel is 0)';
+
 /** 784 values from either accepted JSON shape (feedback stores them flat) */
 export const flat = (pixels: JsonPixels): number[] => (Array.isArray(pixels[0]) ? (pixels as number[][]).flat() : (pixels as number[]));
 
 const PIXEL_SCHEMA = { type: 'number', minimum: 0, maximum: PIXEL_MAX } as const;
 
-/** what checkPixels accepts, as JSON Schema for /openapi.json */
+/**
+ * what checkPixels accepts, as JSON Schema for /openapi.json. written for the clients generators make:
+ * no `type` beside the anyOf (openapi-typescript typed that as `unknown[] | number[] | number[][]`),
+ * and minItems without an equal maxItems: @hey-api/openapi-ts and several others turn
+ * minItems === maxItems into a tuple, a 784-element one here that `[...buffer]` cannot satisfy.
+ * the exact length is in the descriptions, and the Worker answers 400 naming it.
+ */
 export const PIXELS_JSON_SCHEMA = {
-  type: 'array',
   description:
     `a ${IMAGE_SIDE}×${IMAGE_SIDE} grayscale image, 0 = background, ${PIXEL_MAX} = ink (MNIST polarity): ` +
     `either ${D} values row-major or ${IMAGE_SIDE} rows of ${IMAGE_SIDE}`,
   anyOf: [
-    { type: 'array', items: PIXEL_SCHEMA, minItems: D, maxItems: D },
-    { type: 'array', items: { type: 'array', items: PIXEL_SCHEMA, minItems: IMAGE_SIDE, maxItems: IMAGE_SIDE }, minItems: IMAGE_SIDE, maxItems: IMAGE_SIDE },
+    { type: 'array', description: `exactly ${D} values, row-major`, items: PIXEL_SCHEMA, minItems: D },
+    {
+      type: 'array',
+      description: `exactly ${IMAGE_SIDE} rows of ${IMAGE_SIDE} values`,
+      items: { type: 'array', items: PIXEL_SCHEMA, minItems: IMAGE_SIDE },
+      minItems: IMAGE_SIDE,
+    },
   ],
 } as const;

@@ -51,7 +51,8 @@ export const classifyRoute = (l: Limits) =>
     summary: 'Classify one digit',
     description:
       'Send 28×28 pixels as JSON, a PNG as the raw body, or a PNG in a multipart/form-data field named `image`. ' +
-      `JSON is used as it is unless "preprocess": true; images are decoded and preprocessed unless ?preprocess=false (28×28 images only). ` +
+      'JSON is used as it is unless `"preprocess": true`; images are decoded and preprocessed unless `?preprocess=false` (28×28 images only). ' +
+      'A blank image (every pixel 0, or a PNG with no ink) is a 422 `no_digit`, not a guess. ' +
       `Limits on this deployment (${l.plan} plan): ${size(l.jsonBytes)} of JSON; PNGs up to ${imageLimits(l)}. ` +
       'Larger bodies and images get a 413 that names the limit.',
     middleware: [rateLimit, readBody({ json: l.jsonBytes, png: l.imageBytes, multipart: l.imageBytes + MULTIPART_OVERHEAD })] as const,
@@ -77,7 +78,8 @@ export const classifyBatchRoute = (l: Limits) =>
     summary: `Classify up to ${l.batchImages} digits at once`,
     description:
       'Results come back in the order of the images. Send JSON `{"images": [...]}`, or the pixels as bytes: ' +
-      `\`application/octet-stream\`, N × ${D} bytes (one byte per pixel, images one after another), with ?preprocess=true to preprocess them. ` +
+      `\`application/octet-stream\`, N × ${D} bytes (one byte per pixel, images one after another), with \`?preprocess=true\` to preprocess them. ` +
+      'A blank image fails the whole batch with 422 `no_digit` naming it (`images[i]: …`), as with preprocessing. ' +
       `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON.`,
     middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D })] as const,
     request: {

@@ -7,8 +7,11 @@ import { checkImages, checkPixels, MORE_PROBLEMS, PIXELS_JSON_SCHEMA, Problems, 
 // error messages are predicates: validation.ts prefixes the field path, giving e.g.
 // "pixels[5] = 300 is outside 0..255" or "pixels must have 784 values, got 783".
 
-/** zod-to-openapi drops .length(n) from arrays; state it for the document */
-const exactly = (n: number) => ({ minItems: n, maxItems: n });
+/**
+ * zod-to-openapi drops .length(n) from arrays; state it for the document, as minItems and in words:
+ * an equal maxItems would make generated clients use an n-element tuple (see PIXELS_JSON_SCHEMA)
+ */
+const exactly = (n: number, description: string) => ({ minItems: n, description: `${description} (exactly ${n})` });
 
 /** hands a typed check's problems to zod as issues; the uncounted rest rides on one marker issue */
 function reportTo(ctx: z.RefinementCtx, problems: Problems): void {
@@ -24,7 +27,8 @@ export const Pixels = z
     checkPixels(value, [], problems);
     reportTo(ctx, problems);
   })
-  .openapi('Pixels', PIXELS_JSON_SCHEMA as object);
+  // zod-to-openapi needs a type for a custom schema; buildOpenApiDocument (openapi.ts) takes it out again
+  .openapi('Pixels', { type: 'array', ...PIXELS_JSON_SCHEMA } as object);
 
 /** 1..max images, checked in one pass that stops wording problems after the first few of the whole batch */
 const images = (max: number) =>
@@ -100,7 +104,7 @@ export const Prediction = z
   .object({
     digit: z.number().int().min(0).max(K - 1),
     confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`, calibrated (temperature scaling) when the model file carries a temperature' }),
-    probabilities: z.array(z.number()).length(K).openapi({ ...exactly(K), description: 'softmax output for digits 0..9' }),
+    probabilities: z.array(z.number()).length(K).openapi(exactly(K, 'softmax output for digits 0..9')),
     uncertain: z.boolean().openapi({
       description:
         'true when the answer should not be trusted: several marks side by side (a number, not one digit), an input unlike any digit ' +
@@ -115,7 +119,7 @@ export const Prediction = z
 
 export const ClassifyResponse = Prediction.extend({
   model: ModelRef,
-  preprocessed: z.array(z.number()).length(D).optional().openapi({ ...exactly(D), description: 'only with return_input: the pixels the model saw' }),
+  preprocessed: z.array(z.number()).length(D).optional().openapi(exactly(D, 'only with return_input: the pixels the model saw')),
 }).openapi('ClassifyResponse');
 
 export const BatchResponse = z.object({ results: z.array(Prediction), model: ModelRef }).openapi('BatchResponse');

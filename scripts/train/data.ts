@@ -6,16 +6,46 @@ import type { TrainConfig } from './config';
 // the images a run trains and tests on: MNIST, plus --extra training images if given, at most
 // --extra-max-share of each label's MNIST count (so a few senders cannot steer the next model).
 
-export type TrainingData = Mnist & { extra: Split | null };
+/** what --extra added, for the log, the report and summary.json */
+export interface ExtraSummary {
+  path: string;
+  files: string[];
+  offered: number; // distinct images in the files
+  count: number; // kept under the cap: they join the training images
+  perLabel: number[]; // (K) kept per label
+  dropped: number[]; // (K) over the cap, per label
+  maxShare: number; // --extra-max-share
+  share: number; // count / the MNIST training images of this run
+  right?: { before: number | null; after: number }; // how many of them the model gets right: the starting model's (a fine-tune) and the new one's
+}
+
+export type TrainingData = Mnist & { extra: Split | null; extraSummary: ExtraSummary | null };
 
 export function loadTrainingData(opts: Pick<CliOptions, 'data' | 'extra' | 'extraMaxShare' | 'config'>): TrainingData {
   const mnist = loadMnist(opts.data ?? DEFAULT_MNIST_DIR);
-  if (!opts.extra) return { ...mnist, extra: null };
+  if (!opts.extra) return { ...mnist, extra: null, extraSummary: null };
   const extra = loadExtra(opts.extra);
   const { config } = opts;
-  const capped = capExtra(extra, mnist.train.labels.subarray(0, config.trainLimit || mnist.train.count), opts.extraMaxShare, config.seed);
+  const base = mnist.train.labels.subarray(0, config.trainLimit || mnist.train.count);
+  const capped = capExtra(extra, base, opts.extraMaxShare, config.seed);
   console.log(`--extra: ${capped.split.count} more training images from ${extra.files.join(', ')}\n${describeCap(capped, opts.extraMaxShare)}`);
-  return { ...mnist, extra: capped.split };
+  const extraSummary: ExtraSummary = {
+    path: opts.extra,
+    files: extra.files,
+    offered: extra.count,
+    count: capped.split.count,
+    perLabel: capped.kept,
+    dropped: capped.dropped,
+    maxShare: opts.extraMaxShare,
+    share: capped.split.count / base.length,
+  };
+  return { ...mnist, extra: capped.split, extraSummary };
+}
+
+/** one line for the report: "65 of 70 images from data/feedback (0.43% of the training images; at most 2% a label)" */
+export function describeExtra(e: ExtraSummary): string {
+  const right = e.right ? `; ${e.right.after} of them right after training${e.right.before === null ? '' : `, ${e.right.before} before`}` : '';
+  return `${e.count} of ${e.offered} images from ${e.path} (${(e.share * 100).toFixed(2)}% of the MNIST training images; at most ${Number((e.maxShare * 100).toFixed(4))}% a label${right})`;
 }
 
 /** the model header's "dataset" line */

@@ -74,8 +74,11 @@ function send(threads: Worker[], command: ThreadCommand): Promise<void> {
   ).then(() => undefined);
 }
 
-/** data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set or the calibration images */
-export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}): Promise<TrainResult> {
+/**
+ * data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set or the calibration images.
+ * `initial`: the parameters to start from (--from: a fine-tune), instead of the seeded initialisation
+ */
+export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}, initial?: Float32Array): Promise<TrainResult> {
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
   // the calibration images at the end of the training file are never trained on
@@ -92,6 +95,11 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   const net = createNetwork(sizes, sv.params);
   if (config.init === 'uniform') initUniform(net, rng);
   else initHe(net, rng);
+  // the initialisation still draws from rng, so a fine-tune shuffles as a run from scratch with its seed would
+  if (initial) {
+    if (initial.length !== net.params.length) throw new Error(`the starting model has ${initial.length} parameters, [${sizes.join(', ')}] needs ${net.params.length}`);
+    net.params.set(initial);
+  }
 
   const threads: Worker[] = [];
   for (let t = 0; t < config.threads; t++) {

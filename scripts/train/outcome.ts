@@ -5,6 +5,7 @@ import type { Evaluation } from '../lib/evaluate';
 import { percent, thousands } from '../lib/format';
 import type { TrainConfig } from './config';
 import type { TrainResult } from './engine';
+import type { ExtraSummary } from './data';
 import type { SavedModel } from './model-files';
 
 // a finished run: the lines it ends with, its summary.json, and its exit status.
@@ -17,6 +18,8 @@ export interface FinishedRun {
   fitted: AfterTraining; // the temperature and the uncertainty probe; none with --calibration-holdout 0
   model: SavedModel;
   peakRssMB: number;
+  extra?: ExtraSummary | null; // --extra: what it added
+  from?: { path: string; version: string; testAccuracy: number } | null; // --from: the model a fine-tune started from
 }
 
 /** the per-epoch figures without their confusion matrices, for summary.json and the report */
@@ -50,9 +53,11 @@ export function printOutcome({ result, test, model, peakRssMB, fitted, uncalibra
 }
 
 /** the run's figures for scripts (npm run bench reads it) */
-export function writeSummary(dir: string, { config, result, test, model, peakRssMB, fitted, uncalibratedEce }: FinishedRun): void {
+export function writeSummary(dir: string, { config, result, test, model, peakRssMB, fitted, uncalibratedEce, extra, from }: FinishedRun): void {
   const summary = {
     version: model.version,
+    fineTunedFrom: from ?? null,
+    extra: extra ?? null,
     weightsSha256: model.weightsSha256,
     testAccuracy: test.accuracy,
     testEce: test.ece,

@@ -8,6 +8,7 @@ import { writeReport } from '../report/write';
 import { runSettings } from './config';
 import { architecture } from './engine';
 import { epochRecords, type FinishedRun } from './outcome';
+import { describeExtra } from './data';
 
 // the run's HTML report (scripts/report/): settings, figures, curves, confusion, sample digits, and
 // with `robustness` the evaluation sets scored through the saved model file (scripts/lib/robustness.ts),
@@ -18,7 +19,7 @@ const WRONG_SAMPLES = 24; // then the first misclassified ones
 
 /** writes <dir>/index.html and report.json, and says where */
 export async function writeRunReport(dir: string, run: FinishedRun, testSplit: Split, robustness = false): Promise<void> {
-  const { config, result, test, model, peakRssMB, fitted, uncalibratedEce } = run;
+  const { config, result, test, model, peakRssMB, fitted, uncalibratedEce, extra, from } = run;
   if (robustness) console.log('scoring the evaluation sets for the report (--no-robustness skips this)');
   const wrong: number[] = [];
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
@@ -27,6 +28,8 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
     title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''}`,
     settings: runSettings(config),
     figures: {
+      'fine-tuned from': from ? `${from.path} (${from.version}, ${percent(from.testAccuracy)})` : 'no (trained from scratch)',
+      'extra training data (--extra)': extra ? describeExtra(extra) : 'none',
       'test accuracy': percent(test.accuracy),
       'test loss': test.loss.toFixed(4),
       'test ECE (15 bins), T = 1 → calibrated': `${percent(uncalibratedEce)} → ${percent(test.ece)}`,

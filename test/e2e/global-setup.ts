@@ -27,7 +27,8 @@ const BIN = join(ROOT, 'node_modules/.bin');
 const ARTIFACTS = join(ROOT, 'artifacts/e2e');
 /** what a fresh clone's npm start serves */
 const DEFAULT_MODEL = join(ROOT, 'models/default.bin');
-const ENV = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
+// CLOUDFLARE_CF_FETCH_ENABLED=false: no Request.cf download (offline, a getaddrinfo stack trace in every log), as npm start
+const ENV = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1', CI: 'true' };
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((ok, fail) => {

@@ -77,9 +77,18 @@ describe('POST /classify with JSON pixels', () => {
     expect(message).toMatch(/empty/);
   });
 
-  it('classifies an empty drawing as it is when preprocess is off', async () => {
-    const body = await (await postJson('/classify', { pixels: new Array(D).fill(0) })).json<any>();
-    expectClose(body.probabilities, new Array(K).fill(0.1));
+  it('answers 422 no_digit for an empty drawing when preprocess is off too, as for a blank PNG', async () => {
+    const message = await expectError(await postJson('/classify', { pixels: new Array(D).fill(0) }), 422, 'no_digit');
+    expect(message).toBe('no digit found in the image: the drawing is empty (every pixel is 0)');
+    const rows = await expectError(await postJson('/classify', { pixels: Array.from({ length: 28 }, () => new Array(28).fill(0)) }), 422, 'no_digit');
+    expect(rows).toBe(message);
+  });
+
+  it('fails a batch with a blank image in it, naming the image, whether sent as JSON or bytes', async () => {
+    const json = await expectError(await postJson('/classify/batch', { images: [dotImage(1), dotImage(2), new Array(D).fill(0)] }), 422, 'no_digit');
+    expect(json).toBe('images[2]: no digit found in the image: the drawing is empty (every pixel is 0)');
+    const bytes = await expectError(await postBytes('/classify/batch', new Uint8Array(2 * D).fill(9, 0, D), 'application/octet-stream'), 422, 'no_digit');
+    expect(bytes).toMatch(/^images\[1\]: /);
   });
 });
 

@@ -66,7 +66,7 @@ describe('a model file that asks for deskewed inputs', () => {
     const one = await res.json<any>();
     expect(one.digit).toBe(1);
     expect(one.probabilities).toEqual(expected.probabilities);
-    const batch = await worker('/classify/batch', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: Uint8Array.from([...new Array(D).fill(0), ...slanted]) });
+    const batch = await worker('/classify/batch', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: Uint8Array.from([...new Array(D).fill(0).fill(255, 400, 402), ...slanted]) });
     expect(batch.status).toBe(200);
     const { results } = await batch.json<any>();
     expect(results[1].probabilities).toEqual(expected.probabilities);

@@ -43,10 +43,35 @@ describe('GET /openapi.json', () => {
   it('describes the pixel limits in the schemas', async () => {
     const doc = await (await call('/openapi.json')).json<any>();
     const pixels = doc.components.schemas.Pixels;
-    const flat = pixels.anyOf[0];
-    expect(flat).toMatchObject({ type: 'array', minItems: 784, maxItems: 784, items: { type: 'number', minimum: 0, maximum: 255 } });
+    const [flat, rows] = pixels.anyOf;
+    expect(flat).toMatchObject({ type: 'array', minItems: 784, items: { type: 'number', minimum: 0, maximum: 255 } });
+    expect(rows).toMatchObject({ type: 'array', minItems: 28, items: { type: 'array', minItems: 28, items: { type: 'number', minimum: 0, maximum: 255 } } });
+    // no type beside the anyOf (a generator adds unknown[] for it), and no maxItems equal to minItems (generators make tuples of those)
+    expect(pixels.type).toBeUndefined();
+    const sizes = JSON.stringify(doc.components.schemas).match(/"m(?:in|ax)Items":\d+,?/g) ?? [];
+    const tuples = JSON.stringify(doc, (_k, v) => (v && typeof v === 'object' && v.minItems !== undefined && v.minItems === v.maxItems ? '<tuple>' : v));
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(tuples).not.toContain('<tuple>');
     expect(doc.components.schemas.BatchJson.properties.images).toMatchObject({ minItems: 1, maxItems: LIMITS.free.batchImages });
     expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'message']);
+  });
+
+  it('names the deployment that served it in servers, so generated clients call it', async () => {
+    const doc = await (await call('/openapi.json')).json<any>();
+    expect(doc.servers).toEqual([{ url: 'https://mnist.test', description: expect.any(String) }]); // the origin test/worker/helpers/http.ts calls
+  });
+
+  it('gives every operation an example: the request body where there is one, and answers', async () => {
+    const doc = await (await call('/openapi.json')).json<any>();
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path][method];
+      const answers = Object.values(op.responses).flatMap((r: any) => Object.values(r.content ?? {})).filter((m: any) => m.example !== undefined);
+      expect(answers.length, `${method} ${path}: an example answer`).toBeGreaterThan(0);
+      for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) {
+        if (type === 'application/json') expect(media.example, `${method} ${path}: an example ${type} body`).toBeDefined();
+      }
+    }
+    expect(doc.paths['/classify'].post.requestBody.content['application/json'].example.pixels).toHaveLength(784);
   });
 
   it('documents POST /feedback beside the API routes', async () => {
@@ -67,5 +92,13 @@ describe('GET /docs', () => {
     for (const [method, path] of ROUTES) expect(html).toContain(`<span class="m">${method.toUpperCase()}</span> <code>${path}</code>`);
     expect(html).not.toMatch(/<script|https?:\/\/(?!mnist)/i);
     expect(html).toContain('id="schema-ClassifyJson"');
+  });
+
+  it('shows the descriptions\' `code` as code, kept on one line, and no backticks', async () => {
+    const html = await (await call('/docs')).text();
+    expect(html).toContain('<code>?preprocess=false</code>');
+    expect(html).toMatch(/code\{white-space:nowrap\}/);
+    const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, ''); // the schemas' JSON is shown as it is
+    expect(text).not.toContain('`');
   });
 });
