@@ -3,15 +3,16 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * test/unit/default-model.test.ts retrains the default model (minutes, on one thread) and starts first,
- * so that the other files run beside it on the other core rather than after it. with --sequence.shuffle
- * the rest comes in the seeded random order.
+ * the slow training checks start first, so that the other files run beside them on the other core rather
+ * than after them: test/unit/recipe-prefix.test.ts (the default recipe's first steps, seconds) and, with
+ * FULL_REBUILD=1, test/unit/default-model.test.ts (the whole default model, minutes, on one thread).
+ * with --sequence.shuffle the rest comes in the seeded random order.
  */
 class RebuildFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const { shuffle, seed } = this.ctx.config.sequence;
     const sorted = shuffle ? seededShuffle(files, seed) : await super.sort(files);
-    const rebuild = (f: TestSpecification) => f.moduleId.endsWith('/default-model.test.ts');
+    const rebuild = (f: TestSpecification) => /\/(default-model|recipe-prefix)\.test\.ts$/.test(f.moduleId);
     return [...sorted.filter(rebuild), ...sorted.filter((f) => !rebuild(f))];
   }
 }

@@ -46,6 +46,12 @@ export interface TrainResult {
 export interface TrainHooks {
   onProgress?(p: Progress): void;
   onEpoch?(r: EpochResult): void;
+  /**
+   * stop after this many optimizer steps, without evaluating: the first steps of the run `config`
+   * describes (same shuffles, augmentations and learning rates), for the recipe-prefix check
+   * (scripts/train/prefix.ts). absent: the whole run.
+   */
+  stopAfterSteps?: number;
 }
 
 export function architecture(config: TrainConfig): number[] {
@@ -111,6 +117,7 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   const batch = config.optimizer === 'gd' ? N : config.batch;
   const stepsPerEpoch = Math.ceil(N / batch);
   const totalSteps = stepsPerEpoch * config.epochs;
+  const stopAt = Math.min(totalSteps, hooks.stopAfterSteps ?? totalSteps);
   const epochs: EpochResult[] = [];
   const started = performance.now();
   let trainSeconds = 0;
@@ -139,12 +146,13 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
         hooks.onProgress?.({ epoch: e + 1, samplesDone: done, samples: N, loss: done ? loss / done : NaN, accuracy: done ? correct / done : NaN, samplesPerSec: sec > 0 ? done / sec : 0 });
       }, 100);
       try {
-        await send(threads, { type: 'epoch', epoch: e, firstStep: e * stepsPerEpoch, totalSteps, stepsPerEpoch, count: N });
+        await send(threads, { type: 'epoch', epoch: e, firstStep: e * stepsPerEpoch, totalSteps, stepsPerEpoch, count: N, stopAt });
       } finally {
         clearInterval(timer);
       }
       const seconds = (performance.now() - t0) / 1000;
       trainSeconds += seconds;
+      if (stopAt < totalSteps && stopAt <= (e + 1) * stepsPerEpoch) break; // a prefix: it ended in this epoch
 
       await send(threads, { type: 'evaluate' });
       // each thread's row: summed loss, correct count, confusion counts

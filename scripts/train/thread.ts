@@ -18,7 +18,7 @@ export interface ThreadInit {
 }
 
 export type ThreadCommand =
-  | { type: 'epoch'; epoch: number; firstStep: number; totalSteps: number; stepsPerEpoch: number; count: number }
+  | { type: 'epoch'; epoch: number; firstStep: number; totalSteps: number; stepsPerEpoch: number; count: number; stopAt: number }
   | { type: 'evaluate' };
 
 const { buffers, config, sizes, thread } = workerData as ThreadInit;
@@ -54,7 +54,7 @@ function update(lr: number, t: number): void {
 function runEpoch(c: Extract<ThreadCommand, { type: 'epoch' }>): void {
   const N = c.count;
   let stepIndex = c.firstStep;
-  for (let start = 0; start < N; start += batch) {
+  for (let start = 0; start < N && stepIndex < c.stopAt; start += batch) {
     const B = Math.min(batch, N - start);
     const perShard = Math.ceil(B / shards);
     for (let s = thread; s < shards; s += threads) {

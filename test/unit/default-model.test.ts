@@ -9,8 +9,10 @@ import { decodeServable } from '../../shared/model/servable';
 import { inputSpecOf } from '../../shared/model/input';
 
 // models/default.bin is what a fresh clone's npm start serves. it is committed so that start-up needs
-// no training, and it must stay what its recorded command builds: a change to the trainer, its data
-// or the default recipe that changes the bytes fails here until the file is rebuilt and committed.
+// no training, and it must stay what its recorded command builds. the byte-for-byte rebuild takes
+// minutes, so `npm test` runs it only when asked: FULL_REBUILD=1 npx vitest run --project unit
+// test/unit/default-model.test.ts. every run checks the recipe's first steps instead
+// (recipe-prefix.test.ts, against models/default.prefix.json).
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEFAULT_MODEL = join(ROOT, 'models/default.bin');
@@ -26,7 +28,7 @@ describe('models/default.bin', () => {
     expect(test.accuracy).toBeGreaterThan(0.985);
   });
 
-  it('is rebuilt byte for byte by the command recorded in its header', async () => {
+  it.runIf(process.env.FULL_REBUILD === '1')('is rebuilt byte for byte by the command recorded in its header (FULL_REBUILD=1)', async () => {
     const { model } = await decodeServable(file);
     const command = String(model.header.metadata.command);
     expect(command).toMatch(/^npm run train -- --reproducible\b/);
