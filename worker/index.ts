@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
+import { predictWith } from './answer';
 import { bodyBytes, bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
@@ -81,7 +82,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
-    const [prediction] = loaded.predictor.predictPacked(pixels, 1);
+    const [prediction] = predictWith(loaded, pixels, 1);
     return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(pixels) } : {}) }, 200);
   });
 
@@ -102,7 +103,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     const B = pixels.length / D;
     if (preprocess) preprocessEach(pixels, B, (i) => `images[${i}]`);
     const loaded = await model(c);
-    return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
+    return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {
