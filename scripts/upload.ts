@@ -26,7 +26,8 @@ runCli(async () => {
   const force = values.force ?? false;
   const { model, accuracy, previous, live, alreadyCurrent } = await uploadModel(path, target, force);
   const { dtype, architecture, paramCount, metadata } = model.header;
-  const claimed = metadata.testAccuracy === accuracy ? 'as its file says' : `its file says ${pct(metadata.testAccuracy)}`;
+  const claim = metadata.testAccuracy;
+  const claimed = claim === accuracy ? 'as its file says' : claim === undefined ? 'its file claims no figure' : `its file says ${pct(claim)}; the Worker shows the figure scored here`;
   const against = live
     ? `; the live model ${live.version} scored ${pct(live.accuracy)} the same way`
     : alreadyCurrent ? '' : previous ? ' (not compared with the live model: --force)' : ' (no live model to compare with)';

@@ -125,7 +125,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   });
 
   app.openapi(routes.modelInfo, async (c) => {
-    const { model: m, loadedAt } = await model(c);
+    const { model: m, loadedAt, measured } = await model(c);
     const { architecture, dtype, paramCount, metadata } = m.header;
     return c.json(
       {
@@ -135,10 +135,11 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
         dtype,
         paramCount,
         bytes: m.bytes,
-        testAccuracy: metadata.testAccuracy,
-        training: metadata.training,
-        dataset: metadata.dataset,
-        createdAt: metadata.createdAt,
+        testAccuracy: measured?.testAccuracy ?? null, // measured by the uploader, never the file's own claim
+        training: metadata.training ?? {},
+        dataset: metadata.dataset ?? null,
+        createdAt: metadata.createdAt ?? null,
+        uploadedAt: measured?.uploadedAt ?? null,
         loadedAt,
       },
       200,

@@ -1,6 +1,6 @@
 import type { DecodedModel } from '../shared/model/format';
 import type { Predictor } from '../shared/model/predict';
-import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model/registry';
+import { CURRENT_POINTER_KEY, measuredFrom, modelKey, parsePointer, type MeasuredModel } from '../shared/model/registry';
 import { decodeServable, UnservableModelError, type ServableModel } from '../shared/model/servable';
 import { ApiError } from './errors';
 
@@ -19,6 +19,7 @@ export interface LoadedModel {
   model: DecodedModel;
   predictor: Predictor;
   file: Uint8Array; // the model file as stored, for GET /model/weights
+  measured: MeasuredModel | null; // what `npm run upload` measured, from the key's KV metadata; null for a model put there another way
   loadedAt: string; // ISO date
 }
 
@@ -96,7 +97,8 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
 
   async function readModel(kv: KVNamespace, version: string): Promise<LoadedModel> {
     const key = modelKey(version);
-    const buffer = await kvGet(key, () => kv.get(key, 'arrayBuffer'));
+    // the same one read as get(): the metadata comes with the value
+    const { value: buffer, metadata } = await kvGet(key, () => kv.getWithMetadata(key, 'arrayBuffer'));
     if (buffer === null) throw new LoadError(`${key} is missing`);
     const file = new Uint8Array(buffer);
     let servable: ServableModel;
@@ -107,7 +109,7 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     }
     const { model, predictor } = servable;
     if (model.version !== version) throw new LoadError(`${key} holds model ${model.version}, not ${version}`);
-    return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
+    return { model, predictor, file, measured: measuredFrom(metadata, version), loadedAt: new Date(now()).toISOString() };
   }
 
   /** the pointer's model, else the newest good one of its previous versions */

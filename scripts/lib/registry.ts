@@ -50,7 +50,9 @@ export async function readPointer(where: KvStore | KvTarget): Promise<ModelPoint
 
 function keyMetadata(m: DecodedModel, accuracy: number): ModelKeyMetadata {
   const { dtype, architecture, metadata } = m.header;
-  return { version: m.version, testAccuracy: accuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt, bytes: m.bytes };
+  return {
+    version: m.version, testAccuracy: accuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt ?? null, uploadedAt: new Date().toISOString(), bytes: m.bytes,
+  };
 }
 
 async function movePointer(kv: KvStore, version: string, previous: string[]): Promise<ModelPointer> {
@@ -132,20 +134,42 @@ export interface ListedModel extends ModelKeyMetadata {
   current: boolean;
 }
 
+/** KV metadata as it was stored, by any version of these scripts or by hand: each field of its type or a placeholder */
+function listed(version: string, m: Partial<Record<keyof ModelKeyMetadata, unknown>> | undefined, current: boolean): ListedModel {
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const sizes = Array.isArray(m?.sizes) && m.sizes.every((s) => typeof s === 'number') ? (m.sizes as number[]) : [];
+  const uploadedAt = text(m?.uploadedAt);
+  return {
+    version, current,
+    testAccuracy: typeof m?.testAccuracy === 'number' ? m.testAccuracy : NaN,
+    dtype: text(m?.dtype) ?? '?', sizes,
+    createdAt: text(m?.createdAt) ?? (typeof m?.createdAt === 'number' ? new Date(m.createdAt).toISOString() : null),
+    ...(uploadedAt ? { uploadedAt } : {}),
+    bytes: typeof m?.bytes === 'number' ? m.bytes : 0,
+  };
+}
+
+/** the date a model is listed by: its upload, else the date its file claims, else none (''); 1970-01-01 is a reproducible build's "no date" */
+export const listedDate = (m: ListedModel): string => m.uploadedAt ?? (m.createdAt?.startsWith('1970-01-01') ? '' : m.createdAt) ?? '';
+
+/** one line of `npm run models`: '*' for the current model, then version, measured accuracy, dtype, sizes, size and date */
+export function listedLine(m: ListedModel): string {
+  const accuracy = Number.isFinite(m.testAccuracy) ? `${(m.testAccuracy * 100).toFixed(2)}%` : '—';
+  const date = listedDate(m);
+  const when = date === '' ? '—' : `${m.uploadedAt ? 'uploaded' : 'created'} ${date.replace('T', ' ').slice(0, 16)} UTC`;
+  return `${m.current ? '*' : ' '} ${m.version}  ${accuracy.padStart(6)}  ${m.dtype.padEnd(7)}  ${m.sizes.join('-').padEnd(14)}  ${(m.bytes / 1024).toFixed(0).padStart(5)} KiB  ${when}`;
+}
+
 export async function listModels(where: KvStore | KvTarget): Promise<ListedModel[]> {
   return withKv(where, async (kv) => {
-    const entries = await kv.list<ModelKeyMetadata>(MODEL_KEY_PREFIX);
+    const entries = await kv.list<Partial<Record<keyof ModelKeyMetadata, unknown>>>(MODEL_KEY_PREFIX);
     const pointer = await readPointer(kv).catch(() => null); // listing still works beside a broken pointer
     return entries
       .map((e) => {
         const version = e.name.slice(MODEL_KEY_PREFIX.length);
-        const m = e.metadata;
-        return {
-          version, current: version === pointer?.version,
-          testAccuracy: m?.testAccuracy ?? NaN, dtype: m?.dtype ?? '?', sizes: m?.sizes ?? [], createdAt: m?.createdAt ?? '', bytes: m?.bytes ?? 0,
-        };
+        return listed(version, e.metadata, version === pointer?.version);
       })
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .sort((a, b) => listedDate(b).localeCompare(listedDate(a)));
   });
 }
 

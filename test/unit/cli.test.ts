@@ -45,7 +45,7 @@ describe('training and evaluating from the command line', () => {
     const i8 = await load(join(dir, 'a', 'model.int8.bin'));
     expect(i8.header.dtype).toBe('int8');
     expect(i8.bytes / f32.bytes).toBeLessThan(0.27);
-    expect(Math.abs(i8.header.metadata.testAccuracy - f32.header.metadata.testAccuracy)).toBeLessThanOrEqual(0.003);
+    expect(Math.abs(i8.header.metadata.testAccuracy! - f32.header.metadata.testAccuracy!)).toBeLessThanOrEqual(0.003);
     const summary = JSON.parse(readFileSync(join(dir, 'a', 'summary.json'), 'utf8'));
     expect(summary.version).toBe(f32.version);
   });
@@ -119,7 +119,7 @@ describe('publishing models', () => {
     await uploadModel(better, kv);
     const a = await load(better);
     const refusal = uploadModel(boastful, kv);
-    await expect(refusal).rejects.toThrow(new RegExp(`current model ${a.version} \\(test accuracy ${(a.header.metadata.testAccuracy * 100).toFixed(2)}%\\) with a worse one \\(${(b.header.metadata.testAccuracy * 100).toFixed(2)}%\\), both scored here`));
+    await expect(refusal).rejects.toThrow(new RegExp(`current model ${a.version} \\(test accuracy ${(a.header.metadata.testAccuracy! * 100).toFixed(2)}%\\) with a worse one \\(${(b.header.metadata.testAccuracy! * 100).toFixed(2)}%\\), both scored here`));
     expect((await readPointer(kv))?.version).toBe(a.version);
   }, 120_000);
 
@@ -150,6 +150,7 @@ describe('publishing models', () => {
       const untouchable: KvStore = {
         get: () => Promise.reject(new Error('read KV')),
         put: () => Promise.reject(new Error('wrote KV')),
+        delete: () => Promise.reject(new Error('deleted from KV')),
         list: () => Promise.reject(new Error('listed KV')),
         close: async () => {},
       };
