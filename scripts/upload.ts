@@ -11,7 +11,9 @@ const USAGE = `usage: npm run upload -- [model file, default runs/latest/model.b
   --local        the local store \`wrangler dev\` reads (default)
   --persist-to   a local store folder other than .wrangler/state
   --force        upload even if the model scores below the current one, or the current one cannot be read
-a model a Worker would refuse (over the budget in shared/model/budget.ts, or not finite) is never uploaded.`;
+a model a Worker would refuse (over the budget in shared/model/budget.ts, or activations that can overflow) is never uploaded.
+while it runs it holds lock/publish in KV: another upload or rollback is refused until it has finished, and it
+refuses to move the pointer if that moved since it was read (run it again then).`;
 
 const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
 

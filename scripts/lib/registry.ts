@@ -8,11 +8,14 @@ import { decodeServable, UnservableModelError } from '../../shared/model/servabl
 import { evaluate } from './evaluate';
 import { withKv, type KvStore, type KvTarget } from './kv';
 import { loadMnist, type Split } from './mnist';
+import { withPublishLock } from './publish-lock';
 
 // the model registry in KV: immutable models under models/<version>, one pointer to the current one.
 // every change is verified before the pointer moves, so a Worker never sees a half-written model, and
 // publishing fails closed: a model is compared with the live one by scoring both here, and when the
 // live one cannot be read nothing is uploaded (unless forced).
+// upload and rollback hold a lock key while they work and re-read the pointer just before moving it,
+// refusing when it moved (publish-lock.ts: what that guarantees on KV, which has no compare-and-swap).
 // each function takes an open store (tests, several calls) or a target it opens and closes.
 
 const HISTORY = 20;
@@ -55,13 +58,33 @@ function keyMetadata(m: DecodedModel, accuracy: number): ModelKeyMetadata {
   };
 }
 
-async function movePointer(kv: KvStore, version: string, previous: string[]): Promise<ModelPointer> {
+/**
+ * makes `version` current, unless the pointer moved since `read` was read: then refuses, naming both,
+ * so a publish never overwrites one it did not compare with. with the publish lock (publish-lock.ts)
+ * held this refuses only a writer that bypassed the lock; KV has no compare-and-swap, so a write in
+ * the moment between this re-read and the put still goes unseen (publish-lock.ts says when that can be)
+ */
+async function movePointer(kv: KvStore, read: ModelPointer | null, version: string, previous: string[], what: string): Promise<ModelPointer> {
+  // a pointer that was unreadable when read (what --force replaces) and still is has not moved
+  const now = await readPointer(kv).catch((e) => {
+    if (read === null && e instanceof RegistryError) return null;
+    throw e;
+  });
+  if (!samePointer(now, read)) {
+    throw new RegistryError(
+      `the current model changed from ${read?.version ?? 'none'} to ${now?.version ?? 'none'}${now?.version === read?.version ? ' (rewritten)' : ''} while this ${what} ran; ` +
+        'nothing was moved: run it again',
+    );
+  }
   const pointer: ModelPointer = { version, previous: previous.filter((v) => v !== version).slice(0, HISTORY), updatedAt: new Date().toISOString() };
   await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
   const back = await readPointer(kv);
   if (back?.version !== version) throw new RegistryError(`the pointer did not read back as ${version}; try again`);
   return pointer;
 }
+
+const samePointer = (a: ModelPointer | null, b: ModelPointer | null): boolean =>
+  a === b || (a !== null && b !== null && a.version === b.version && a.updatedAt === b.updatedAt && a.previous.join() === b.previous.join());
 
 /** a stored model as the Worker would load it; throws with the reason it cannot be used */
 async function fetchServable(kv: KvStore, version: string): Promise<DecodedModel> {
@@ -95,7 +118,7 @@ export async function uploadModel(path: string, where: KvStore | KvTarget, force
   const bytes = new Uint8Array(readFileSync(path));
   const model = await servable(bytes, path); // before touching KV
   const accuracy = scoreOnMnist(model);
-  return withKv(where, async (kv) => {
+  return withKv(where, (kv) => withPublishLock(kv, `upload of ${model.version}`, async () => {
     const current = await readPointer(kv).catch((e) => {
       if (force && e instanceof RegistryError) return null; // an unreadable pointer is what --force replaces
       throw e;
@@ -123,9 +146,9 @@ export async function uploadModel(path: string, where: KvStore | KvTarget, force
     if (back === null || back.length !== bytes.length || !back.every((b, i) => b === bytes[i])) {
       throw new RegistryError(`${key} did not read back identical to ${path}; the current model was left unchanged, try again`);
     }
-    await movePointer(kv, model.version, current ? [current.version, ...current.previous] : []);
+    await movePointer(kv, current, model.version, current ? [current.version, ...current.previous] : [], 'upload');
     return { model, accuracy, previous: current, live, alreadyCurrent: false };
-  });
+  }));
 }
 
 const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
@@ -175,7 +198,7 @@ export async function listModels(where: KvStore | KvTarget): Promise<ListedModel
 
 /** makes the previous current model current again, skipping any a Worker would refuse */
 export async function rollback(where: KvStore | KvTarget): Promise<{ from: string; to: string; skipped: string[] }> {
-  return withKv(where, async (kv) => {
+  return withKv(where, (kv) => withPublishLock(kv, 'rollback', async () => {
     const pointer = await readPointer(kv);
     if (!pointer) throw new RegistryError('there is no current model to roll back from; upload one with `npm run upload`');
     const skipped: string[] = [];
@@ -187,9 +210,9 @@ export async function rollback(where: KvStore | KvTarget): Promise<{ from: strin
         skipped.push(`${candidate}: ${(e as Error).message}`); // missing, corrupt or unfit: skip it rather than serve it
         continue;
       }
-      await movePointer(kv, candidate, pointer.previous.slice(i + 1));
+      await movePointer(kv, pointer, candidate, pointer.previous.slice(i + 1), 'rollback');
       return { from: pointer.version, to: candidate, skipped };
     }
     throw new RegistryError(`no earlier model to roll back to from ${pointer.version}${skipped.length ? ` (unusable: ${skipped.join('; ')})` : ''}`);
-  });
+  }));
 }
