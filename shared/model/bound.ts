@@ -31,6 +31,25 @@ export interface LayerBound {
 }
 
 /**
+ * abs (OUT) += Σ_i |w_ij| · hi_i and top (OUT) += Σ_i 2·max(w_ij, 0) · hi_i, in one pass over the
+ * weights in memory order. a small function with the simplest loop: a fresh isolate loads its model
+ * before V8 has compiled anything, and this is what compiles soonest (about 4 ms for 784×256 cold, 0.5 warm)
+ */
+function accumulate(weight: Float32Array, IN: number, OUT: number, hi: Float64Array, abs: Float64Array, top: Float64Array): void {
+  for (let i = 0; i < IN; i++) {
+    const h = hi[i];
+    if (h === 0) continue; // an input that is always 0 adds nothing, however large its weights
+    const row = i * OUT;
+    for (let j = 0; j < OUT; j++) {
+      const w = weight[row + j];
+      const a = w < 0 ? -w : w;
+      abs[j] += a * h;
+      top[j] += (w + a) * h;
+    }
+  }
+}
+
+/**
  * the bound of each layer for inputs in [0, inputMax] (pixel 255 × the model's input scale); stops
  * after the first layer over ACTIVATION_LIMIT, whose bound the next layers would only multiply
  */
@@ -40,32 +59,11 @@ export function activationBounds(net: Network, inputMax: number): LayerBound[] {
   for (const { weight, bias, inSize: IN, outSize: OUT } of net.layers) {
     const abs = new Float64Array(OUT); // Σ_i |w_ij| · hi_i
     const top = new Float64Array(OUT); // Σ_i max(w_ij, 0) · hi_i
-    // the inputs that can be non-zero (one that is always 0 adds nothing, however large its weights),
-    // four weight rows per pass over the unit row, as linear.ts does, so this costs about one forward pass
-    const rows: number[] = [];
-    for (let i = 0; i < IN; i++) if (hi[i] > 0) rows.push(i);
-    let t = 0;
-    for (; t + 3 < rows.length; t += 4) {
-      const r1 = rows[t] * OUT, r2 = rows[t + 1] * OUT, r3 = rows[t + 2] * OUT, r4 = rows[t + 3] * OUT;
-      const h1 = hi[rows[t]], h2 = hi[rows[t + 1]], h3 = hi[rows[t + 2]], h4 = hi[rows[t + 3]];
-      for (let j = 0; j < OUT; j++) {
-        const w1 = weight[r1 + j], w2 = weight[r2 + j], w3 = weight[r3 + j], w4 = weight[r4 + j];
-        abs[j] += Math.abs(w1) * h1 + Math.abs(w2) * h2 + Math.abs(w3) * h3 + Math.abs(w4) * h4;
-        top[j] += (w1 > 0 ? w1 : 0) * h1 + (w2 > 0 ? w2 : 0) * h2 + (w3 > 0 ? w3 : 0) * h3 + (w4 > 0 ? w4 : 0) * h4;
-      }
-    }
-    for (; t < rows.length; t++) {
-      const r = rows[t] * OUT, h = hi[rows[t]];
-      for (let j = 0; j < OUT; j++) {
-        const w = weight[r + j];
-        abs[j] += Math.abs(w) * h;
-        top[j] += (w > 0 ? w : 0) * h;
-      }
-    }
+    accumulate(weight, IN, OUT, hi, abs, top);
     let unit = 0;
     for (let j = 0; j < OUT; j++) {
       abs[j] += Math.abs(bias[j]);
-      top[j] = Math.max(0, top[j] + bias[j]); // after ReLU (the last layer's top is not used)
+      top[j] = Math.max(0, top[j] / 2 + bias[j]); // halved: accumulate adds 2·max(w, 0); then ReLU (the last layer's top is not used)
       if (abs[j] > abs[unit]) unit = j;
     }
     let largestWeight = 0;
