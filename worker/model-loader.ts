@@ -11,9 +11,11 @@ import { ApiError } from './errors';
 //   a request that already has a model never waits on KV, so a slow or failing KV read adds no
 //   latency, and the swap is one assignment, so requests in flight keep the model they started with.
 // - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error, or one that
-//   shared/model/servable.ts refuses: over the budget, not finite on the probe images) keeps the last
+//   shared/model/servable.ts refuses: over the budget, activations that can overflow float32) keeps the last
 //   good model; only an isolate that never loaded one answers 503.
 // - with nothing loaded yet, a bad current model falls back to the pointer's previous versions.
+// - the accuracy shown is the one `npm run upload` stored in the model key's KV metadata (measured),
+//   read in the same getWithMetadata as the file; the file's own claim is never shown.
 
 export interface LoadedModel {
   model: DecodedModel;

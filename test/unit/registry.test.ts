@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
+import { CURRENT_POINTER_KEY, measuredFrom, modelKey, type ModelKeyMetadata } from '../../shared/model/registry';
 import type { KvStore } from '../../scripts/lib/kv';
 import { memoryStore } from '../../scripts/lib/memory-kv';
 import { LOCK_MINUTES, PUBLISH_LOCK_KEY, PublishLockError } from '../../scripts/lib/publish-lock';
 import { listedLine, listModels, readPointer, rollback, uploadModel } from '../../scripts/lib/registry';
-import { handNetwork, modelFile, pointTo, type ModelFile } from '../worker/helpers/models';
+import { handNetwork, METADATA, modelFile, pointTo, type ModelFile } from '../worker/helpers/models';
 
 // publishing that cannot race: upload and rollback against the in-memory KV, with a second publisher
 // run at a chosen moment inside the first (interleave below). the local store behaves the same way:
@@ -146,6 +146,21 @@ describe('two publishers at once', () => {
     await kv.put(PUBLISH_LOCK_KEY, JSON.stringify({ ...stale, expiresAt: new Date(Date.now() - 1).toISOString() }));
     await uploadModel(a.path, kv, true);
     expect((await readPointer(kv))?.version).toBe(a.file.version);
+  });
+});
+
+describe('the accuracy recorded beside a model', () => {
+  it('is the one scored on upload, whatever the file claims: a header saying 100% uploads, but 100% is recorded nowhere', async () => {
+    const kv = memoryStore();
+    const boastful = await modelFile(handNetwork(), { ...METADATA, testAccuracy: 1 });
+    const path = join(dir, 'boastful.bin');
+    writeFileSync(path, boastful.bytes);
+    const up = await uploadModel(path, kv);
+    expect(up.model.header.metadata.testAccuracy).toBe(1);
+    expect(up.accuracy).toBeLessThan(0.2); // the hand-set net reads ten pixels of the top row
+    const [entry] = await kv.list<ModelKeyMetadata>(modelKey(''));
+    expect(entry.metadata).toMatchObject({ version: boastful.version, testAccuracy: up.accuracy });
+    expect(measuredFrom(entry.metadata, boastful.version)?.testAccuracy).toBe(up.accuracy); // what the Worker shows
   });
 });
 
