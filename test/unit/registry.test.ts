@@ -8,6 +8,7 @@ import { memoryStore } from '../../scripts/lib/memory-kv';
 import { LOCK_MINUTES, PUBLISH_LOCK_KEY, PublishLockError } from '../../scripts/lib/publish-lock';
 import { listedLine, listModels, readPointer, rollback, uploadModel } from '../../scripts/lib/registry';
 import { handNetwork, METADATA, modelFile, pointTo, type ModelFile } from '../worker/helpers/models';
+import { overflowingUnitModel } from '../worker/helpers/unfit-models';
 
 // publishing that cannot race: upload and rollback against the in-memory KV, with a second publisher
 // run at a chosen moment inside the first (interleave below). the local store behaves the same way:
@@ -146,6 +147,18 @@ describe('two publishers at once', () => {
     await kv.put(PUBLISH_LOCK_KEY, JSON.stringify({ ...stale, expiresAt: new Date(Date.now() - 1).toISOString() }));
     await uploadModel(a.path, kv, true);
     expect((await readPointer(kv))?.version).toBe(a.file.version);
+  });
+});
+
+describe('a model whose activations can overflow', () => {
+  it('with one hidden unit at ±3e38 (it passes the probe images) is refused at upload, even with --force, before KV is touched', async () => {
+    const path = join(dir, 'overflowing-unit.bin');
+    writeFileSync(path, (await overflowingUnitModel()).bytes);
+    const kv = memoryStore();
+    const refusal = uploadModel(path, kv, true);
+    await expect(refusal).rejects.toThrow(`${path} cannot be served: for some pixels in 0..255, hidden unit 0 of layer 1 can reach 6.00e+38`);
+    await expect(refusal).rejects.toThrow(/; retrain it$/);
+    expect(await kv.list('')).toEqual([]);
   });
 });
 
