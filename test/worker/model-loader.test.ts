@@ -192,7 +192,7 @@ describe('models that decode but must not be served', () => {
   it('never answers 200 with a non-finite probability, even from a model that got past the load gate', async () => {
     // the attack model put straight into a loader, as if the bound had missed it: the answer-time guard is all that is left
     const model = await decodeModel((await overflowingUnitModel()).bytes);
-    const loaded: LoadedModel = { model, predictor: createPredictor(model.network), file: new Uint8Array(0), loadedAt: new Date(clock).toISOString() };
+    const loaded: LoadedModel = { model, predictor: createPredictor(model.network), file: new Uint8Array(0), measured: null, loadedAt: new Date(clock).toISOString() };
     const past: ModelLoader = { get: async () => loaded, status: () => ({ current: loaded, pointerVersion: model.version, checkedAt: clock, lastError: null }) };
     const worker = workerWith(past, { MODELS: store.kv });
     const post = (path: string, body: unknown) => worker(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
