@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
+import { predictWith } from './answer';
 import { bodyBytes, bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
@@ -83,7 +84,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
-    const [prediction] = loaded.predictor.predictPacked(pixels, 1);
+    const [prediction] = predictWith(loaded, pixels, 1);
     return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(pixels) } : {}) }, 200);
   });
 
@@ -109,7 +110,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       if (blank >= 0) throw new ApiError(422, 'no_digit', `images[${blank}]: ${BLANK_PIXELS}`);
     }
     const loaded = await model(c);
-    return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
+    return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {
@@ -131,7 +132,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   });
 
   app.openapi(routes.modelInfo, async (c) => {
-    const { model: m, loadedAt } = await model(c);
+    const { model: m, loadedAt, measured } = await model(c);
     const { architecture, dtype, paramCount, metadata } = m.header;
     return c.json(
       {
@@ -141,10 +142,11 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
         dtype,
         paramCount,
         bytes: m.bytes,
-        testAccuracy: metadata.testAccuracy,
-        training: metadata.training,
-        dataset: metadata.dataset,
-        createdAt: metadata.createdAt,
+        testAccuracy: measured?.testAccuracy ?? null, // measured by the uploader, never the file's own claim
+        training: metadata.training ?? {},
+        dataset: metadata.dataset ?? null,
+        createdAt: metadata.createdAt ?? null,
+        uploadedAt: measured?.uploadedAt ?? null,
         loadedAt,
       },
       200,
