@@ -31,6 +31,11 @@ const tmp = new Float32Array(64);
  * pixels, level-shifted and clamped to 0..255, at out[o + j·stride + i].
  */
 export function idctBlock(coefs: Int16Array, at: number, quant: Uint16Array, S: BlockSide, out: Float32Array, o: number, stride: number): void {
+  if (S === 1) {
+    // the mean of a whole block: every cosine but the DC one averages to zero over it
+    out[o] = clamp((coefs[at] * quant[0]) / 8 + 128);
+    return;
+  }
   const m = MATRICES[S];
   // rows of coefficients that are all zero add nothing: most are, in a photo
   let rows = 0;
