@@ -39,3 +39,21 @@ export const LIMITS: Record<Plan, Limits> = {
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */
 export const limitsFor = (plan: string | undefined): Limits => (plan === 'paid' ? LIMITS.paid : LIMITS.free);
+
+/** the JPEG limits of a plan (beside LIMITS so each format's limits can change on their own) */
+export interface JpegPlanLimits {
+  /** bytes of a JPEG, raw or in a multipart form: what decoding time grows with (each block is read, then reduced) */
+  jpegBytes: number;
+  /** most pixels its header may declare (width × height): what memory grows with */
+  jpegPixels: number;
+}
+
+/**
+ * free: measured by `npm run bench:edge` (JPEG classes): decoding reads every entropy-coded byte but
+ * turns each 8×8 block into at most 4×4 pixels for anything over 256 px, so the CPU follows the file's
+ * bytes. paid: a 16-megapixel phone photo at full quality.
+ */
+export const JPEG_LIMITS: Record<Plan, JpegPlanLimits> = {
+  free: { jpegBytes: 192 * KiB, jpegPixels: 1_300_000 },
+  paid: { jpegBytes: 8 * MiB, jpegPixels: 16_800_000 },
+};
