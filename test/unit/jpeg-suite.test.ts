@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { blockSide, decodeJpeg, decodeJpegReduced, readJpegInfo } from '../../shared/image/jpeg/jpeg';
+import { blockSide, decodeJpeg, decodeJpegReduced, readJpegInfo, reduction } from '../../shared/image/jpeg/jpeg';
 import { ImageError } from '../../shared/image/decoded';
 
 // the JPEG decoder against files this project did not make and pixels it did not compute: a corpus
@@ -91,7 +91,8 @@ describe('the JPEG decoder against libjpeg-turbo', () => {
       it(`decodes ${name} reduced to ≤ ${maxSide} px as djpeg's pixels box-averaged`, () => {
         const img = decodeJpegReduced(read(`${name}.jpg`), maxSide);
         const full = expected(name);
-        const dct = 8 / blockSide(Math.max(full.width, full.height), maxSide);
+        const { S, factor } = reduction(Math.max(full.width, full.height), maxSide);
+        const dct = 8 / S;
         const scaled = boxAverage(full, dct);
         // a block scaled down also averages the encoder's padding past the right and bottom edges (a
         // copy of the edge pixels, then quantized), which djpeg's pixels do not show: those edge pixels are left out
@@ -100,8 +101,12 @@ describe('the JPEG decoder against libjpeg-turbo', () => {
             if ((full.width % dct && x === scaled.width - 1) || (full.height % dct && y === scaled.height - 1)) scaled.clamped[y * scaled.width + x] = 1;
           }
         }
-        const want = boxAverage(scaled, Math.ceil(Math.max(scaled.width, scaled.height) / maxSide));
+        const want = boxAverage(scaled, factor);
         expect(Math.max(img.width, img.height)).toBeLessThanOrEqual(maxSide);
+        // the size the smallest block scale keeping maxSide, then a whole factor, gives
+        const bs = blockSide(Math.max(full.width, full.height), maxSide);
+        const viaBlockSide = Math.ceil(Math.ceil((full.width * bs) / 8) / Math.ceil(Math.ceil((Math.max(full.width, full.height) * bs) / 8) / maxSide));
+        expect(img.width).toBe(viaBlockSide);
         expectNear(img, want, `${name} at ${maxSide}`);
       });
     }
@@ -110,6 +115,16 @@ describe('the JPEG decoder against libjpeg-turbo', () => {
   it('decodes a reduced picture at the smallest block scale that keeps it at least maxSide', () => {
     expect([blockSide(240, 128), blockSide(240, 64), blockSide(240, 32), blockSide(240, 16), blockSide(240, 8)]).toEqual([8, 4, 2, 1, 1]);
     expect([blockSide(640, 128), blockSide(1280, 128), blockSide(4000, 128), blockSide(100, 128)]).toEqual([2, 1, 1, 8]);
+  });
+
+  it('takes as much of the reduction as it can inside the blocks', () => {
+    // 640 px: 1/4 then halves is 8× in all, so each block becomes its mean (a progressive file's AC scans are skipped)
+    expect(reduction(640, 128)).toEqual({ S: 1, factor: 1 });
+    expect(reduction(1280, 128)).toEqual({ S: 1, factor: 2 });
+    expect(reduction(240, 128)).toEqual({ S: 4, factor: 1 });
+    expect(reduction(3000, 128)).toEqual({ S: 1, factor: 3 });
+    expect(reduction(100, 128)).toEqual({ S: 8, factor: 1 });
+    expect(reduction(240, Infinity)).toEqual({ S: 8, factor: 1 });
   });
 });
 

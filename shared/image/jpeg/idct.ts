@@ -8,10 +8,10 @@
 export type BlockSide = 1 | 2 | 4 | 8;
 
 /** (S, 8) for each S: the mean over each output box of A[x][u] = C(u)/2 · cos((2x+1)uπ/16) */
-const MATRICES: Record<BlockSide, Float32Array> = { 1: boxMatrix(1), 2: boxMatrix(2), 4: boxMatrix(4), 8: boxMatrix(8) };
+const MATRICES = [boxMatrix(1), boxMatrix(2), boxMatrix(2), boxMatrix(4), boxMatrix(4), boxMatrix(8), boxMatrix(8), boxMatrix(8), boxMatrix(8)];
 
-function boxMatrix(S: number): Float32Array {
-  const m = new Float32Array(S * 8);
+function boxMatrix(S: number): Float64Array {
+  const m = new Float64Array(S * 8);
   const box = 8 / S;
   for (let i = 0; i < S; i++) {
     for (let u = 0; u < 8; u++) {
@@ -24,7 +24,7 @@ function boxMatrix(S: number): Float32Array {
 }
 
 /** (8, S) scratch between the two passes */
-const tmp = new Float32Array(64);
+const tmp = new Float64Array(64);
 
 /**
  * dequantizes block (64 values at coefs[at..]) with quant (64, natural order) and writes its S×S
@@ -37,44 +37,36 @@ export function idctBlock(coefs: Int16Array, at: number, quant: Uint16Array, S: 
     return;
   }
   const m = MATRICES[S];
-  // rows of coefficients that are all zero add nothing: most are, in a photo
+  // pass 1, along each row of coefficients: rows that are all zero (most, in a photo) add nothing
   let rows = 0;
   for (let v = 0; v < 8; v++) {
     const r = at + v * 8;
-    let any = v === 0 ? coefs[r + 1] | coefs[r + 2] | coefs[r + 3] | coefs[r + 4] | coefs[r + 5] | coefs[r + 6] | coefs[r + 7] : 0;
-    if (v > 0) for (let u = 0; u < 8; u++) any |= coefs[r + u];
-    if (any !== 0) rows |= 1 << v;
-  }
-  if (rows === 0) {
-    // DC alone: every pixel of the block is the same
-    const p = clamp((coefs[at] * quant[0]) / 8 + 128);
-    for (let j = 0; j < S; j++) for (let i = 0; i < S; i++) out[o + j * stride + i] = p;
-    return;
-  }
-  rows |= 1;
-  for (let v = 0; v < 8; v++) {
     const t = v * S;
-    if ((rows & (1 << v)) === 0) {
-      for (let i = 0; i < S; i++) tmp[t + i] = 0;
-      continue;
-    }
-    const r = at + v * 8;
+    const a0 = coefs[r], a1 = coefs[r + 1], a2 = coefs[r + 2], a3 = coefs[r + 3], a4 = coefs[r + 4], a5 = coefs[r + 5], a6 = coefs[r + 6], a7 = coefs[r + 7];
+    if ((a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7) === 0) continue;
+    rows |= 1 << v;
     const q = v * 8;
-    const c0 = coefs[r] * quant[q], c1 = coefs[r + 1] * quant[q + 1], c2 = coefs[r + 2] * quant[q + 2], c3 = coefs[r + 3] * quant[q + 3];
-    const c4 = coefs[r + 4] * quant[q + 4], c5 = coefs[r + 5] * quant[q + 5], c6 = coefs[r + 6] * quant[q + 6], c7 = coefs[r + 7] * quant[q + 7];
+    const c0 = a0 * quant[q], c1 = a1 * quant[q + 1], c2 = a2 * quant[q + 2], c3 = a3 * quant[q + 3];
+    const c4 = a4 * quant[q + 4], c5 = a5 * quant[q + 5], c6 = a6 * quant[q + 6], c7 = a7 * quant[q + 7];
     for (let i = 0; i < S; i++) {
       const mi = i * 8;
       tmp[t + i] = c0 * m[mi] + c1 * m[mi + 1] + c2 * m[mi + 2] + c3 * m[mi + 3] + c4 * m[mi + 4] + c5 * m[mi + 5] + c6 * m[mi + 6] + c7 * m[mi + 7];
     }
   }
+  if (rows <= 1 && (coefs[at + 1] | coefs[at + 2] | coefs[at + 3] | coefs[at + 4] | coefs[at + 5] | coefs[at + 6] | coefs[at + 7]) === 0) {
+    // DC alone: every pixel of the block is the same
+    const p = clamp((coefs[at] * quant[0]) / 8 + 128);
+    for (let j = 0; j < S; j++) for (let i = 0; i < S; i++) out[o + j * stride + i] = p;
+    return;
+  }
+  // pass 2, down each column, over the rows that had something
   for (let j = 0; j < S; j++) {
     const mj = j * 8;
-    const m0 = m[mj], m1 = m[mj + 1], m2 = m[mj + 2], m3 = m[mj + 3], m4 = m[mj + 4], m5 = m[mj + 5], m6 = m[mj + 6], m7 = m[mj + 7];
     const row = o + j * stride;
     for (let i = 0; i < S; i++) {
-      const v =
-        m0 * tmp[i] + m1 * tmp[S + i] + m2 * tmp[2 * S + i] + m3 * tmp[3 * S + i] + m4 * tmp[4 * S + i] + m5 * tmp[5 * S + i] + m6 * tmp[6 * S + i] + m7 * tmp[7 * S + i];
-      out[row + i] = clamp(v + 128);
+      let v = 128;
+      for (let k = 0, bits = rows; bits !== 0; k++, bits >>= 1) if (bits & 1) v += m[mj + k] * tmp[k * S + i];
+      out[row + i] = clamp(v);
     }
   }
 }

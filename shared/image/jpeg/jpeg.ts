@@ -48,16 +48,16 @@ export function readJpegInfo(bytes: Uint8Array, limits: Partial<JpegLimits> = {}
 
 /**
  * decodes the luminance of a JPEG, upright, reduced so that its longer side is at most maxSide:
- * each block is decoded at the smallest scale (1/1, 1/2, 1/4 or 1/8) whose picture is still at least
- * maxSide a side, then box-averaged by the whole factor that brings it to maxSide, as the PNG path
- * reduces (rows.ts). throws ImageError: 413 file_too_large / image_too_large, 415 not_jpeg,
+ * the smallest block scale (1/1, 1/2, 1/4 or 1/8) whose picture is still at least maxSide a side,
+ * then box-averaged by the whole factor that brings it to maxSide, as the PNG path reduces (rows.ts);
+ * as much of that as possible is done inside the blocks (reduction). throws ImageError: 413 file_too_large / image_too_large, 415 not_jpeg,
  * 422 unsupported_jpeg, 400 bad_jpeg.
  */
 export function decodeJpegReduced(bytes: Uint8Array, maxSide: number, limits: Partial<JpegLimits> = {}): DecodedImage {
   const { frame, orientation, luma } = walk(bytes, limits, maxSide);
   const { plane, stride, S } = luma!;
   const w = Math.ceil((frame.width * S) / 8), h = Math.ceil((frame.height * S) / 8);
-  const factor = Math.ceil(Math.max(w, h) / maxSide);
+  const { factor } = reduction(Math.max(frame.width, frame.height), maxSide);
   const sink = factor <= 1 ? fullSize(w, h, false) : boxReduced(w, h, factor, false);
   for (let y = 0; y < h; y++) sink.row(y, plane.subarray(y * stride, y * stride + w), null);
   return orient(sink.image(), orientation);
@@ -70,6 +70,20 @@ export const decodeJpeg = (bytes: Uint8Array, limits: Partial<JpegLimits> = {}):
 export function blockSide(side: number, maxSide: number): BlockSide {
   for (const S of [1, 2, 4] as const) if (Math.ceil((side * S) / 8) >= maxSide) return S;
   return 8;
+}
+
+/**
+ * how a picture is reduced: blocks decoded at S pixels a side, then factor×factor boxes averaged.
+ * the total reduction is blockSide's (the smallest block scale that keeps maxSide, then the whole
+ * factor that brings it to maxSide), taken as much as it can be inside the blocks: a 640 px photo
+ * at 128 is 8× in all, so each block becomes its 1×1 mean rather than 2×2 pixels averaged again
+ * later (the same pixels, without reading the AC detail of a progressive file).
+ */
+export function reduction(side: number, maxSide: number): { S: BlockSide; factor: number } {
+  const S = blockSide(side, maxSide);
+  const total = (8 / S) * Math.max(1, Math.ceil(Math.ceil((side * S) / 8) / maxSide));
+  for (const d of [8, 4, 2] as const) if (total % d === 0) return { S: (8 / d) as BlockSide, factor: total / d };
+  return { S: 8, factor: total };
 }
 
 /** luminance decoded at S pixels a block: (rows, stride) covering the MCU-padded grid */
@@ -132,7 +146,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
       frame = parseFrame(seg, marker, limits);
       if (maxSide === null) return { frame, orientation, luma: null };
       const Y = frame.components[0];
-      const S = blockSide(Math.max(frame.width, frame.height), maxSide);
+      const { S } = reduction(Math.max(frame.width, frame.height), maxSide);
       const stride = Y.blocksPerLine * S;
       luma = { plane: new Float32Array(stride * Y.blocksPerColumn * S), stride, S };
       // baseline decodes each block as it is read; progressive keeps every coefficient until the end
