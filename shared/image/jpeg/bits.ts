@@ -90,6 +90,25 @@ export class BitReader {
     throw badJpeg('the scan data holds a code that is in no Huffman table');
   }
 
+  /**
+   * reads past one AC coefficient of a sequential scan without its value: the zigzag positions to
+   * advance (run + 1), 16 for a run of 16 zeros, 64 at the end of the block
+   */
+  skipCoefficient(t: HuffmanTable): number {
+    if (this.count < 16) this.fill();
+    const entry = t.skip[this.buf >>> (this.count - FAST_BITS)];
+    if (entry !== 0) {
+      this.count -= entry >> 8;
+      this.buf &= (1 << this.count) - 1;
+      return entry & 0xff;
+    }
+    const rs = this.decode(t);
+    const size = rs & 15, run = rs >> 4;
+    if (size === 0) return run === 15 ? 16 : 64;
+    this.bits(size);
+    return run + 1;
+  }
+
   /** refuses a scan that has read well past its data */
   checkTruncated(): void {
     if (this.padding > MAX_PADDING) {

@@ -16,6 +16,11 @@ export interface HuffmanTable {
   valOffset: Int32Array;
   /** (256) symbols in code order */
   symbols: Uint8Array;
+  /**
+   * (2^FAST_BITS) for skipping an AC coefficient without its value: (bits of code and value << 8) |
+   * zigzag positions to advance (run + 1; 16 for ZRL, 64 for EOB); 0 when they do not fit in FAST_BITS
+   */
+  skip: Uint16Array;
 }
 
 /**
@@ -50,5 +55,15 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array, maxSymbol:
     code <<= 1;
   }
   maxCode[17] = 0x7fffffff;
-  return { fast, maxCode, valOffset, symbols: table };
+  const skip = new Uint16Array(1 << FAST_BITS);
+  for (let p = 0; p < skip.length; p++) {
+    const e = fast[p];
+    if (e === 0) continue;
+    const len = e >> 8, rs = e & 0xff, size = rs & 15, run = rs >> 4;
+    if (size === 0) {
+      if (run === 15) skip[p] = (len << 8) | 16;
+      else if (run === 0) skip[p] = (len << 8) | 64;
+    } else if (len + size <= FAST_BITS) skip[p] = ((len + size) << 8) | (run + 1);
+  }
+  return { fast, maxCode, valOffset, symbols: table, skip };
 }

@@ -187,6 +187,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
       const block = coefs!;
       decodeScan(frame, scan, reader, restartInterval, {
         coefs: block,
+        dcOnly: S === 1,
         emit: frame.progressive
           ? null
           : (row, col) => {

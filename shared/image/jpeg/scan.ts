@@ -30,6 +30,8 @@ export interface LumaTarget {
   coefs: Int16Array;
   /** baseline: called after each luminance block is decoded into coefs[0..64], which it must zero again */
   emit: ((blockRow: number, blockCol: number) => void) | null;
+  /** baseline: only the DC coefficient is used (blocks decoded to 1×1), so AC values are skipped unread */
+  dcOnly: boolean;
 }
 
 type BlockDecoder = (r: BitReader, c: Component, blocks: Int16Array, at: number) => void;
@@ -39,7 +41,9 @@ export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restart
   const junk = new Int16Array(64);
   let eobrun = 0;
   const decodeBlock: BlockDecoder = !frame.progressive
-    ? decodeBaseline
+    ? luma.dcOnly
+      ? decodeBaselineDc
+      : decodeBaseline
     : scan.ss === 0
       ? scan.ah === 0
         ? (rd, c, b, at) => decodeDcFirst(rd, c, b, at, scan.al)
@@ -48,8 +52,10 @@ export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restart
         ? (rd, c, b, at) => (eobrun = decodeAcFirst(rd, c, b, at, scan.ss, scan.se, scan.al, eobrun))
         : (rd, c, b, at) => (eobrun = decodeAcRefine(rd, c, b, at, scan.ss, scan.se, scan.al, eobrun));
 
+  // a colour block is read for its length alone: only the DC of a sequential scan's needs decoding (its prediction)
+  const skipBlock: BlockDecoder = frame.progressive ? decodeBlock : decodeBaselineDc;
   const block = (c: Component, row: number, col: number): void => {
-    if (c !== Y) decodeBlock(r, c, junk, 0);
+    if (c !== Y) skipBlock(r, c, junk, 0);
     else if (luma.emit) {
       decodeBlock(r, c, luma.coefs, 0);
       luma.emit(row, col);
@@ -111,6 +117,22 @@ function decodeBaseline(r: BitReader, c: Component, b: Int16Array, at: number): 
     if (k > 63) throw badJpeg('a block has more than 64 coefficients');
     b[at + ZIGZAG[k]] = r.signed(s);
     k++;
+  }
+}
+
+/** a sequential block's DC coefficient; its AC coefficients are read past, not decoded */
+function decodeBaselineDc(r: BitReader, c: Component, b: Int16Array, at: number): void {
+  const t = r.decode(c.dc!);
+  if (t > 11) throw badJpeg('a DC difference claims more than 11 bits');
+  c.pred += r.signed(t);
+  b[at] = c.pred;
+  const ac = c.ac!;
+  for (let k = 1; k < 64; ) {
+    const advance = r.skipCoefficient(ac);
+    if (advance === 64) break; // end of block
+    k += advance;
+    // (16 is also a run of 16 zeros, which may run past the end as decodeBaseline lets it)
+    if (k > 64 && advance !== 16) throw badJpeg('a block has more than 64 coefficients');
   }
 }
 
