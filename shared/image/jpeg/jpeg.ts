@@ -149,8 +149,8 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
       const { S } = reduction(Math.max(frame.width, frame.height), maxSide);
       const stride = Y.blocksPerLine * S;
       luma = { plane: new Float32Array(stride * Y.blocksPerColumn * S), stride, S };
-      // baseline decodes each block as it is read; progressive keeps every coefficient until the end
-      coefs = frame.progressive ? new Int16Array(Y.blocksPerLine * Y.blocksPerColumn * 64) : new Int16Array(64);
+      // baseline decodes each block as it is read; progressive keeps every coefficient it uses until the end
+      coefs = frame.progressive ? new Int16Array(Y.blocksPerLine * Y.blocksPerColumn * (S === 1 ? 1 : 64)) : new Int16Array(64);
     } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       throw refuseSof(marker);
     } else if (marker === 0xc4) {
@@ -208,7 +208,12 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
     if (!q) throw badJpeg(`the luminance uses quantization table ${Y.tq}, which the file never defines`);
     const { plane, stride, S } = luma!;
     for (let row = 0; row < Y.blocksHigh; row++) {
-      for (let col = 0; col < Y.blocksWide; col++) idctBlock(coefs!, (row * Y.blocksPerLine + col) * 64, q, S, plane, row * S * stride + col * S, stride);
+      for (let col = 0; col < Y.blocksWide; col++) {
+        const block = row * Y.blocksPerLine + col;
+        // at 1/8 only the DC was kept, one value a block: the block's mean
+        if (S === 1) plane[row * stride + col] = Math.min(255, Math.max(0, (coefs![block] * q[0]) / 8 + 128));
+        else idctBlock(coefs!, block * 64, q, S, plane, row * S * stride + col * S, stride);
+      }
     }
   }
   return { frame, orientation, luma };

@@ -30,7 +30,7 @@ export interface LumaTarget {
   coefs: Int16Array;
   /** baseline: called after each luminance block is decoded into coefs[0..64], which it must zero again */
   emit: ((blockRow: number, blockCol: number) => void) | null;
-  /** baseline: only the DC coefficient is used (blocks decoded to 1×1), so AC values are skipped unread */
+  /** only the DC coefficient is used (blocks decoded to 1×1): a sequential scan skips AC values unread, a progressive one keeps one value a block */
   dcOnly: boolean;
 }
 
@@ -39,6 +39,7 @@ type BlockDecoder = (r: BitReader, c: Component, blocks: Int16Array, at: number)
 export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restartInterval: number, luma: LumaTarget): void {
   const Y = frame.components[0];
   const junk = new Int16Array(64);
+  const perBlock = luma.dcOnly ? 1 : 64;
   let eobrun = 0;
   const decodeBlock: BlockDecoder = !frame.progressive
     ? luma.dcOnly
@@ -59,7 +60,7 @@ export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restart
     else if (luma.emit) {
       decodeBlock(r, c, luma.coefs, 0);
       luma.emit(row, col);
-    } else decodeBlock(r, c, luma.coefs, (row * c.blocksPerLine + col) * 64);
+    } else decodeBlock(r, c, luma.coefs, (row * c.blocksPerLine + col) * perBlock);
   };
 
   for (const c of scan.components) c.pred = 0;
