@@ -54,6 +54,6 @@ export interface JpegPlanLimits {
  * bytes. paid: a 16-megapixel phone photo at full quality.
  */
 export const JPEG_LIMITS: Record<Plan, JpegPlanLimits> = {
-  free: { jpegBytes: 192 * KiB, jpegPixels: 1_300_000 },
+  free: { jpegBytes: 192 * KiB, jpegPixels: 2_100_000 },
   paid: { jpegBytes: 8 * MiB, jpegPixels: 16_800_000 },
 };
