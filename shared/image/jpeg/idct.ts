@@ -36,6 +36,7 @@ export function idctBlock(coefs: Int16Array, at: number, quant: Uint16Array, S: 
     out[o] = clamp((coefs[at] * quant[0]) / 8 + 128);
     return;
   }
+  if (S === 2) return idct2(coefs, at, quant, out, o, stride);
   const m = MATRICES[S];
   // pass 1, along each row of coefficients: rows that are all zero (most, in a photo) add nothing
   let rows = 0;
@@ -69,6 +70,38 @@ export function idctBlock(coefs: Int16Array, at: number, quant: Uint16Array, S: 
       out[row + i] = clamp(v);
     }
   }
+}
+
+/** (8) the 1/2-scale box means of row 0; row 1 is the same with the odd frequencies' signs flipped */
+const M2 = MATRICES[2];
+
+/**
+ * idctBlock at S = 2, where the box means of the even frequencies 2, 4 and 6 vanish (their cosines
+ * cancel over each half of the block) and the right half mirrors the left: 25 coefficients of 64 are
+ * read, each output is an even part plus or minus an odd part.
+ */
+function idct2(coefs: Int16Array, at: number, quant: Uint16Array, out: Float32Array, o: number, stride: number): void {
+  const a0 = M2[0], a1 = M2[1], a3 = M2[3], a5 = M2[5], a7 = M2[7];
+  // per used row v (0, 1, 3, 5, 7): the two half-block means along the row, as even ± odd
+  let e0 = 0, e1 = 0, o0 = 0, o1 = 0; // Σ over even (v = 0) and odd rows, for output columns 0 and 1
+  for (let v = 0; v < 8; v = v === 0 ? 1 : v + 2) {
+    const r = at + v * 8, q = v * 8;
+    const even = coefs[r] * quant[q] * a0;
+    const odd = coefs[r + 1] * quant[q + 1] * a1 + coefs[r + 3] * quant[q + 3] * a3 + coefs[r + 5] * quant[q + 5] * a5 + coefs[r + 7] * quant[q + 7] * a7;
+    const left = even + odd, right = even - odd;
+    if (v === 0) {
+      e0 = left * a0;
+      e1 = right * a0;
+    } else {
+      const av = M2[v];
+      o0 += left * av;
+      o1 += right * av;
+    }
+  }
+  out[o] = clamp(128 + e0 + o0);
+  out[o + 1] = clamp(128 + e1 + o1);
+  out[o + stride] = clamp(128 + e0 - o0);
+  out[o + stride + 1] = clamp(128 + e1 - o1);
 }
 
 const clamp = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
