@@ -59,6 +59,15 @@ export function jpegCases(plan: Plan, add: AddJpeg): void {
   const bomb = manyScans();
   add(`invalid: JPEG corpus x-many-scans.jpg (500 scans, ${Math.round(bomb.length / 1024)} KiB)`, '/classify', () => bomb, bomb.length <= limits.jpegBytes ? 400 : 413);
   add(`invalid: JPEG corpus x-many-scans.jpg cut to the byte limit`, '/classify', () => bomb.subarray(0, Math.min(bomb.length, limits.jpegBytes)), 400);
+  add('invalid: JPEG whose photo follows empty COM segments up to the byte limit', '/classify', () => {
+    const photo = read('jpegsuite/digit-photo.jpg');
+    const out = new Uint8Array(limits.jpegBytes);
+    out.set([0xff, 0xd8]);
+    let at = 2;
+    for (; at + 4 + photo.length - 2 <= out.length; at += 4) out.set([0xff, 0xfe, 0, 2], at);
+    out.set(photo.subarray(2), at);
+    return out.subarray(0, at + photo.length - 2);
+  }, 400);
   add('invalid: JPEG declaring 4000×3000 (12 MP)', '/classify', () => declaring(4000, 3000), 12_000_000 <= limits.jpegPixels ? 400 : 413);
   add('oversized JPEG (Content-Length)', '/classify', () => {
     const bytes = new Uint8Array(limits.jpegBytes + 1);

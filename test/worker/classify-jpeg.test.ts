@@ -5,7 +5,8 @@ import { decodeJpegReduced } from '../../shared/image/jpeg/jpeg';
 import { PREPROCESS_SIDE, preprocessImage } from '../../shared/image/preprocess';
 import { createPredictor } from '../../shared/model/predict';
 import { JPEG_LIMITS } from '../../shared/limits';
-import { expectError, postBytes } from './helpers/http';
+import worker from '../../worker/index';
+import { expectError, ORIGIN, postBytes } from './helpers/http';
 import { BROKEN, DIGIT_PHOTO_PNG, JPEGS, manyScans } from './helpers/jpegs';
 import { modelFile, publish, randomNetwork } from './helpers/models';
 
@@ -114,6 +115,24 @@ describe('POST /classify with a JPEG', () => {
     twelve.set([3000 >> 8, 3000 & 255, 4000 >> 8, 4000 & 255], sof + 5);
     const message = await expectError(await postBytes('/classify', twelve, 'image/jpeg'), 413, 'image_too_large');
     expect(message).toMatch(new RegExp(`4000×3000 \\(12\\.0 megapixels\\) but the limit is ${JPEG_LIMITS.free.jpegPixels} pixels.*scale it down`));
+  });
+});
+
+describe('JPEG limits per plan', () => {
+  const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+
+  it('the paid plan takes a photo whose declared size the free plan refuses', async () => {
+    const pixels = JPEG_LIMITS.free.jpegPixels + 1;
+    expect(pixels).toBeLessThanOrEqual(JPEG_LIMITS.paid.jpegPixels);
+    // the digit photo's own scans, with a frame header claiming 2000 px wide: over the free plan's pixels
+    const wide = JPEGS.digitPhoto.slice();
+    const sof = wide.findIndex((b, i) => b === 0xff && wide[i + 1] === 0xc0);
+    const height = Math.ceil(pixels / 2000);
+    wide.set([height >> 8, height & 255, 2000 >> 8, 2000 & 255], sof + 5);
+    const post = (plan: string) => worker.fetch(new Request(`${ORIGIN}/classify`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: wide }), { ...env, WORKERS_PLAN: plan }, ctx);
+    await expectError(await post('free'), 413, 'image_too_large');
+    // past the header the paid plan decodes, and finds the scan data too short for 2000 px
+    await expectError(await post('paid'), 400, 'bad_jpeg');
   });
 });
 
