@@ -34,6 +34,21 @@ function declaring(width: number, height: number): Uint8Array {
 }
 
 /** photos of test/fixtures/jpeg: 512² is the most blocks decoded at 2×2 (each side 257..512 px is); 1920×1080 the most the free plan takes */
+/**
+ * a progressive side² gray file whose DC scan is all zeros, then `scans` refining scans of 3 bytes
+ * each: one end-of-band run that covers every block, so each scan visits 63 coefficients a block
+ */
+export function refineBomb(side: number, scans: number): Uint8Array {
+  const out: number[] = [0xff, 0xd8, 0xff, 0xdb, 0, 67, 0, ...new Array(64).fill(1)];
+  out.push(0xff, 0xc2, 0, 11, 8, side >> 8, side & 255, side >> 8, side & 255, 1, 1, 0x11, 0);
+  const one = [1, ...new Array(15).fill(0)]; // one code of one bit: DC symbol 0, AC symbol EOB14
+  out.push(0xff, 0xc4, 0, 38, 0x00, ...one, 0x00, 0x10, ...one, 0xe0);
+  out.push(0xff, 0xda, 0, 8, 1, 1, 0x00, 0, 0, 0x00, ...new Array(Math.ceil((side / 8) ** 2 / 8)).fill(0));
+  for (let i = 0; i < scans; i++) out.push(0xff, 0xda, 0, 8, 1, 1, 0x00, 1, 63, 0x10, 0x7f, 0xff, 0x00);
+  out.push(0xff, 0xd9);
+  return new Uint8Array(out);
+}
+
 const PHOTOS = ['512x512', '640x480', '1024x768', '1280x960', '1920x1080'];
 
 export function jpegCases(plan: Plan, add: AddJpeg): void {
@@ -68,6 +83,7 @@ export function jpegCases(plan: Plan, add: AddJpeg): void {
     out.set(photo.subarray(2), at);
     return out.subarray(0, at + photo.length - 2);
   }, 400);
+  add('invalid: JPEG 512² progressive, 60 refining scans that each end every block (1.4 KiB)', '/classify', () => refineBomb(512, 60), 400);
   add('invalid: JPEG declaring 4000×3000 (12 MP)', '/classify', () => declaring(4000, 3000), 12_000_000 <= limits.jpegPixels ? 400 : 413);
   add('oversized JPEG (Content-Length)', '/classify', () => {
     const bytes = new Uint8Array(limits.jpegBytes + 1);

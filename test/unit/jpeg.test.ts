@@ -6,6 +6,7 @@ import { ImageError } from '../../shared/image/decoded';
 import { decodeImageReduced, readImageSize, sniffImage } from '../../shared/image/decode';
 import { decodeJpegReduced, readJpegInfo } from '../../shared/image/jpeg/jpeg';
 import { encodePng } from '../../scripts/lib/png';
+import { refineBomb } from '../../scripts/bench/jpeg-cases';
 
 // the JPEG decoder as the worker uses it: limits, format sniffing, and hostile bytes. whatever the
 // bytes, the answer is a picture or an ImageError, never another exception and never a hang.
@@ -121,6 +122,12 @@ describe('hostile bytes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses progressive scans that would visit each block more often than an encoder does', () => {
+    // 3 refining scans (191 visits a block, as libjpeg's own script) decode; 60 are refused at the 6th
+    expect(decodeJpegReduced(refineBomb(512, 3), 128)).toMatchObject({ width: 128, height: 128 });
+    expect(attempt(() => decodeJpegReduced(refineBomb(512, 60), 128))).toMatchObject({ code: 'bad_jpeg', message: expect.stringMatching(/refine the image more times than any encoder/) });
   });
 
   it('a file of thousands of empty segments is refused at the segment cap', () => {

@@ -15,7 +15,7 @@
 import { ImageError, type DecodedImage } from '../decoded';
 import { boxReduced, fullSize } from '../rows';
 import { BitReader, nextMarker } from './bits';
-import { badJpeg, DEFAULT_JPEG_LIMITS, MAX_SCANS, MAX_SEGMENTS, unsupportedJpeg, type JpegLimits } from './errors';
+import { badJpeg, DEFAULT_JPEG_LIMITS, MAX_SCANS, MAX_SEGMENTS, MAX_VISITS_PER_BLOCK, unsupportedJpeg, type JpegLimits } from './errors';
 import { exifOrientation, orient, swapsSides } from './exif';
 import { isSupportedSof, parseFrame, refuseSof, type Component, type Frame } from './frame';
 import { buildHuffman, type HuffmanTable } from './huffman';
@@ -121,6 +121,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
   let luma: Luma | null = null;
   let coefs: Int16Array | null = null; // progressive: (Y blocks, 64)
   let lumaSeen = false;
+  let visits = 0; // progressive: coefficients of luminance blocks the scans decoded so far, a block's worth each
 
   let pos = 2;
   for (;;) {
@@ -185,6 +186,10 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
         continue;
       }
       lumaSeen = true;
+      if (frame.progressive) {
+        visits += scan.se - scan.ss + 1;
+        if (visits > MAX_VISITS_PER_BLOCK) throw badJpeg('the scans refine the image more times than any encoder does');
+      }
       const q = quant[Y.tq];
       if (!q) throw badJpeg(`the luminance uses quantization table ${Y.tq}, which the file never defines`);
       const reader = new BitReader(bytes, pos);
