@@ -9,7 +9,7 @@ import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
 import { ApiError, onError } from './errors';
 import { crossOrigin, DOCS_CSP, securityHeaders } from './http-headers';
-import { pixelsFromPng } from './images';
+import { pixelsFromImage } from './images';
 import { LIMITS, limitsFor, type Limits, type Plan } from '../shared/limits';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from './model-loader';
 import { notFound } from './not-found';
@@ -79,8 +79,11 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
-      const upload = kind === 'png' ? bodyBytes(c) : new Uint8Array(await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer());
-      pixels = await pixelsFromPng(upload, query.preprocess !== 'false', limits);
+      const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob);
+      const upload = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
+      // the format the upload claims, to name when the bytes are neither; the bytes decide what is decoded
+      const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
+      pixels = await pixelsFromImage(upload, query.preprocess !== 'false', limits, claimed === 'png' || claimed === 'jpeg' ? claimed : undefined);
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);

@@ -72,7 +72,7 @@ export const ImageUpload = z
     {
       image: z
         .file({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a file (got ${summarizeValue(iss.input)})`) })
-        .openapi({ type: 'string', format: 'binary', description: 'a PNG image of one digit' }),
+        .openapi({ type: 'string', format: 'binary', description: 'a PNG or JPEG image of one digit' }),
     },
     { error: () => 'must be a multipart/form-data body with an "image" file field' },
   )
@@ -87,6 +87,8 @@ export const ImageQuery = z.object({
 });
 
 export const PngBody = z.string().openapi({ type: 'string', format: 'binary', description: 'a PNG of one digit' });
+
+export const JpegBody = z.string().openapi({ type: 'string', format: 'binary', description: 'a JPEG photo of one digit (baseline or progressive; EXIF orientation applied)' });
 
 export const BatchQuery = z.object({
   preprocess: queryFlag('application/octet-stream bodies only; default false. true runs the MNIST preprocessing on each image'),
