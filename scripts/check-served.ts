@@ -12,7 +12,7 @@ runCli(async () => {
   const { values } = parseArgs({ options: { url: { type: 'string' }, limit: { type: 'string' }, concurrency: { type: 'string' } } });
   const url = values.url ?? DEFAULT_URL;
   await waitReady(url);
-  const model = (await (await fetch(`${url}/model`)).json()) as { version: string; testAccuracy: number };
+  const model = (await (await fetch(`${url}/model`)).json()) as { version: string; testAccuracy: number | null };
   const test = loadMnist().test;
   const n = Math.min(test.count, Number(values.limit ?? test.count));
   const concurrency = Number(values.concurrency ?? 16);
@@ -37,9 +37,9 @@ runCli(async () => {
   const seconds = (performance.now() - t0) / 1000;
   const accuracy = correct / n;
   console.log(`${n} test images through ${url}/classify in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} req/s, ${failed} failed)`);
-  console.log(`served accuracy ${percent(accuracy)} · model ${[...versions].join(', ')} reports ${percent(model.testAccuracy)}`);
-  if (failed > 0 || (n === test.count && Math.abs(accuracy - model.testAccuracy) > 1e-9)) {
-    console.error('the served answers do not match the model file’s own evaluation');
+  console.log(`served accuracy ${percent(accuracy)} · model ${[...versions].join(', ')} reports ${model.testAccuracy === null ? 'no measured accuracy' : percent(model.testAccuracy)}`);
+  if (failed > 0 || (n === test.count && model.testAccuracy !== null && Math.abs(accuracy - model.testAccuracy) > 1e-9)) {
+    console.error('the served answers do not match the accuracy `npm run upload` measured');
     return 1;
   }
 });

@@ -1,6 +1,8 @@
-// npm run models -- [--remote]: the uploaded model versions, newest first.
+// npm run models -- [--remote]: the uploaded model versions, newest upload first, with the accuracy the
+// uploader measured and the upload date (a model uploaded before dates were recorded shows the date its
+// file claims, and none when that is the reproducible build's 1970-01-01).
 import { parseArgs } from 'node:util';
-import { listModels } from './lib/registry';
+import { listedLine, listModels } from './lib/registry';
 import { runCli } from './lib/cli';
 import { describeTarget, targetOf, TARGET_OPTIONS } from './lib/target';
 
@@ -13,10 +15,6 @@ runCli(async () => {
     return;
   }
   console.log(`${models.length} model${models.length === 1 ? '' : 's'} in ${describeTarget(target)}`);
-  for (const m of models) {
-    console.log(
-      `${m.current ? '*' : ' '} ${m.version}  ${(m.testAccuracy * 100).toFixed(2)}%  ${m.dtype.padEnd(7)}  ${m.sizes.join('-').padEnd(14)}  ${(m.bytes / 1024).toFixed(0).padStart(5)} KiB  ${m.createdAt}`,
-    );
-  }
+  for (const m of models) console.log(listedLine(m));
   if (models.length) console.log('* current');
 });

@@ -1,4 +1,5 @@
-// npm run rollback -- [--remote]: makes the previous current model current again.
+// npm run rollback -- [--remote]: makes the previous current model current again. it holds lock/publish
+// as upload does, and refuses when the pointer moved while it ran (scripts/lib/publish-lock.ts).
 import { parseArgs } from 'node:util';
 import { runCli } from './lib/cli';
 import { rollback } from './lib/registry';

@@ -30,7 +30,7 @@ runCli(async () => {
   const { config, out } = opts;
   const input = inputSpec(config);
   const data = loadTrainingData(opts);
-  if (from) console.log(`fine-tuning ${from.path} (${from.model.version}, ${(from.model.header.metadata.testAccuracy * 100).toFixed(2)}% on the MNIST test set)`);
+  if (from) console.log(`fine-tuning ${from.path} (${from.model.version}, ${from.model.header.metadata.testAccuracy === undefined ? 'no test accuracy in its header' : `${(from.model.header.metadata.testAccuracy * 100).toFixed(2)}% on the MNIST test set`})`);
   console.log(headline(config));
 
   const result = await train(config, data, progressDisplay(config), from?.model.network.params);
@@ -48,7 +48,7 @@ runCli(async () => {
   // --reproducible: no dates, timings or thread count, and the command that rebuilds the file
   const metadata = opts.reproducible ? reproducibleMetadata(measured, process.argv.slice(2)) : measured;
   const model = await saveModel(opts.model ?? join(out, 'model.bin'), result.network, metadata, input, fitted);
-  const fineTunedFrom = from ? { path: from.path, version: from.model.version, testAccuracy: from.model.header.metadata.testAccuracy } : null;
+  const fineTunedFrom = from ? { path: from.path, version: from.model.version, testAccuracy: from.model.header.metadata.testAccuracy ?? null } : null;
   const run: FinishedRun = { config, result, test, uncalibratedEce: uncalibrated.ece, fitted, model, peakRssMB, extra, from: fineTunedFrom };
   printOutcome(run);
 

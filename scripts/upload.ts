@@ -16,7 +16,9 @@ const USAGE = `usage: npm run upload -- [model file, default runs/latest/model.b
   --wait         then poll the Worker's /healthz until it serves the new version (exit 1 if it does not in time)
   --url URL      the Worker --wait polls (default ${DEFAULT_URL}, what npm start serves; with --remote: your workers.dev URL)
   --timeout S    how long --wait waits (default: MODEL_REFRESH_SECONDS + 30 locally, + 60 more with --remote)
-a model a Worker would refuse (over the budget in shared/model/budget.ts, or not finite) is never uploaded.`;
+a model a Worker would refuse (over the budget in shared/model/budget.ts, or activations that can overflow) is never uploaded.
+while it runs it holds lock/publish in KV: another upload or rollback is refused until it has finished, and it
+refuses to move the pointer if that moved since it was read (run it again then).`;
 
 const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
 
@@ -35,7 +37,8 @@ runCli(async () => {
   const force = values.force ?? false;
   const { model, accuracy, previous, live, alreadyCurrent } = await uploadModel(path, target, force);
   const { dtype, architecture, paramCount, metadata } = model.header;
-  const claimed = metadata.testAccuracy === accuracy ? 'as its file says' : `its file says ${pct(metadata.testAccuracy)}`;
+  const claim = metadata.testAccuracy;
+  const claimed = claim === accuracy ? 'as its file says' : claim === undefined ? 'its file claims no figure' : `its file says ${pct(claim)}; the Worker shows the figure scored here`;
   const against = live
     ? `; the live model ${live.version} scored ${pct(live.accuracy)} the same way`
     : alreadyCurrent ? '' : previous ? ' (not compared with the live model: --force)' : ' (no live model to compare with)';

@@ -39,3 +39,24 @@ export const LIMITS: Record<Plan, Limits> = {
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */
 export const limitsFor = (plan: string | undefined): Limits => (plan === 'paid' ? LIMITS.paid : LIMITS.free);
+
+/** the JPEG limits of a plan (beside LIMITS so each format's limits can change on their own) */
+export interface JpegPlanLimits {
+  /** bytes of a JPEG, raw or in a multipart form: what decoding time grows with (each block is read, then reduced) */
+  jpegBytes: number;
+  /** most pixels its header may declare (width × height): what memory grows with */
+  jpegPixels: number;
+}
+
+/**
+ * free: measured by `npm run bench:edge -- --only JPEG` on a busy 2-core machine: decoding reads every
+ * entropy-coded byte but turns each 8×8 block into 1×1 pixels for anything over ~1000 px (a progressive
+ * file's AC scans are then skipped unread), so the CPU follows the file's bytes: a 1920×1080 photo of
+ * 173 KiB costs 5.6 ms p50 / 6.8 ms main-thread p99, the costliest accepted class (a 512² progressive
+ * photo, decoded at 2×2 a block) 6.8 / 8.9 ms. a 12-megapixel phone photo is refused from its header.
+ * paid: a 16-megapixel phone photo at full quality.
+ */
+export const JPEG_LIMITS: Record<Plan, JpegPlanLimits> = {
+  free: { jpegBytes: 192 * KiB, jpegPixels: 2_100_000 },
+  paid: { jpegBytes: 8 * MiB, jpegPixels: 16_800_000 },
+};

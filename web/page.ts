@@ -33,7 +33,7 @@ if (version || accuracy) {
   modelInfo(endpoint).then(
     (info) => {
       if (version) version.textContent = `v${info.version}`;
-      if (accuracy) accuracy.textContent = `${(info.testAccuracy * 100).toFixed(2)}%`;
+      if (accuracy) accuracy.textContent = info.testAccuracy === null ? 'not measured' : `${(info.testAccuracy * 100).toFixed(2)}%`;
     },
     () => {
       if (version) version.textContent = 'not loaded yet';

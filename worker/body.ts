@@ -5,7 +5,7 @@ import { ApiError } from './errors';
 // is refused unread; a chunked body (no Content-Length) is counted as it streams and the stream
 // is cancelled the moment it passes the cap, so a client can never make us buffer more than the cap.
 
-export type BodyKind = 'json' | 'png' | 'multipart' | 'bytes';
+export type BodyKind = 'json' | 'png' | 'jpeg' | 'multipart' | 'bytes';
 export type BodyLimits = Partial<Record<BodyKind, number>>;
 
 export { KiB, MiB } from '../shared/limits';
@@ -13,6 +13,7 @@ export { KiB, MiB } from '../shared/limits';
 const MEDIA_TYPES: Record<BodyKind, string> = {
   json: 'application/json',
   png: 'image/png',
+  jpeg: 'image/jpeg',
   multipart: 'multipart/form-data',
   bytes: 'application/octet-stream',
 };
@@ -24,6 +25,7 @@ export function bodyKind(contentType: string | undefined): BodyKind | 'none' | '
   const essence = contentType.split(';')[0].trim().toLowerCase();
   if (essence === 'application/json' || /^application\/[\w.-]+\+json$/.test(essence)) return 'json';
   if (essence === 'image/png') return 'png';
+  if (essence === 'image/jpeg' || essence === 'image/jpg' || essence === 'image/pjpeg') return 'jpeg';
   if (essence === 'multipart/form-data') return 'multipart';
   if (essence === 'application/octet-stream') return 'bytes';
   return 'other';
@@ -98,9 +100,9 @@ export function readBody(limits: BodyLimits): MiddlewareHandler {
     if (kind === 'json' && jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw new ApiError(400, 'invalid_json', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels; no request needs that`);
     }
-    // a PNG or pixel bytes go to the handler as they are; JSON and forms go back into the request
+    // an image or pixel bytes go to the handler as they are; JSON and forms go back into the request
     // for the validators, which read it from there
-    if (kind === 'png' || kind === 'bytes') c.set(BODY, bytes);
+    if (kind === 'png' || kind === 'jpeg' || kind === 'bytes') c.set(BODY, bytes);
     else c.req.raw = new Request(c.req.raw, { body: bytes });
     await next();
   };
@@ -108,5 +110,5 @@ export function readBody(limits: BodyLimits): MiddlewareHandler {
 
 const BODY = 'body' as never;
 
-/** the body readBody read, for PNG and byte bodies: the bytes themselves, not a copy */
+/** the body readBody read, for image and byte bodies: the bytes themselves, not a copy */
 export const bodyBytes = (c: Context): Uint8Array => c.get(BODY) as Uint8Array;

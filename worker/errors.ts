@@ -40,7 +40,7 @@ export class ApiError extends Error {
 function fromHttpException(e: HTTPException): ApiError {
   const message = e.message || 'the request could not be processed';
   if (e.status === 415) {
-    return new ApiError(415, 'unsupported_media_type', 'unsupported Content-Type; send application/json, image/png or multipart/form-data');
+    return new ApiError(415, 'unsupported_media_type', 'unsupported Content-Type; send application/json, image/png, image/jpeg or multipart/form-data');
   }
   if (e.status === 400 && /json/i.test(message)) return new ApiError(400, 'invalid_json', 'the body is not valid JSON');
   if (e.status === 400 && /formdata/i.test(message)) return new ApiError(400, 'invalid_multipart', 'the multipart/form-data body is malformed');

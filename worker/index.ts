@@ -3,12 +3,13 @@ import type { Context } from 'hono';
 import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
+import { predictWith } from './answer';
 import { bodyBytes, bodyKind } from './body';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
 import { ApiError, onError } from './errors';
 import { crossOrigin, DOCS_CSP, securityHeaders } from './http-headers';
-import { pixelsFromPng } from './images';
+import { pixelsFromImage } from './images';
 import { LIMITS, limitsFor, type Limits, type Plan } from '../shared/limits';
 import { createModelLoader, refreshMsFrom, type ModelLoader } from './model-loader';
 import { notFound } from './not-found';
@@ -78,12 +79,15 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
-      const upload = kind === 'png' ? bodyBytes(c) : new Uint8Array(await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer());
-      pixels = await pixelsFromPng(upload, query.preprocess !== 'false', limits);
+      const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob);
+      const upload = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
+      // the format the upload claims, to name when the bytes are neither; the bytes decide what is decoded
+      const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
+      pixels = await pixelsFromImage(upload, query.preprocess !== 'false', limits, claimed === 'png' || claimed === 'jpeg' ? claimed : undefined);
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
-    const [prediction] = loaded.predictor.predictPacked(pixels, 1);
+    const [prediction] = predictWith(loaded, pixels, 1);
     return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(pixels) } : {}) }, 200);
   });
 
@@ -109,7 +113,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       if (blank >= 0) throw new ApiError(422, 'no_digit', `images[${blank}]: ${BLANK_PIXELS}`);
     }
     const loaded = await model(c);
-    return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
+    return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {
@@ -131,7 +135,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   });
 
   app.openapi(routes.modelInfo, async (c) => {
-    const { model: m, loadedAt } = await model(c);
+    const { model: m, loadedAt, measured } = await model(c);
     const { architecture, dtype, paramCount, metadata } = m.header;
     return c.json(
       {
@@ -141,10 +145,11 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
         dtype,
         paramCount,
         bytes: m.bytes,
-        testAccuracy: metadata.testAccuracy,
-        training: metadata.training,
-        dataset: metadata.dataset,
-        createdAt: metadata.createdAt,
+        testAccuracy: measured?.testAccuracy ?? null, // measured by the uploader, never the file's own claim
+        training: metadata.training ?? {},
+        dataset: metadata.dataset ?? null,
+        createdAt: metadata.createdAt ?? null,
+        uploadedAt: measured?.uploadedAt ?? null,
         loadedAt,
       },
       200,

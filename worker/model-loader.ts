@@ -1,6 +1,6 @@
 import type { DecodedModel } from '../shared/model/format';
 import type { Predictor } from '../shared/model/predict';
-import { CURRENT_POINTER_KEY, modelKey, parsePointer } from '../shared/model/registry';
+import { CURRENT_POINTER_KEY, measuredFrom, modelKey, parsePointer, type MeasuredModel } from '../shared/model/registry';
 import { decodeServable, UnservableModelError, type ServableModel } from '../shared/model/servable';
 import { ApiError } from './errors';
 
@@ -11,14 +11,17 @@ import { ApiError } from './errors';
 //   a request that already has a model never waits on KV, so a slow or failing KV read adds no
 //   latency, and the swap is one assignment, so requests in flight keep the model they started with.
 // - a pointer to a missing or bad model (checksum, truncation, NaN weights, KV error, or one that
-//   shared/model/servable.ts refuses: over the budget, not finite on the probe images) keeps the last
+//   shared/model/servable.ts refuses: over the budget, activations that can overflow float32) keeps the last
 //   good model; only an isolate that never loaded one answers 503.
 // - with nothing loaded yet, a bad current model falls back to the pointer's previous versions.
+// - the accuracy shown is the one `npm run upload` stored in the model key's KV metadata (measured),
+//   read in the same getWithMetadata as the file; the file's own claim is never shown.
 
 export interface LoadedModel {
   model: DecodedModel;
   predictor: Predictor;
   file: Uint8Array; // the model file as stored, for GET /model/weights
+  measured: MeasuredModel | null; // what `npm run upload` measured, from the key's KV metadata; null for a model put there another way
   loadedAt: string; // ISO date
 }
 
@@ -96,7 +99,8 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
 
   async function readModel(kv: KVNamespace, version: string): Promise<LoadedModel> {
     const key = modelKey(version);
-    const buffer = await kvGet(key, () => kv.get(key, 'arrayBuffer'));
+    // the same one read as get(): the metadata comes with the value
+    const { value: buffer, metadata } = await kvGet(key, () => kv.getWithMetadata(key, 'arrayBuffer'));
     if (buffer === null) throw new LoadError(`${key} is missing`);
     const file = new Uint8Array(buffer);
     let servable: ServableModel;
@@ -107,7 +111,7 @@ export function createModelLoader(options: ModelLoaderOptions = {}): ModelLoader
     }
     const { model, predictor } = servable;
     if (model.version !== version) throw new LoadError(`${key} holds model ${model.version}, not ${version}`);
-    return { model, predictor, file, loadedAt: new Date(now()).toISOString() };
+    return { model, predictor, file, measured: measuredFrom(metadata, version), loadedAt: new Date(now()).toISOString() };
   }
 
   /** the pointer's model, else the newest good one of its previous versions */

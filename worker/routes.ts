@@ -1,23 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { D } from '../shared/dims';
 import { readBody } from './body';
-import { KiB, MiB, type Limits } from '../shared/limits';
+import { JPEG_LIMITS, KiB, MiB, type Limits } from '../shared/limits';
 import { modelRateLimit, rateLimit } from './rate-limit';
 import {
   BatchBytes, batchJson, BatchQuery, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
-  ImageQuery, ImageUpload, ModelInfo, PngBody, ReadyResponse,
+  ImageQuery, ImageUpload, JpegBody, ModelInfo, PngBody, ReadyResponse,
 } from './schemas';
 
 // the route table: paths, bodies, limits and every documented answer. handlers live in index.ts.
 // the classify routes are built per plan (worker/limits.ts): their limits are part of what they document.
 
 const ERRORS = {
-  400: 'invalid_json, invalid_input, invalid_multipart or bad_png: the message names the problem',
+  400: 'invalid_json, invalid_input, invalid_multipart, bad_png or bad_jpeg: the message names the problem',
   404: 'not_found: no such route',
   405: 'method_not_allowed: the path exists for other methods (see the Allow header)',
   413: 'body_too_large, file_too_large or image_too_large',
-  415: 'unsupported_media_type or not_png',
-  422: 'well-formed but unusable: no_digit, unsupported_png, unusable_image',
+  415: 'unsupported_media_type, not_png, not_jpeg or not_an_image',
+  422: 'well-formed but unusable: no_digit, unsupported_png, unsupported_jpeg, unusable_image',
   429: 'rate_limited: see Retry-After',
   503: 'model_unavailable: no model could be loaded yet; see Retry-After',
 } as const;
@@ -44,18 +44,31 @@ export const imageLimits = (l: Limits) =>
   `${size(l.imageBytes)}, ${l.imageSide}×${l.imageSide} px and ${size(l.imageDataBytes)} of pixel data once inflated ` +
   `(${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes / 4)))}² RGBA, ${Math.min(l.imageSide, Math.floor(Math.sqrt(l.imageDataBytes)))}² 8-bit gray)`;
 
+/** the JPEG limits as /docs states them */
+export const jpegLimits = (l: Limits) => {
+  const j = JPEG_LIMITS[l.plan];
+  return `${size(j.jpegBytes)} and ${(j.jpegPixels / 1e6).toFixed(1)} megapixels (e.g. ${Math.floor(Math.sqrt((j.jpegPixels * 4) / 3))}×${Math.floor(Math.sqrt((j.jpegPixels * 3) / 4))})`;
+};
+
+/** the largest image body a plan takes: a multipart form must hold either format */
+const largestImage = (l: Limits) => Math.max(l.imageBytes, JPEG_LIMITS[l.plan].jpegBytes);
+
 export const classifyRoute = (l: Limits) =>
   createRoute({
     method: 'post',
     path: '/classify',
     summary: 'Classify one digit',
     description:
-      'Send 28×28 pixels as JSON, a PNG as the raw body, or a PNG in a multipart/form-data field named `image`. ' +
+      'Send 28×28 pixels as JSON, a PNG or JPEG as the raw body, or a PNG or JPEG in a multipart/form-data field named `image`. ' +
+      'JPEGs may be baseline or progressive, gray or colour, with any chroma subsampling; their EXIF orientation is applied. ' +
       'JSON is used as it is unless `"preprocess": true`; images are decoded and preprocessed unless `?preprocess=false` (28×28 images only). ' +
-      'A blank image (every pixel 0, or a PNG with no ink) is a 422 `no_digit`, not a guess. ' +
-      `Limits on this deployment (${l.plan} plan): ${size(l.jsonBytes)} of JSON; PNGs up to ${imageLimits(l)}. ` +
+      'A blank image (every pixel 0, or a picture with no ink) is a 422 `no_digit`, not a guess. ' +
+      `Limits on this deployment (${l.plan} plan): ${size(l.jsonBytes)} of JSON; PNGs up to ${imageLimits(l)}; JPEGs up to ${jpegLimits(l)}. ` +
       'Larger bodies and images get a 413 that names the limit.',
-    middleware: [rateLimit, readBody({ json: l.jsonBytes, png: l.imageBytes, multipart: l.imageBytes + MULTIPART_OVERHEAD })] as const,
+    middleware: [
+      rateLimit,
+      readBody({ json: l.jsonBytes, png: l.imageBytes, jpeg: JPEG_LIMITS[l.plan].jpegBytes, multipart: largestImage(l) + MULTIPART_OVERHEAD }),
+    ] as const,
     request: {
       query: ImageQuery,
       body: {
@@ -64,6 +77,7 @@ export const classifyRoute = (l: Limits) =>
         content: {
           'application/json': { schema: ClassifyJson },
           'image/png': { schema: PngBody },
+          'image/jpeg': { schema: JpegBody },
           'multipart/form-data': { schema: ImageUpload },
         },
       },

@@ -72,7 +72,7 @@ export const ImageUpload = z
     {
       image: z
         .file({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a file (got ${summarizeValue(iss.input)})`) })
-        .openapi({ type: 'string', format: 'binary', description: 'a PNG image of one digit' }),
+        .openapi({ type: 'string', format: 'binary', description: 'a PNG or JPEG image of one digit' }),
     },
     { error: () => 'must be a multipart/form-data body with an "image" file field' },
   )
@@ -87,6 +87,8 @@ export const ImageQuery = z.object({
 });
 
 export const PngBody = z.string().openapi({ type: 'string', format: 'binary', description: 'a PNG of one digit' });
+
+export const JpegBody = z.string().openapi({ type: 'string', format: 'binary', description: 'a JPEG photo of one digit (baseline or progressive; EXIF orientation applied)' });
 
 export const BatchQuery = z.object({
   preprocess: queryFlag('application/octet-stream bodies only; default false. true runs the MNIST preprocessing on each image'),
@@ -144,10 +146,14 @@ export const ModelInfo = z
     dtype: z.enum(['float32', 'int8']),
     paramCount: z.number().int(),
     bytes: z.number().int(),
-    testAccuracy: z.number(),
+    testAccuracy: z.number().nullable().openapi({
+      description: 'accuracy on the 10,000 MNIST test images as `npm run upload` measured it and recorded beside the model, never the figure the file claims; null: not measured (the model was put in KV without the uploader)',
+      example: 0.9903,
+    }),
     training: z.record(z.string(), z.unknown()),
-    dataset: z.string(),
-    createdAt: z.string(),
+    dataset: z.string().nullable(),
+    createdAt: z.string().nullable().openapi({ description: 'when the file says it was trained (ISO); null when it does not say; 1970-01-01 for a reproducible build, which leaves dates out' }),
+    uploadedAt: z.string().nullable().openapi({ description: 'when `npm run upload` published it (ISO); null when unknown' }),
     loadedAt: z.string(),
   })
   .openapi('ModelInfo');

@@ -37,6 +37,7 @@ import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
 import { limitsFor, type Limits } from '../../shared/limits';
 import { loadMnist } from '../lib/mnist';
 import { runCli } from '../lib/cli';
+import { jpegCases } from './jpeg-cases';
 import { openLocalBindings } from '../lib/wrangler';
 
 /** a full collection (stage 3 runs with --expose-gc) */
@@ -117,9 +118,9 @@ function post(route: string, input: string, path: string, body: () => Body, expe
   return { route, input, make, expect, bytes: () => body().bytes.length };
 }
 
-function multipart(png: Uint8Array): Body {
+function multipart(png: Uint8Array, type = 'image/png'): Body {
   const boundary = '----bench-boundary';
-  const head = text(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.png"\r\nContent-Type: image/png\r\n\r\n`);
+  const head = text(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="digit.${type.slice(6)}"\r\nContent-Type: ${type}\r\n\r\n`);
   const tail = text(`\r\n--${boundary}--\r\n`);
   return { bytes: concat(head, png, tail), type: `multipart/form-data; boundary=${boundary}` };
 }
@@ -377,6 +378,8 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   };
   png('oversized PNG (Content-Length)', '/classify', lazy(overPng), 413);
   png('oversized PNG (chunked)', '/classify', lazy(overPng), 413, true);
+  jpegCases(limits.plan, (what, path, bytes, expect, type = 'image/jpeg') =>
+    out.push(post('POST /classify', what, path, lazy(() => (type === 'multipart' ? multipart(bytes(), 'image/jpeg') : { bytes: bytes(), type })), expect)));
   return out;
 }
 

@@ -8,6 +8,7 @@ import { openLocalBindings, WRANGLER_CONFIG } from './wrangler';
 interface KvBinding {
   get(key: string, type: 'arrayBuffer'): Promise<ArrayBuffer | null>;
   put(key: string, value: Uint8Array | string, options?: { metadata?: unknown }): Promise<void>;
+  delete(key: string): Promise<void>;
   list<M>(options: { prefix: string; cursor?: string }): Promise<{ keys: KvListEntry<M>[]; list_complete: boolean; cursor?: string }>;
 }
 
@@ -24,6 +25,7 @@ export async function openLocalKv(persistTo: string | undefined, binding: string
       return value === null ? null : new Uint8Array(value);
     },
     put: (key, value, metadata) => kv.put(key, value, metadata === undefined ? {} : { metadata }),
+    delete: (key) => kv.delete(key),
     async list<M>(prefix: string) {
       const entries: KvListEntry<M>[] = [];
       for (let cursor: string | undefined; ; ) {

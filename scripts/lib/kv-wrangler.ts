@@ -38,6 +38,9 @@ export function openWranglerKv(where: WranglerKvWhere, binding: string): KvStore
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    async delete(key) {
+      await run(['kv', 'key', 'delete', key]);
+    },
     async list<M>(prefix: string) {
       const text = (await run(['kv', 'key', 'list', '--prefix', prefix])).toString();
       const start = text.indexOf('[');

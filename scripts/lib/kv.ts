@@ -21,6 +21,8 @@ export interface KvStore {
   /** the value's bytes, or null when the key does not exist */
   get(key: string): Promise<Uint8Array | null>;
   put(key: string, value: Uint8Array | string, metadata?: unknown): Promise<void>;
+  /** removes the key; a missing key is no error */
+  delete(key: string): Promise<void>;
   /** every key under the prefix, with its metadata */
   list<M>(prefix: string): Promise<KvListEntry<M>[]>;
   /** releases the store (the local one runs workerd until then) */

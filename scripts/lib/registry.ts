@@ -8,11 +8,14 @@ import { decodeServable, UnservableModelError } from '../../shared/model/servabl
 import { evaluate } from './evaluate';
 import { withKv, type KvStore, type KvTarget } from './kv';
 import { loadMnist, type Split } from './mnist';
+import { withPublishLock } from './publish-lock';
 
 // the model registry in KV: immutable models under models/<version>, one pointer to the current one.
 // every change is verified before the pointer moves, so a Worker never sees a half-written model, and
 // publishing fails closed: a model is compared with the live one by scoring both here, and when the
 // live one cannot be read nothing is uploaded (unless forced).
+// upload and rollback hold a lock key while they work and re-read the pointer just before moving it,
+// refusing when it moved (publish-lock.ts: what that guarantees on KV, which has no compare-and-swap).
 // each function takes an open store (tests, several calls) or a target it opens and closes.
 
 const HISTORY = 20;
@@ -50,16 +53,38 @@ export async function readPointer(where: KvStore | KvTarget): Promise<ModelPoint
 
 function keyMetadata(m: DecodedModel, accuracy: number): ModelKeyMetadata {
   const { dtype, architecture, metadata } = m.header;
-  return { version: m.version, testAccuracy: accuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt, bytes: m.bytes };
+  return {
+    version: m.version, testAccuracy: accuracy, dtype, sizes: architecture.sizes, createdAt: metadata.createdAt ?? null, uploadedAt: new Date().toISOString(), bytes: m.bytes,
+  };
 }
 
-async function movePointer(kv: KvStore, version: string, previous: string[]): Promise<ModelPointer> {
+/**
+ * makes `version` current, unless the pointer moved since `read` was read: then refuses, naming both,
+ * so a publish never overwrites one it did not compare with. with the publish lock (publish-lock.ts)
+ * held this refuses only a writer that bypassed the lock; KV has no compare-and-swap, so a write in
+ * the moment between this re-read and the put still goes unseen (publish-lock.ts says when that can be)
+ */
+async function movePointer(kv: KvStore, read: ModelPointer | null, version: string, previous: string[], what: string): Promise<ModelPointer> {
+  // a pointer that was unreadable when read (what --force replaces) and still is has not moved
+  const now = await readPointer(kv).catch((e) => {
+    if (read === null && e instanceof RegistryError) return null;
+    throw e;
+  });
+  if (!samePointer(now, read)) {
+    throw new RegistryError(
+      `the current model changed from ${read?.version ?? 'none'} to ${now?.version ?? 'none'}${now?.version === read?.version ? ' (rewritten)' : ''} while this ${what} ran; ` +
+        'nothing was moved: run it again',
+    );
+  }
   const pointer: ModelPointer = { version, previous: previous.filter((v) => v !== version).slice(0, HISTORY), updatedAt: new Date().toISOString() };
   await kv.put(CURRENT_POINTER_KEY, JSON.stringify(pointer));
   const back = await readPointer(kv);
   if (back?.version !== version) throw new RegistryError(`the pointer did not read back as ${version}; try again`);
   return pointer;
 }
+
+const samePointer = (a: ModelPointer | null, b: ModelPointer | null): boolean =>
+  a === b || (a !== null && b !== null && a.version === b.version && a.updatedAt === b.updatedAt && a.previous.join() === b.previous.join());
 
 /** a stored model as the Worker would load it; throws with the reason it cannot be used */
 async function fetchServable(kv: KvStore, version: string): Promise<DecodedModel> {
@@ -93,7 +118,7 @@ export async function uploadModel(path: string, where: KvStore | KvTarget, force
   const bytes = new Uint8Array(readFileSync(path));
   const model = await servable(bytes, path); // before touching KV
   const accuracy = scoreOnMnist(model);
-  return withKv(where, async (kv) => {
+  return withKv(where, (kv) => withPublishLock(kv, `upload of ${model.version}`, async () => {
     const current = await readPointer(kv).catch((e) => {
       if (force && e instanceof RegistryError) return null; // an unreadable pointer is what --force replaces
       throw e;
@@ -121,9 +146,9 @@ export async function uploadModel(path: string, where: KvStore | KvTarget, force
     if (back === null || back.length !== bytes.length || !back.every((b, i) => b === bytes[i])) {
       throw new RegistryError(`${key} did not read back identical to ${path}; the current model was left unchanged, try again`);
     }
-    await movePointer(kv, model.version, current ? [current.version, ...current.previous] : []);
+    await movePointer(kv, current, model.version, current ? [current.version, ...current.previous] : [], 'upload');
     return { model, accuracy, previous: current, live, alreadyCurrent: false };
-  });
+  }));
 }
 
 const pct = (a: number) => `${(a * 100).toFixed(2)}%`;
@@ -132,26 +157,48 @@ export interface ListedModel extends ModelKeyMetadata {
   current: boolean;
 }
 
+/** KV metadata as it was stored, by any version of these scripts or by hand: each field of its type or a placeholder */
+function listed(version: string, m: Partial<Record<keyof ModelKeyMetadata, unknown>> | undefined, current: boolean): ListedModel {
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const sizes = Array.isArray(m?.sizes) && m.sizes.every((s) => typeof s === 'number') ? (m.sizes as number[]) : [];
+  const uploadedAt = text(m?.uploadedAt);
+  return {
+    version, current,
+    testAccuracy: typeof m?.testAccuracy === 'number' ? m.testAccuracy : NaN,
+    dtype: text(m?.dtype) ?? '?', sizes,
+    createdAt: text(m?.createdAt) ?? (typeof m?.createdAt === 'number' ? new Date(m.createdAt).toISOString() : null),
+    ...(uploadedAt ? { uploadedAt } : {}),
+    bytes: typeof m?.bytes === 'number' ? m.bytes : 0,
+  };
+}
+
+/** the date a model is listed by: its upload, else the date its file claims, else none (''); 1970-01-01 is a reproducible build's "no date" */
+export const listedDate = (m: ListedModel): string => m.uploadedAt ?? (m.createdAt?.startsWith('1970-01-01') ? '' : m.createdAt) ?? '';
+
+/** one line of `npm run models`: '*' for the current model, then version, measured accuracy, dtype, sizes, size and date */
+export function listedLine(m: ListedModel): string {
+  const accuracy = Number.isFinite(m.testAccuracy) ? `${(m.testAccuracy * 100).toFixed(2)}%` : '—';
+  const date = listedDate(m);
+  const when = date === '' ? '—' : `${m.uploadedAt ? 'uploaded' : 'created'} ${date.replace('T', ' ').slice(0, 16)} UTC`;
+  return `${m.current ? '*' : ' '} ${m.version}  ${accuracy.padStart(6)}  ${m.dtype.padEnd(7)}  ${m.sizes.join('-').padEnd(14)}  ${(m.bytes / 1024).toFixed(0).padStart(5)} KiB  ${when}`;
+}
+
 export async function listModels(where: KvStore | KvTarget): Promise<ListedModel[]> {
   return withKv(where, async (kv) => {
-    const entries = await kv.list<ModelKeyMetadata>(MODEL_KEY_PREFIX);
+    const entries = await kv.list<Partial<Record<keyof ModelKeyMetadata, unknown>>>(MODEL_KEY_PREFIX);
     const pointer = await readPointer(kv).catch(() => null); // listing still works beside a broken pointer
     return entries
       .map((e) => {
         const version = e.name.slice(MODEL_KEY_PREFIX.length);
-        const m = e.metadata;
-        return {
-          version, current: version === pointer?.version,
-          testAccuracy: m?.testAccuracy ?? NaN, dtype: m?.dtype ?? '?', sizes: m?.sizes ?? [], createdAt: m?.createdAt ?? '', bytes: m?.bytes ?? 0,
-        };
+        return listed(version, e.metadata, version === pointer?.version);
       })
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .sort((a, b) => listedDate(b).localeCompare(listedDate(a)));
   });
 }
 
 /** makes the previous current model current again, skipping any a Worker would refuse */
 export async function rollback(where: KvStore | KvTarget): Promise<{ from: string; to: string; skipped: string[] }> {
-  return withKv(where, async (kv) => {
+  return withKv(where, (kv) => withPublishLock(kv, 'rollback', async () => {
     const pointer = await readPointer(kv);
     if (!pointer) throw new RegistryError('there is no current model to roll back from; upload one with `npm run upload`');
     const skipped: string[] = [];
@@ -163,9 +210,9 @@ export async function rollback(where: KvStore | KvTarget): Promise<{ from: strin
         skipped.push(`${candidate}: ${(e as Error).message}`); // missing, corrupt or unfit: skip it rather than serve it
         continue;
       }
-      await movePointer(kv, candidate, pointer.previous.slice(i + 1));
+      await movePointer(kv, pointer, candidate, pointer.previous.slice(i + 1), 'rollback');
       return { from: pointer.version, to: candidate, skipped };
     }
     throw new RegistryError(`no earlier model to roll back to from ${pointer.version}${skipped.length ? ` (unusable: ${skipped.join('; ')})` : ''}`);
-  });
+  }));
 }

@@ -48,7 +48,7 @@ export async function saveInt8Copy(
   const path = join(dir, 'model.int8.bin');
   writeFileSync(path, int8);
   const share = ((100 * int8.length) / float32.file.length).toFixed(0);
-  const points = ((accuracy - metadata.testAccuracy) * 100).toFixed(2);
+  const points = ((accuracy - (metadata.testAccuracy ?? NaN)) * 100).toFixed(2);
   console.log(`int8  ${path} · ${thousands(int8.length / 1024)} KiB (${share}% of float32) · test accuracy ${percent(accuracy)} (${points} points)`);
 }
 

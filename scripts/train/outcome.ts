@@ -19,7 +19,7 @@ export interface FinishedRun {
   model: SavedModel;
   peakRssMB: number;
   extra?: ExtraSummary | null; // --extra: what it added
-  from?: { path: string; version: string; testAccuracy: number } | null; // --from: the model a fine-tune started from
+  from?: { path: string; version: string; testAccuracy: number | null } | null; // --from: the model a fine-tune started from
 }
 
 /** the per-epoch figures without their confusion matrices, for summary.json and the report */

@@ -28,7 +28,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
     title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''}`,
     settings: runSettings(config),
     figures: {
-      'fine-tuned from': from ? `${from.path} (${from.version}, ${percent(from.testAccuracy)})` : 'no (trained from scratch)',
+      'fine-tuned from': from ? `${from.path} (${from.version}, ${from.testAccuracy === null ? 'accuracy not recorded' : percent(from.testAccuracy)})` : 'no (trained from scratch)',
       'extra training data (--extra)': extra ? describeExtra(extra) : 'none',
       'test accuracy': percent(test.accuracy),
       'test loss': test.loss.toFixed(4),

@@ -24,6 +24,6 @@ export function reproduceCommand(argv: string[]): string {
 /** metadata without wall times, speeds, thread counts or dates; `command` says how to rebuild it */
 export function reproducibleMetadata(m: ModelMetadata, argv: string[]): ModelMetadata {
   const { trainSeconds: _t, secondsTo98: _s, trainSamplesPerSec: _r, ...rest } = m;
-  const { threads: _threads, ...training } = m.training;
+  const { threads: _threads, ...training } = m.training ?? {};
   return { ...rest, createdAt: '1970-01-01T00:00:00.000Z', training, command: reproduceCommand(argv) };
 }

@@ -33,14 +33,19 @@ const MAX_PARAMS = 64 * 1024 * 1024;
 
 export type ModelDtype = 'float32' | 'int8';
 
+/**
+ * what the trainer records about a model. every field is optional to a reader and type-checked when
+ * the file is decoded (checkMetadata); none of it is trusted: the accuracy a Worker shows is the one
+ * `npm run upload` measured and stored beside the model in KV (shared/model/registry.ts)
+ */
 export interface ModelMetadata {
-  createdAt: string; // ISO date
-  dataset: string;
-  testAccuracy: number; // 0..1 on the 10,000 MNIST test images
+  createdAt?: string; // ISO date; 1970-01-01T00:00:00.000Z in a reproducible build, which leaves dates out
+  dataset?: string;
+  testAccuracy?: number; // 0..1 on the 10,000 MNIST test images, as the trainer measured it: a claim
   testLoss?: number;
   epochs?: number;
   trainSeconds?: number;
-  training: Record<string, string | number | boolean | null>; // the flags the trainer ran with
+  training?: Record<string, string | number | boolean | null>; // the flags the trainer ran with
   [extra: string]: unknown;
 }
 
@@ -189,11 +194,40 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   if (header.dtype !== 'float32' && header.dtype !== 'int8') fail(`dtype "${String(header.dtype)}" is not float32 or int8`);
   if (paramCount(sizes) > MAX_PARAMS) fail(`the model has ${paramCount(sizes)} parameters, more than ${MAX_PARAMS}`);
   if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);
-  const acc = header.metadata?.testAccuracy;
-  if (typeof acc !== 'number' || !(acc >= 0 && acc <= 1)) fail('the model metadata has no test accuracy in 0..1');
+  checkMetadata(header.metadata);
   if (header.calibration !== undefined) checkCalibration(header.calibration);
   if (header.uncertainty !== undefined) checkProbe(header.uncertainty, sizes);
   return header;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** the metadata fields that are numbers when present, and the range each must be in */
+const NUMBERS: [string, number, number][] = [['testAccuracy', 0, 1], ['testLoss', 0, Infinity], ['testEce', 0, 1], ['epochs', 0, Infinity], ['trainSeconds', 0, Infinity]];
+
+/** the fields a reader uses, each of its type or absent: anything else is refused, never shown as it is */
+function checkMetadata(m: unknown): asserts m is ModelMetadata {
+  function bad(field: string, value: unknown, expected: string): never {
+    fail(`the model header's metadata.${field} is ${JSON.stringify(value)?.slice(0, 60)}, not ${expected}; fix the header or ${RETRAIN}`);
+  }
+  if (!isObject(m)) fail(`the model header's metadata is ${JSON.stringify(m)?.slice(0, 60) ?? 'missing'}, not an object; ${RETRAIN}`);
+  for (const [field, min, max] of NUMBERS) {
+    const v = m[field];
+    if (v !== undefined && (typeof v !== 'number' || !(v >= min && v <= max))) bad(field, v, `a number in ${min}..${max === Infinity ? '∞' : max} (or absent)`);
+  }
+  const { createdAt, dataset, training, command } = m;
+  if (createdAt !== undefined && (typeof createdAt !== 'string' || !ISO_DATE.test(createdAt) || Number.isNaN(Date.parse(createdAt)))) {
+    bad('createdAt', createdAt, 'an ISO date string such as "2026-11-29T12:00:00.000Z" (or absent)');
+  }
+  if (dataset !== undefined && typeof dataset !== 'string') bad('dataset', dataset, 'a string (or absent)');
+  if (command !== undefined && typeof command !== 'string') bad('command', command, 'a string (or absent)');
+  if (training !== undefined) {
+    if (!isObject(training)) bad('training', training, 'an object of flags (or absent)');
+    for (const [flag, v] of Object.entries(training)) {
+      const scalar = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+      if (!scalar) bad(`training.${flag}`, v, 'a string, finite number, true, false or null');
+    }
+  }
 }
 
 function checkCalibration(c: ModelCalibration): void {

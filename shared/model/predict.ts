@@ -15,6 +15,15 @@ export interface Prediction {
   reason: DoubtReason | null; // why, or null
 }
 
+/**
+ * the model answered a probability that is not a finite number. servable.ts refuses a model that can
+ * overflow for any pixels in range, so this is a last guard: such an answer is never sent
+ * ("confidence": null in JSON); the Worker answers 503 model_unavailable instead.
+ */
+export class NonFiniteAnswerError extends Error {
+  override name = 'NonFiniteAnswerError';
+}
+
 /** what the model file adds to its network: the calibrated temperature and the uncertainty probe */
 export interface PredictorOptions {
   temperature?: number; // default 1
@@ -60,7 +69,11 @@ export function createPredictor(net: Network, input: InputSpec = PLAIN_INPUT, { 
     const out: Prediction[] = new Array(B);
     for (let b = 0; b < B; b++) {
       const probabilities: number[] = new Array(K);
-      for (let k = 0; k < K; k++) probabilities[k] = probs[b * K + k];
+      for (let k = 0; k < K; k++) {
+        const p = probs[b * K + k];
+        if (!Number.isFinite(p)) throw new NonFiniteAnswerError(`image ${b} got probability ${p} for digit ${k}: the model's activations overflowed`);
+        probabilities[k] = p;
+      }
       const digit = argmax(probabilities);
       const { uncertain, reason } = judge(pixels(b), probabilities, hidden ? hidden.subarray(b * H, (b + 1) * H) : null, probe, scratch);
       out[b] = { digit, confidence: probabilities[digit], probabilities, uncertain, reason };

@@ -1,13 +1,15 @@
 import { D, PIXEL_MAX } from '../dims';
+import { overflowProblem } from './bound';
 import { budgetProblems, describeBudgetProblems } from './budget';
 import { decodeModel, type DecodedModel } from './format';
-import { predictorFor, type Predictor } from './predict';
+import { NonFiniteAnswerError, predictorFor, type Predictor } from './predict';
 
 // the gate a model file passes before anyone is answered with it: the Worker when it loads one,
 // `npm run upload` before it publishes one. on top of the decoder's checks (magic, checksum, sizes,
-// finite weights) the model must fit a Worker (budget.ts) and answer finite probabilities on a few
-// fixed probe images: weights of 3e38 are finite, so the decoder accepts them, but they overflow
-// float32 and every answer is NaN ("confidence": null in JSON).
+// finite weights) the model must fit a Worker (budget.ts), have no activation that can overflow
+// float32 for any pixels in 0..255 (bound.ts: weights of 3e38 are finite, so the decoder accepts
+// them, but one lit pixel can make every answer NaN, "confidence": null in JSON), and answer finite
+// probabilities on a few fixed probe images (a check of the forward pass itself, beside the bound).
 
 export class UnservableModelError extends Error {
   override name = 'UnservableModelError';
@@ -24,10 +26,13 @@ export const PROBE_IMAGES: readonly (readonly [string, Uint8Array])[] = [
 
 /** why the predictor is unusable on the probe images (four forward passes), or null when every probability is finite */
 export function probeProblem(predictor: Predictor): string | null {
-  const predictions = predictor.predict(PROBE_IMAGES.map(([, pixels]) => pixels));
-  for (let p = 0; p < predictions.length; p++) {
-    const k = predictions[p].probabilities.findIndex((v) => !Number.isFinite(v));
-    if (k >= 0) return `on ${PROBE_IMAGES[p][0]} it answers probability ${predictions[p].probabilities[k]} for digit ${k}: its activations overflow float32`;
+  for (const [name, pixels] of PROBE_IMAGES) {
+    try {
+      predictor.predict([pixels]);
+    } catch (e) {
+      if (e instanceof NonFiniteAnswerError) return `on ${name} it answers a probability that is not a number: its activations overflow float32`;
+      throw e;
+    }
   }
   return null;
 }
@@ -52,6 +57,8 @@ export async function decodeServable(file: Uint8Array): Promise<ServableModel> {
   const { sizes } = model.header.architecture;
   const problems = budgetProblems(file.length, sizes);
   if (problems.length) throw new UnservableModelError(`(${sizes.join('-')}) ${describeBudgetProblems(problems)}; ${SMALLER}`);
+  const overflow = overflowProblem(model.network, PIXEL_MAX * model.header.architecture.inputScale);
+  if (overflow) throw new UnservableModelError(`cannot be served: ${overflow}; retrain it`);
   const predictor = predictorFor(model);
   const probe = probeProblem(predictor);
   if (probe) throw new UnservableModelError(`cannot be served: ${probe}; retrain it`);

@@ -9,7 +9,7 @@ import { CURRENT_POINTER_KEY, modelKey, type ModelKeyMetadata } from '../../shar
 import { openKv, type KvStore } from '../../scripts/lib/kv';
 import { openWranglerKv } from '../../scripts/lib/kv-wrangler';
 import { listModels, readPointer, rollback, uploadModel } from '../../scripts/lib/registry';
-import { hugeInt8Model, justTooSlowModel, overflowingModel } from '../worker/helpers/unfit-models';
+import { hugeInt8Model, justTooSlowModel, overflowingModel, overflowingUnitModel } from '../worker/helpers/unfit-models';
 
 // the scripts as a user runs them (real processes, real files), and the model registry in process
 // against the local bindings from wrangler's getPlatformProxy(): the store `wrangler dev` reads.
@@ -45,7 +45,7 @@ describe('training and evaluating from the command line', () => {
     const i8 = await load(join(dir, 'a', 'model.int8.bin'));
     expect(i8.header.dtype).toBe('int8');
     expect(i8.bytes / f32.bytes).toBeLessThan(0.27);
-    expect(Math.abs(i8.header.metadata.testAccuracy - f32.header.metadata.testAccuracy)).toBeLessThanOrEqual(0.003);
+    expect(Math.abs(i8.header.metadata.testAccuracy! - f32.header.metadata.testAccuracy!)).toBeLessThanOrEqual(0.003);
     const summary = JSON.parse(readFileSync(join(dir, 'a', 'summary.json'), 'utf8'));
     expect(summary.version).toBe(f32.version);
   });
@@ -119,7 +119,7 @@ describe('publishing models', () => {
     await uploadModel(better, kv);
     const a = await load(better);
     const refusal = uploadModel(boastful, kv);
-    await expect(refusal).rejects.toThrow(new RegExp(`current model ${a.version} \\(test accuracy ${(a.header.metadata.testAccuracy * 100).toFixed(2)}%\\) with a worse one \\(${(b.header.metadata.testAccuracy * 100).toFixed(2)}%\\), both scored here`));
+    await expect(refusal).rejects.toThrow(new RegExp(`current model ${a.version} \\(test accuracy ${(a.header.metadata.testAccuracy! * 100).toFixed(2)}%\\) with a worse one \\(${(b.header.metadata.testAccuracy! * 100).toFixed(2)}%\\), both scored here`));
     expect((await readPointer(kv))?.version).toBe(a.version);
   }, 120_000);
 
@@ -140,7 +140,8 @@ describe('publishing models', () => {
   const unfit: [string, () => Promise<{ bytes: Uint8Array }>, RegExp][] = [
     ['an int8 784-4096-4096-10 model (19 MiB)', hugeInt8Model, /does not fit a Worker's CPU and memory budget: the file is 20,098,652 bytes \(limit 1,310,720\)/],
     ['a 784-331-10 model, just over the multiply-add budget', justTooSlowModel, /\(784-331-10\) does not fit .*262,814 multiply-adds per image \(limit 262,144\)/],
-    ['a model whose answers overflow to NaN', overflowingModel, /cannot be served: on an all-ink image it answers probability NaN/],
+    ['a model whose answers overflow to NaN', overflowingModel, /cannot be served: for some pixels in 0\.\.255, hidden unit 0 of layer 1 can reach 2\.35e\+41/],
+    ['a model with one hidden unit at ±3e38, which passes the probe images', overflowingUnitModel, /cannot be served: for some pixels in 0\.\.255, hidden unit 0 of layer 1 can reach 6\.00e\+38/],
   ];
   for (const [what, make, reason] of unfit) {
     it(`refuses ${what} even with --force, before touching KV`, async () => {
@@ -149,6 +150,7 @@ describe('publishing models', () => {
       const untouchable: KvStore = {
         get: () => Promise.reject(new Error('read KV')),
         put: () => Promise.reject(new Error('wrote KV')),
+        delete: () => Promise.reject(new Error('deleted from KV')),
         list: () => Promise.reject(new Error('listed KV')),
         close: async () => {},
       };

@@ -111,7 +111,7 @@ describe('retraining with corrections: export, fine-tune, upload', () => {
     expect(s.extra.perLabel.reduce((a: number, b: number) => a + b, 0)).toBe(s.extra.count);
     expect(s.extra.share).toBeCloseTo(s.extra.count / 2000, 6);
     expect(s.extra.right.after).toBeGreaterThanOrEqual(s.extra.right.before);
-    expect(s.testAccuracy).toBeGreaterThan(from.header.metadata.testAccuracy);
+    expect(s.testAccuracy).toBeGreaterThan(from.header.metadata.testAccuracy!);
   });
 
   it('a fine-tune may not change the architecture or input of the model it starts from', async () => {

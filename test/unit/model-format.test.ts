@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, temperatureOf, type ModelCalibration, type ModelMetadata } from '../../shared/model/format';
+import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, ModelFormatError, temperatureOf, type ModelCalibration, type ModelMetadata } from '../../shared/model/format';
 import { inputSpecOf, PLAIN_INPUT, type InputSpec } from '../../shared/model/input';
 import { createNetwork, initHe, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
@@ -216,4 +216,38 @@ describe('the deskew header field', () => {
     f.set(new TextEncoder().encode(changed), 52);
     await expect(decodeModel(await resign(f))).rejects.toThrow(/architecture\.deskew is 1234, not true or false/);
   });
+});
+
+describe('the metadata header field', () => {
+  /** a file whose metadata is `m`, exactly as given: the encoder writes what it is handed */
+  const withMetadata = (m: unknown) => encodeModel(net(), m as ModelMetadata);
+
+  it('accepts a file that leaves every metadata field out', async () => {
+    const m = await decodeModel(await withMetadata({}));
+    expect(m.header.metadata).toEqual({});
+  });
+
+  it('accepts the committed model, dated 1970-01-01 by the reproducible build', async () => {
+    const m = await decodeModel(new Uint8Array(readFileSync('models/default.bin')));
+    expect(m.header.metadata.createdAt).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  const refused: [string, unknown, RegExp][] = [
+    ['a numeric createdAt', { ...meta, createdAt: 1764000000000 }, /metadata\.createdAt is 1764000000000, not an ISO date string such as "2026-11-29T12:00:00\.000Z" \(or absent\); fix the header or retrain/],
+    ['a createdAt that is not a date', { ...meta, createdAt: 'yesterday' }, /metadata\.createdAt is "yesterday", not an ISO date/],
+    ['a testAccuracy above 1', { ...meta, testAccuracy: 1.5 }, /metadata\.testAccuracy is 1\.5, not a number in 0\.\.1 \(or absent\)/],
+    ['a testAccuracy given as text', { ...meta, testAccuracy: '99%' }, /metadata\.testAccuracy is "99%", not a number in 0\.\.1/],
+    ['a negative testLoss', { ...meta, testLoss: -1 }, /metadata\.testLoss is -1, not a number in 0\.\.∞/],
+    ['a dataset that is an object', { ...meta, dataset: { name: 'mnist' } }, /metadata\.dataset is \{"name":"mnist"\}, not a string \(or absent\)/],
+    ['training flags in an array', { ...meta, training: ['lr', 0.1] }, /metadata\.training is \["lr",0\.1\], not an object of flags/],
+    ['a training flag that is an object', { ...meta, training: { lr: { value: 0.1 } } }, /metadata\.training\.lr is \{"value":0\.1\}, not a string, finite number, true, false or null/],
+    ['metadata that is not an object', 'trained yesterday', /metadata is "trained yesterday", not an object/],
+  ];
+  for (const [what, metadata, message] of refused) {
+    it(`refuses ${what} with a ModelFormatError that says what to do`, async () => {
+      const decoding = decodeModel(await withMetadata(metadata));
+      await expect(decoding).rejects.toThrow(ModelFormatError);
+      await expect(decoding).rejects.toThrow(message);
+    });
+  }
 });

@@ -184,10 +184,11 @@ describe('model information', () => {
       dtype: 'float32',
       paramCount: 784 * 10 + 10 + 10 * 10 + 10,
       bytes: model.bytes.length,
-      testAccuracy: 0.5,
+      testAccuracy: null, // put in KV without the uploader: not measured, whatever the file claims (0.5)
       training: { optimizer: 'none', epochs: 0 },
       dataset: 'hand-set weights (test)',
       createdAt: '2026-11-01T00:00:00.000Z',
+      uploadedAt: null,
     });
     expect(body.checksum).toMatch(new RegExp(`^${model.version}[0-9a-f]{48}$`));
     expect(Date.parse(body.loadedAt)).toBeGreaterThan(0);

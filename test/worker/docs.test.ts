@@ -29,10 +29,11 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/']).toBeUndefined(); // pages are static files, not API
   });
 
-  it('documents the three request bodies of /classify, all required, and the error answers', async () => {
+  it('documents the four request bodies of /classify, all required, and the error answers', async () => {
     const doc = await (await call('/openapi.json')).json<any>();
     const op = doc.paths['/classify'].post;
-    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'image/png', 'multipart/form-data']);
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'multipart/form-data']);
+    expect(op.description).toMatch(/JPEGs up to \d+ KiB and [\d.]+ megapixels \(e\.g\. \d+×\d+\)/);
     expect(op.requestBody.required).toBe(true);
     expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ClassifyJson' });
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '413', '415', '422', '429', '500', '503']);

@@ -162,7 +162,7 @@ describe('413 for bodies over the limit', () => {
 
 describe('415 for content types a route does not take', () => {
   it('refuses text/plain', async () => {
-    expect(await expectError(await postBytes('/classify', new TextEncoder().encode('7'), 'text/plain'), 415, 'unsupported_media_type')).toMatch(/text\/plain is not accepted here; send application\/json, image\/png, multipart\/form-data/);
+    expect(await expectError(await postBytes('/classify', new TextEncoder().encode('7'), 'text/plain'), 415, 'unsupported_media_type')).toMatch(/text\/plain is not accepted here; send application\/json, image\/png, image\/jpeg, multipart\/form-data/);
   });
 
   it('refuses a body with no Content-Type', async () => {

@@ -2,14 +2,14 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../shared/model/format';
 import { createPredictor } from '../../shared/model/predict';
-import { createModelLoader, refreshMsFrom, type ModelLoader } from '../../worker/model-loader';
+import { createModelLoader, refreshMsFrom, type LoadedModel, type ModelLoader } from '../../worker/model-loader';
 import { expectError } from './helpers/http';
 import { workerWith } from './helpers/fresh-worker';
 import { clearKv, faultyKv, type FaultyKv } from './helpers/kv';
 import {
   dotImage, handNetwork, modelFile, pointTo, publish, putModel, truncated, withBadChecksum, withNaNWeights, type ModelFile,
 } from './helpers/models';
-import { hugeInt8Model, justTooSlowModel, overflowingModel } from './helpers/unfit-models';
+import { ATTACK_PIXEL, hugeInt8Model, justTooSlowModel, overflowingModel, overflowingUnitModel } from './helpers/unfit-models';
 
 // the loader on a fresh isolate's worth of state per test, through the app's handlers
 // (createApp(loader).request) with the real KV binding wrapped to count reads and inject faults.
@@ -161,7 +161,8 @@ describe('models that decode but must not be served', () => {
   const unfit: [string, () => Promise<ModelFile>, RegExp][] = [
     ['an int8 784-4096-4096-10 model (19 MiB)', hugeInt8Model, /does not fit a Worker's CPU and memory budget: the file is 20,098,652 bytes \(limit 1,310,720\)/],
     ['a 784-331-10 model, just over the multiply-add budget', justTooSlowModel, /\(784-331-10\) does not fit a Worker's CPU and memory budget: .*262,814 multiply-adds per image \(limit 262,144\)/],
-    ['weights of 3e38, finite but overflowing', overflowingModel, /cannot be served: on an all-ink image it answers probability NaN for digit 0/],
+    ['weights of 3e38, finite but overflowing', overflowingModel, /cannot be served: for some pixels in 0\.\.255, hidden unit 0 of layer 1 can reach 2\.35e\+41/],
+    ['one hidden unit at ±3e38, which passes the probe images', overflowingUnitModel, /cannot be served: for some pixels in 0\.\.255, hidden unit 0 of layer 1 can reach 6\.00e\+38/],
   ];
   const built = new Map<string, Promise<ModelFile>>(); // each file is built once: the 19 MiB one takes a while
   for (const [what, build, reason] of unfit) {
@@ -188,10 +189,20 @@ describe('models that decode but must not be served', () => {
     });
   }
 
-  it('would answer "confidence": null with the overflowing model, which is why the probe exists', async () => {
-    const model = await decodeModel((await overflowingModel()).bytes);
-    const [prediction] = createPredictor(model.network).predict([dotImage(1)]);
-    expect(JSON.parse(JSON.stringify(prediction)).confidence).toBeNull();
+  it('never answers 200 with a non-finite probability, even from a model that got past the load gate', async () => {
+    // the attack model put straight into a loader, as if the bound had missed it: the answer-time guard is all that is left
+    const model = await decodeModel((await overflowingUnitModel()).bytes);
+    const loaded: LoadedModel = { model, predictor: createPredictor(model.network), file: new Uint8Array(0), measured: null, loadedAt: new Date(clock).toISOString() };
+    const past: ModelLoader = { get: async () => loaded, status: () => ({ current: loaded, pointerVersion: model.version, checkedAt: clock, lastError: null }) };
+    const worker = workerWith(past, { MODELS: store.kv });
+    const post = (path: string, body: unknown) => worker(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const single = await post('/classify', { pixels: dotImage(ATTACK_PIXEL) });
+    expect(single.headers.get('retry-after')).toBe('60');
+    expect(await expectError(single, 503, 'model_unavailable')).toMatch(new RegExp(`the model ${model.version} cannot answer this image`));
+    await expectError(await post('/classify/batch', { images: [dotImage(3), dotImage(ATTACK_PIXEL)] }), 503, 'model_unavailable');
+    const fine = await post('/classify', { pixels: dotImage(3) });
+    expect(fine.status).toBe(200); // the guard costs honest images nothing
+    expect((await fine.json<any>()).digit).toBe(3);
   });
 });
 

@@ -18,6 +18,13 @@ export function faultyKv(real: KVNamespace): FaultyKv {
         if (state.mode === 'hang') return new Promise(() => {});
         return real.get(key, type as 'text');
       },
+      // one read, as get: the value and the metadata the uploader stored beside it
+      getWithMetadata: (key: string, type: 'text' | 'arrayBuffer') => {
+        state.reads.push(key);
+        if (state.mode === 'throw') return Promise.reject(new Error('KV GET failed: 500 internal error'));
+        if (state.mode === 'hang') return new Promise(() => {});
+        return real.getWithMetadata(key, type as 'text');
+      },
     } as unknown as KVNamespace,
   };
   return state;

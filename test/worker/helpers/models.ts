@@ -1,6 +1,6 @@
 import { D, K } from '../../../shared/dims';
 import { encodeModel, versionOf, type ModelDtype, type ModelMetadata } from '../../../shared/model/format';
-import { CURRENT_POINTER_KEY, modelKey, type ModelPointer } from '../../../shared/model/registry';
+import { CURRENT_POINTER_KEY, modelKey, type ModelKeyMetadata, type ModelPointer } from '../../../shared/model/registry';
 import { createNetwork, initHe, type Network } from '../../../shared/model/network';
 import { createRng } from '../../../shared/rng';
 import { sha256Hex } from '../../../shared/checksum';
@@ -73,11 +73,12 @@ export async function modelFile(net: Network, metadata: ModelMetadata = METADATA
 
 /** the one KV method these helpers use, so this file also loads in Node (test/tools/write-test-model.ts) */
 interface Store {
-  put(key: string, value: string | Uint8Array): Promise<unknown>;
+  put(key: string, value: string | Uint8Array, options?: { metadata?: unknown }): Promise<unknown>;
 }
 
-export async function putModel(kv: Store, file: ModelFile, version = file.version): Promise<void> {
-  await kv.put(modelKey(version), file.bytes);
+/** stores the file under its key; with `measured`, the KV metadata `npm run upload` writes beside it */
+export async function putModel(kv: Store, file: ModelFile, version = file.version, measured?: ModelKeyMetadata): Promise<void> {
+  await kv.put(modelKey(version), file.bytes, measured === undefined ? undefined : { metadata: measured });
 }
 
 export async function pointTo(kv: Store, version: string, previous: string[] = []): Promise<void> {

@@ -32,3 +32,22 @@ export function overflowingModel(): Promise<ModelFile> {
   net.layers[0].weight.fill(3e38);
   return fileOf(net, 'float32');
 }
+
+/** pixel 0 (top left, never inked in MNIST) and pixel 2 feed hidden unit 0 of overflowingUnitNetwork */
+export const ATTACK_PIXEL = 0;
+
+/**
+ * the hand-set net with one hidden unit's weights at ±3e38: +3e38 from pixel 0, -3e38 from pixel 2.
+ * on the four probe images of shared/model/servable.ts the two cancel or pixel 0 is dark, so every
+ * answer is finite and the probes pass; an image with pixel 0 at 255 puts 3e38 on the unit, and the
+ * output layer's weight of 10 overflows it: every probability NaN. only a bound over all inputs catches it.
+ */
+export function overflowingUnitNetwork(): Network {
+  const net = handNetwork();
+  const { weight, outSize } = net.layers[0];
+  weight[ATTACK_PIXEL * outSize + 0] = 3e38;
+  weight[2 * outSize + 0] = -3e38;
+  return net;
+}
+
+export const overflowingUnitModel = (): Promise<ModelFile> => fileOf(overflowingUnitNetwork(), 'float32');
