@@ -46,7 +46,7 @@ runCli(async () => {
   if (alreadyCurrent) {
     console.log(`${model.version} is already the current model in ${describeTarget(target)}`);
   } else {
-    const cost = `${paramCount.toLocaleString('en-US')} parameters, ${forwardMultiplyAdds(architecture.sizes).toLocaleString('en-US')} multiply-adds an image, ${(model.bytes / 1024).toFixed(0)} KiB`;
+    const cost = `${paramCount.toLocaleString('en-US')} parameters, ${forwardMultiplyAdds(architecture.sizes, architecture.layers).toLocaleString('en-US')} multiply-adds an image, ${(model.bytes / 1024).toFixed(0)} KiB`;
     console.log(`${model.version} (${dtype}, ${architecture.sizes.join('-')}: ${cost}, within a Worker's budget) is now current in ${describeTarget(target)}${previous ? `; previous: ${previous.version}` : ''}`);
   }
   if (!values.wait) {

@@ -8,6 +8,9 @@ import type { Network } from './network';
 //                                               float32 partial sum every 8 inputs): the overflow check
 //   value         ≤ b_j + Σ_i max(w_ij, 0) · hi_i   the top of its interval: the next layer's hi_j after
 //                                               ReLU, tighter than the absolute sum when weights cancel
+// a conv layer (kernels/conv2d.ts) is bounded per output channel c, at every position at once:
+//   |partial sum| ≤ |b_c| + Σ_taps |w| · hi_ic, with hi_ic the largest bound of input channel ic at any
+//   position (a position near a padded border has fewer taps, so the bound still holds there).
 // computed in float64, where nothing this size overflows. deskew needs no term of its own: it
 // interpolates between two neighbours of a row (a convex combination), so it never leaves [0, hi].
 // the softmax reads the float32 logits into float64 and subtracts their max before exp, so finite
@@ -49,17 +52,32 @@ function accumulate(weight: Float32Array, IN: number, OUT: number, hi: Float64Ar
   }
 }
 
+/** (KH·KW·IC) per kernel tap: the largest bound of its input channel at any position of hi (H·W·IC, HWC) */
+function tapBounds(hi: Float64Array, IC: number, taps: number): Float64Array {
+  const channel = new Float64Array(IC);
+  for (let i = 0; i < hi.length; i++) channel[i % IC] = Math.max(channel[i % IC], hi[i]);
+  const out = new Float64Array(taps);
+  for (let t = 0; t < taps; t++) out[t] = channel[t % IC];
+  return out;
+}
+
+function repeatRows(row: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(row.length * n);
+  for (let p = 0; p < n; p++) out.set(row, p * row.length);
+  return out;
+}
+
 /**
  * the bound of each layer for inputs in [0, inputMax] (pixel 255 × the model's input scale); stops
  * after the first layer over ACTIVATION_LIMIT, whose bound the next layers would only multiply
  */
 export function activationBounds(net: Network, inputMax: number): LayerBound[] {
   const bounds: LayerBound[] = [];
-  let hi = new Float64Array(net.sizes[0]).fill(inputMax); // (IN) the largest value of each input
-  for (const { weight, bias, inSize: IN, outSize: OUT } of net.layers) {
+  let hi: Float64Array = new Float64Array(net.sizes[0]).fill(inputMax); // (IN) the largest value of each input
+  for (const { weight, bias, rows: IN, cols: OUT, conv } of net.layers) {
     const abs = new Float64Array(OUT); // Σ_i |w_ij| · hi_i
     const top = new Float64Array(OUT); // Σ_i max(w_ij, 0) · hi_i
-    accumulate(weight, IN, OUT, hi, abs, top);
+    accumulate(weight, IN, OUT, conv ? tapBounds(hi, conv.IC, IN) : hi, abs, top);
     let unit = 0;
     for (let j = 0; j < OUT; j++) {
       abs[j] += Math.abs(bias[j]);
@@ -70,7 +88,8 @@ export function activationBounds(net: Network, inputMax: number): LayerBound[] {
     for (let i = 0; i < IN; i++) largestWeight = Math.max(largestWeight, Math.abs(weight[i * OUT + unit]));
     bounds.push({ bound: abs[unit], unit, largestWeight });
     if (!(abs[unit] <= ACTIVATION_LIMIT)) break;
-    hi = top;
+    // a conv's channel bound holds at every output position: (OH·OW·OC) in HWC order
+    hi = conv ? repeatRows(top, conv.OH * conv.OW) : top;
   }
   return bounds;
 }
@@ -82,7 +101,7 @@ export function overflowProblem(net: Network, inputMax: number): string | null {
   for (let l = 0; l < bounds.length; l++) {
     const { bound, unit, largestWeight } = bounds[l];
     if (bound <= ACTIVATION_LIMIT) continue;
-    const where = l === L - 1 ? `logit ${unit}` : `hidden unit ${unit} of layer ${l + 1}`;
+    const where = l === L - 1 ? `logit ${unit}` : net.layers[l].conv ? `channel ${unit} of conv layer ${l + 1}` : `hidden unit ${unit} of layer ${l + 1}`;
     return `for some pixels in 0..255, ${where} can reach ${bound.toExponential(2)} (its largest |weight| is ${largestWeight.toExponential(2)}), ` +
       `beyond the ${ACTIVATION_LIMIT.toExponential(2)} that float32 holds with room to spare: its answers can overflow to NaN`;
   }

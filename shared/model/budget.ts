@@ -1,4 +1,4 @@
-import { paramCount } from './network';
+import { layerShapes, paramCount, type LayerKind } from './network';
 
 // what a model may cost to serve from one Worker (Workers Free: 10 ms CPU per request, 128 MB per
 // isolate). `npm run upload` refuses a model outside these limits and the Worker refuses to load one,
@@ -15,10 +15,10 @@ import { paramCount } from './network';
 // the kernels skip zero inputs, so a dense image (every pixel lit, which a client can send with
 // preprocessing off) is the worst case: 0.8–1.4 ns per multiply-add.
 
-/** weights in the forward pass per image: Σ sizes[l] · sizes[l+1] */
-export function forwardMultiplyAdds(sizes: readonly number[]): number {
+/** weights in the forward pass per image: Σ sizes[l] · sizes[l+1] for dense layers; a conv layer's weights once per output position (OH·OW·KH·KW·IC·OC) */
+export function forwardMultiplyAdds(sizes: readonly number[], kinds?: readonly LayerKind[]): number {
   let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1];
+  for (const s of layerShapes(sizes, kinds)) n += s.conv ? s.conv.OH * s.conv.OW * s.rows * s.cols : s.rows * s.cols;
   return n;
 }
 
@@ -57,14 +57,14 @@ const count = (n: number) => n.toLocaleString('en-US');
  * why a model of these sizes and file size would not fit a Worker: empty when it fits.
  * `sizes` is unknown before the file is decoded: the file size alone is checked then.
  */
-export function budgetProblems(bytes: number, sizes?: readonly number[]): string[] {
+export function budgetProblems(bytes: number, sizes?: readonly number[], kinds?: readonly LayerKind[]): string[] {
   const b = MODEL_BUDGET;
   const problems: string[] = [];
   if (bytes > b.bytes) problems.push(`the file is ${count(bytes)} bytes (limit ${count(b.bytes)})`);
   if (sizes === undefined) return problems;
-  const params = paramCount(sizes);
+  const params = paramCount(sizes, kinds);
   if (params > b.params) problems.push(`${count(params)} parameters (limit ${count(b.params)})`);
-  const macs = forwardMultiplyAdds(sizes);
+  const macs = forwardMultiplyAdds(sizes, kinds);
   if (macs > b.multiplyAdds) problems.push(`${count(macs)} multiply-adds per image (limit ${count(b.multiplyAdds)})`);
   if (sizes.length - 1 > b.layers) problems.push(`${sizes.length - 1} layers (limit ${b.layers})`);
   const units = unitsPerImage(sizes);

@@ -3,7 +3,7 @@ import { D, K } from '../dims';
 import { MAX_TEMPERATURE, MIN_TEMPERATURE } from './calibration';
 import { UNCERTAINTY_PROBE_VERSION, type UncertaintyProbe } from './uncertainty';
 import { PLAIN_INPUT, type InputSpec } from './input';
-import { checkSizes, createNetwork, paramCount, type Network } from './network';
+import { checkSizes, createNetwork, hasConv, layerShapes, paramCount, type LayerKind, type Network } from './network';
 import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantize';
 
 // the model file, version 1. little-endian throughout.
@@ -13,8 +13,9 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //  16  u32 payload length
 //  20  32 bytes SHA-256 of everything from byte 52 on (header and payload)
 //  52  header JSON: architecture, dtype, parameter count, metadata, and optionally calibration
-//  ..  payload: float32 — per layer weight (IN, OUT) row-major, then bias (OUT)
-//               int8    — per layer scales f32 (IN), bias f32 (OUT), weight i8 (IN, OUT), zero-padded to 4 bytes
+//  ..  payload: float32 — per layer weight (ROWS, COLS) row-major, then bias (COLS)
+//               int8    — per layer scales f32 (ROWS), bias f32 (COLS), weight i8 (ROWS, COLS), zero-padded to 4 bytes
+//               a dense layer's (ROWS, COLS) is (IN, OUT); a conv layer's (KH·KW·IC, OC)
 //
 // header fields added since version 1 are optional, so every version-1 file still decodes:
 //   calibration  { version: 1, method: "temperature", temperature, … } (shared/model/calibration.ts):
@@ -24,6 +25,10 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //                "not a digit" probe behind the uncertain flag. absent: the flag uses its other rules.
 //   architecture.deskew  true: every input is straightened by its moments before the network reads it
 //                (shared/model/input.ts). absent or false: it is not.
+//   architecture.layers  one entry per layer: "dense", or { kind: "conv", channels, kernel, stride, pad }
+//                (shared/model/network.ts; convolutions first, HWC activations, weight (KH, KW, IC, OC)
+//                row-major, which is the (ROWS, COLS) matrix the payload and int8 rows describe).
+//                absent: every layer is dense, as in every file written before convolutions existed.
 
 export const MODEL_MAGIC = 'MNISTMLP';
 export const MODEL_FORMAT_VERSION = 1;
@@ -71,6 +76,7 @@ export interface ModelHeader {
     output: 'softmax';
     inputScale: number; // the network sees pixel (0..255) × inputScale: 1/255, or 1 for the seed article's raw pixels
     deskew?: boolean; // then deskewed (shared/model/input.ts); absent in files written before it existed: false
+    layers?: LayerKind[]; // one per layer; absent: all dense (files written before convolutions existed)
     input: string;
     layout: string;
   };
@@ -105,10 +111,10 @@ export function versionOf(checksum: string): string {
   return checksum.slice(0, 16);
 }
 
-function payloadBytes(sizes: readonly number[], dtype: ModelDtype): number {
-  if (dtype === 'float32') return paramCount(sizes) * 4;
+function payloadBytes(sizes: readonly number[], dtype: ModelDtype, kinds?: readonly LayerKind[]): number {
+  if (dtype === 'float32') return paramCount(sizes, kinds) * 4;
   let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += 4 * sizes[l] + 4 * sizes[l + 1] + align4(sizes[l] * sizes[l + 1]);
+  for (const { rows, cols } of layerShapes(sizes, kinds)) n += 4 * rows + 4 * cols + align4(rows * cols);
   return n;
 }
 
@@ -140,8 +146,11 @@ export async function encodeModel(
       inputScale: input.scale,
       // written only when true, as the other fields added since version 1: a plain model's bytes stay the old format
       ...(input.deskew ? { deskew: true } : {}),
+      ...(hasConv(net.kinds) ? { layers: [...net.kinds] } : {}),
       input: `28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale${input.deskew ? ', then deskewed by its moments' : ''}`,
-      layout: 'per layer: weight (in, out) row-major, then bias (out)',
+      layout: hasConv(net.kinds)
+        ? 'per layer: weight (rows, cols) row-major, then bias (cols); dense (in, out), conv (kh, kw, in channels, out channels) with HWC activations'
+        : 'per layer: weight (in, out) row-major, then bias (out)',
     },
     dtype,
     paramCount: net.params.length,
@@ -154,7 +163,7 @@ export async function encodeModel(
   const padded = align4(headerBytes.length);
   json += ' '.repeat(padded - headerBytes.length);
   headerBytes = new TextEncoder().encode(json);
-  const payloadLength = payloadBytes(net.sizes, dtype);
+  const payloadLength = payloadBytes(net.sizes, dtype, net.kinds);
   const file = new Uint8Array(PREFIX_BYTES + headerBytes.length + payloadLength);
   file.set(new TextEncoder().encode(MODEL_MAGIC), 0);
   const view = new DataView(file.buffer);
@@ -192,8 +201,18 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   const deskew = header.architecture.deskew;
   if (deskew !== undefined && typeof deskew !== 'boolean') fail(`the model header's architecture.deskew is ${JSON.stringify(deskew)}, not true or false; ${RETRAIN}`);
   if (header.dtype !== 'float32' && header.dtype !== 'int8') fail(`dtype "${String(header.dtype)}" is not float32 or int8`);
-  if (paramCount(sizes) > MAX_PARAMS) fail(`the model has ${paramCount(sizes)} parameters, more than ${MAX_PARAMS}`);
-  if (header.paramCount !== paramCount(sizes)) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${paramCount(sizes)}`);
+  const kinds = header.architecture.layers;
+  if (kinds !== undefined) {
+    if (!Array.isArray(kinds)) fail(`the model header's architecture.layers is ${JSON.stringify(kinds)?.slice(0, 60)}, not a list; ${RETRAIN}`);
+    try {
+      layerShapes(sizes, kinds);
+    } catch (e) {
+      fail(`the model header's architecture.layers is invalid: ${(e as Error).message}; ${RETRAIN}`);
+    }
+  }
+  const params = paramCount(sizes, kinds);
+  if (params > MAX_PARAMS) fail(`the model has ${params} parameters, more than ${MAX_PARAMS}`);
+  if (header.paramCount !== params) fail(`the header says ${header.paramCount} parameters but [${sizes.join(', ')}] has ${params}`);
   checkMetadata(header.metadata);
   if (header.calibration !== undefined) checkCalibration(header.calibration);
   if (header.uncertainty !== undefined) checkProbe(header.uncertainty, sizes);
@@ -250,13 +269,13 @@ function checkProbe(u: UncertaintyProbe, sizes: readonly number[]): void {
   if (![...u.weights, u.bias, u.threshold].every((v) => typeof v === 'number' && Number.isFinite(v))) fail(`the model's uncertainty probe has a weight, bias or threshold that is not a finite number; ${RETRAIN}`);
 }
 
-function readPayload(payload: Uint8Array, sizes: readonly number[], dtype: ModelDtype): Network {
+function readPayload(payload: Uint8Array, sizes: readonly number[], dtype: ModelDtype, kinds?: readonly LayerKind[]): Network {
   // copy so the float views are aligned whatever the source buffer's offset
   const copy = payload.slice();
-  if (dtype === 'float32') return createNetwork(sizes, new Float32Array(copy.buffer, 0, paramCount(sizes)));
-  const net = createNetwork(sizes);
+  if (dtype === 'float32') return createNetwork(sizes, new Float32Array(copy.buffer, 0, paramCount(sizes, kinds)), kinds);
+  const net = createNetwork(sizes, undefined, kinds);
   let o = 0;
-  net.layers.forEach(({ inSize: IN, outSize: OUT, weight, bias }) => {
+  net.layers.forEach(({ rows: IN, cols: OUT, weight, bias }) => {
     const q: QuantizedLayer = {
       scales: new Float32Array(copy.buffer, o, IN),
       bias: new Float32Array(copy.buffer, o + 4 * IN, OUT),
@@ -289,9 +308,9 @@ export async function decodeModel(bytes: Uint8Array): Promise<DecodedModel> {
   const stored = toHex(bytes.subarray(20, PREFIX_BYTES));
   if (checksum !== stored) fail(`the model's checksum does not match its contents (stored ${stored.slice(0, 16)}…, computed ${checksum.slice(0, 16)}…): the file is corrupt; upload it again`);
   const header = parseHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
-  const expected = payloadBytes(header.architecture.sizes, header.dtype);
+  const expected = payloadBytes(header.architecture.sizes, header.dtype, header.architecture.layers);
   if (payloadLength !== expected) fail(`the payload is ${payloadLength} bytes but a ${header.dtype} [${header.architecture.sizes.join(', ')}] model needs ${expected}`);
-  const network = readPayload(bytes.subarray(PREFIX_BYTES + headerLength), header.architecture.sizes, header.dtype);
+  const network = readPayload(bytes.subarray(PREFIX_BYTES + headerLength), header.architecture.sizes, header.dtype, header.architecture.layers);
   for (let i = 0; i < network.params.length; i++) {
     if (!Number.isFinite(network.params[i])) fail(`parameter ${i} is ${network.params[i]}: the model diverged or is corrupt; ${RETRAIN}`);
   }

@@ -1,3 +1,4 @@
+import { conv2dForward } from './kernels/conv2d';
 import { linearForward } from './kernels/linear';
 import { reluForward } from './kernels/relu';
 import { softmaxForward } from './kernels/softmax';
@@ -34,9 +35,10 @@ export function forward(net: Network, x: Float32Array, B: number, ws: Workspace,
   const L = net.layers.length;
   let inp = x;
   for (let l = 0; l < L; l++) {
-    const { weight, bias, inSize, outSize } = net.layers[l];
+    const { weight, bias, inSize, outSize, conv } = net.layers[l];
     const out = ws.acts[l];
-    linearForward(out, inp, weight, bias, B, inSize, outSize);
+    if (conv) conv2dForward(out, inp, weight, bias, B, conv);
+    else linearForward(out, inp, weight, bias, B, inSize, outSize);
     if (l < L - 1) reluForward(out, out, B * outSize);
     inp = out;
   }

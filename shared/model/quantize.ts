@@ -32,5 +32,6 @@ export function dequantizeLayer(out: Float32Array, layer: QuantizedLayer, IN: nu
 }
 
 export function quantizeNetwork(net: Network): QuantizedLayer[] {
-  return net.layers.map((l) => quantizeLayer(l.weight, l.bias, l.inSize, l.outSize));
+  // a conv layer's weight is a (KH·KW·IC, OC) matrix: one scale per kernel tap's fan-out
+  return net.layers.map((l) => quantizeLayer(l.weight, l.bias, l.rows, l.cols));
 }

@@ -54,8 +54,8 @@ export async function decodeServable(file: Uint8Array): Promise<ServableModel> {
   const oversized = budgetProblems(file.length);
   if (oversized.length) throw new UnservableModelError(`${describeBudgetProblems(oversized)}; ${SMALLER}`);
   const model = await decodeModel(file);
-  const { sizes } = model.header.architecture;
-  const problems = budgetProblems(file.length, sizes);
+  const { sizes, layers } = model.header.architecture;
+  const problems = budgetProblems(file.length, sizes, layers);
   if (problems.length) throw new UnservableModelError(`(${sizes.join('-')}) ${describeBudgetProblems(problems)}; ${SMALLER}`);
   const overflow = overflowProblem(model.network, PIXEL_MAX * model.header.architecture.inputScale);
   if (overflow) throw new UnservableModelError(`cannot be served: ${overflow}; retrain it`);

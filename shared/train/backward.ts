@@ -1,3 +1,4 @@
+import { conv2dBackward } from '../model/kernels/conv2d';
 import { linearBackward } from '../model/kernels/linear';
 import { reluBackward } from '../model/kernels/relu';
 import { crossEntropyForward, softmaxCrossEntropyBackward } from '../model/kernels/softmax';
@@ -23,10 +24,11 @@ export function backward(
   const loss = crossEntropyForward(ws.probs, targets, B, K, smoothing);
   softmaxCrossEntropyBackward(ws.grads[L - 1], ws.probs, targets, B, K, options.scale, smoothing);
   for (let l = L - 1; l >= 0; l--) {
-    const { weight, inSize, outSize } = net.layers[l];
+    const { weight, inSize, outSize, conv } = net.layers[l];
     const inp = l === 0 ? x : ws.acts[l - 1];
     const dinp = l === 0 ? null : ws.grads[l - 1];
-    linearBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, inSize, outSize);
+    if (conv) conv2dBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, conv);
+    else linearBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, inSize, outSize);
     if (dinp !== null) reluBackward(dinp, dinp, ws.acts[l - 1], B * inSize);
   }
   return loss;

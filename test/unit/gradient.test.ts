@@ -1,34 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { backward } from '../../shared/train/backward';
 import { createWorkspace, forward } from '../../shared/model/forward';
-import { createNetwork, initHe } from '../../shared/model/network';
+import { convSizes, createNetwork, initHe, type ConvSpec, type LayerKind } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { naiveLoss } from './reference';
 
 // the analytic gradient (float32 kernels) against central differences of a float64 naive loss.
 
-function gradientCheck(sizes: number[], B: number, seed: number, labelSmoothing = 0) {
+function gradientCheck(sizes: number[], B: number, seed: number, labelSmoothing = 0, kinds?: LayerKind[]) {
   const rng = createRng(seed);
-  const net = createNetwork(sizes);
+  const net = createNetwork(sizes, undefined, kinds);
   initHe(net, rng);
   for (let i = 0; i < net.params.length; i++) net.params[i] += 0.05 * rng.normal(); // non-zero biases too
   const x = Float32Array.from({ length: B * sizes[0] }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform()));
   const targets = Array.from({ length: B }, () => rng.int(sizes[sizes.length - 1]));
-  const grads = createNetwork(sizes);
+  const grads = createNetwork(sizes, undefined, kinds);
   const ws = createWorkspace(sizes, B);
   forward(net, x, B, ws);
   const loss = backward(net, grads, x, targets, B, ws, { scale: 1, labelSmoothing });
 
   const params = Float64Array.from(net.params);
-  expect(loss).toBeCloseTo(naiveLoss(params, sizes, x, targets, B, labelSmoothing), 3);
+  expect(loss).toBeCloseTo(naiveLoss(params, sizes, x, targets, B, labelSmoothing, kinds), 3);
   const h = 1e-5;
   let worst = { i: -1, analytic: 0, numeric: 0, err: 0 };
   for (let i = 0; i < params.length; i++) {
     const keep = params[i];
     params[i] = keep + h;
-    const up = naiveLoss(params, sizes, x, targets, B, labelSmoothing);
+    const up = naiveLoss(params, sizes, x, targets, B, labelSmoothing, kinds);
     params[i] = keep - h;
-    const down = naiveLoss(params, sizes, x, targets, B, labelSmoothing);
+    const down = naiveLoss(params, sizes, x, targets, B, labelSmoothing, kinds);
     params[i] = keep;
     const numeric = (up - down) / (2 * h);
     const err = Math.abs(numeric - grads.params[i]) / (1e-4 + Math.abs(numeric));
@@ -54,6 +54,23 @@ describe('backward pass', () => {
       const worst = gradientCheck([10, 8, 6, 5], 4, 5, smoothing);
       expect(worst.err, `smoothing ${smoothing}, worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
     }
+  });
+
+  it('matches central finite differences through two strided convolutions and a dense layer (conv → conv → dense → softmax)', () => {
+    // a 9×9 image: 3×3 stride 2 → 4×4×3, then 3×3 stride 1 padded → 4×4×2, then 5 units, then 4 classes
+    const convs: ConvSpec[] = [
+      { kind: 'conv', channels: 3, kernel: 3, stride: 2, pad: 0 },
+      { kind: 'conv', channels: 2, kernel: 3, stride: 1, pad: 1 },
+    ];
+    const sizes = [...convSizes(9, convs), 5, 4];
+    const worst = gradientCheck(sizes, 3, 11, 0.1, [...convs, 'dense', 'dense']);
+    expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+  });
+
+  it('matches central finite differences for a conv layer straight into the output', () => {
+    const convs: ConvSpec[] = [{ kind: 'conv', channels: 4, kernel: 3, stride: 2, pad: 1 }];
+    const worst = gradientCheck([...convSizes(7, convs), 3], 2, 12, 0, [...convs, 'dense']);
+    expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
   });
 
   it('gradients of shards add up to the gradient of the whole batch', () => {

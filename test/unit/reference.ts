@@ -1,3 +1,6 @@
+import { layerShapes, type LayerKind } from '../../shared/model/network';
+import { conv2dReference } from './conv-reference';
+
 // naive float64 references the kernels are checked against: obviously right, not fast.
 
 export function naiveLinear(inp: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>, B: number, IN: number, OUT: number): Float64Array {
@@ -27,16 +30,17 @@ export function naiveSoftmax(logits: ArrayLike<number>, B: number, K: number): F
  * summed cross-entropy of an MLP (ReLU hidden, softmax out) with params laid out as shared/network.ts,
  * against targets smoothed by `smoothing`: (1 - s) on the label and s / K spread over all K classes
  */
-export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number, smoothing = 0): number {
+export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number, smoothing = 0, kinds?: LayerKind[]): number {
   let a: ArrayLike<number> = x;
   let offset = 0;
+  const shapes = layerShapes(sizes, kinds);
   for (let l = 0; l + 1 < sizes.length; l++) {
-    const IN = sizes[l], OUT = sizes[l + 1];
-    const w = Array.from({ length: IN * OUT }, (_, i) => params[offset + i]);
-    offset += IN * OUT;
-    const bias = Array.from({ length: OUT }, (_, i) => params[offset + i]);
-    offset += OUT;
-    const z = naiveLinear(a, w, bias, B, IN, OUT);
+    const { rows, cols, conv } = shapes[l];
+    const w = Array.from({ length: rows * cols }, (_, i) => params[offset + i]);
+    offset += rows * cols;
+    const bias = Array.from({ length: cols }, (_, i) => params[offset + i]);
+    offset += cols;
+    const z = conv ? conv2dReference(a, w, bias, B, conv) : naiveLinear(a, w, bias, B, rows, cols);
     if (l + 2 < sizes.length) for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]);
     a = z;
   }
