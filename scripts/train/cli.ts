@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { D } from '../../shared/dims';
+import { convSizes, type ConvSpec } from '../../shared/model/network';
 import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
 import { FINE_TUNE } from './fine-tune';
 import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
@@ -25,6 +27,9 @@ export const USAGE = `usage: npm run train -- [flags]
   --deskew              straighten every input's slant by its moments, in training and wherever the model
                         is served (the model file says so) (default ${DEFAULT_CONFIG.deskew ? 'on; --no-deskew' : 'off'})
   --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
+  --arch LIST           convolutions, then dense layers, e.g. conv16s2,conv32s2,64: convC[kK]sS[pP] is C
+                        channels, a K×K kernel (default 3), stride S, P zeros of padding (default 0);
+                        a number is a dense layer of that many units (instead of --hidden)
   --init NAME           he | uniform (default ${DEFAULT_CONFIG.init})
   --scale NAME          unit (pixels/255) | raw (0..255) (default ${DEFAULT_CONFIG.scale})
   --seed N              (default ${DEFAULT_CONFIG.seed})
@@ -100,6 +105,38 @@ function oneOf<T extends string>(name: string, v: string | undefined, fallback: 
   return v as T;
 }
 
+const CONV = /^conv(\d+)(?:k(\d+))?s(\d+)(?:p(\d+))?$/;
+
+/** "conv16s2,conv32s2,64" → two 3×3 stride-2 convolutions, then a 64-unit dense layer */
+export function parseArch(text: string): { conv: ConvSpec[]; hidden: number[] } {
+  const conv: ConvSpec[] = [], hidden: number[] = [];
+  const bad = (why: string): never => {
+    throw new UsageError(`--arch ${why}, got "${text}": write e.g. conv16s2,conv32s2,64 (convolutions first: convC[kK]sS[pP], then dense sizes)`);
+  };
+  for (const token of text.split(',').map((t) => t.trim())) {
+    const m = CONV.exec(token);
+    if (m) {
+      if (hidden.length) bad('puts a convolution after a dense layer');
+      const spec: ConvSpec = { kind: 'conv', channels: Number(m[1]), kernel: Number(m[2] ?? 3), stride: Number(m[3]), pad: Number(m[4] ?? 0) };
+      if (!(spec.channels >= 1 && spec.channels <= 256 && spec.kernel >= 1 && spec.kernel <= 7 && spec.stride >= 1 && spec.stride <= 4 && spec.pad < spec.kernel)) {
+        bad(`has ${token}: channels 1..256, kernel 1..7, stride 1..4 and pad below the kernel`);
+      }
+      conv.push(spec);
+    } else if (/^\d+$/.test(token) && int(1, 8192)(Number(token))) {
+      hidden.push(Number(token));
+    } else {
+      bad(`has "${token}", neither convC[kK]sS[pP] nor a size in 1..8192`);
+    }
+  }
+  if (conv.length + hidden.length > 8) bad('has more than 8 layers');
+  try {
+    convSizes(Math.sqrt(D), conv);
+  } catch (e) {
+    bad(`does not fit a 28×28 image (${(e as Error).message})`);
+  }
+  return { conv, hidden };
+}
+
 /** `base`: the settings flags override (a fine-tune's, from its starting model); the default recipe when absent */
 export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
   let parsed;
@@ -112,7 +149,7 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
-        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
+        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, arch: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
         'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, from: { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
@@ -131,12 +168,16 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
     base = { ...base, ...preset };
   }
   let hidden = base.hidden;
+  let conv = base.conv;
+  if (v.arch !== undefined && v.hidden !== undefined) throw new UsageError('--arch and --hidden do not go together: --arch lists the dense layers too');
+  if (v.arch !== undefined) ({ conv, hidden } = parseArch(v.arch));
   if (v.hidden !== undefined) {
     hidden = v.hidden.split(',').map((s) => Number(s.trim()));
     if (hidden.length === 0 || hidden.length > 8 || !hidden.every(int(1, 8192))) throw new UsageError(`--hidden must be 1 to 8 comma-separated sizes in 1..8192, got "${v.hidden}"`);
   }
   const shards = num('shards', v.shards, base.shards, int(1, 64), 'an integer in 1..64');
   const config: TrainConfig = {
+    conv,
     hidden,
     epochs: num('epochs', v.epochs, base.epochs, int(1, 10000), 'an integer ≥ 1'),
     batch: num('batch', v.batch, base.batch, int(1, 60000), 'an integer in 1..60000'),

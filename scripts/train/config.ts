@@ -1,4 +1,5 @@
 import type { InputSpec } from '../../shared/model/input';
+import { convName, type ConvSpec } from '../../shared/model/network';
 
 // everything that decides a training run. same config + same seed = same weights, byte for byte.
 
@@ -6,7 +7,8 @@ export type OptimizerName = 'adam' | 'sgd' | 'gd';
 export type ScheduleName = 'constant' | 'cosine';
 
 export interface TrainConfig {
-  hidden: number[]; // hidden layer sizes, e.g. [128] or [256, 128]
+  conv: ConvSpec[]; // convolutions before the dense layers (--arch); [] for an MLP
+  hidden: number[]; // hidden dense layer sizes, e.g. [128] or [256, 128]
   epochs: number;
   batch: number; // samples per step; 'gd' uses the whole training set
   lr: number; // peak learning rate
@@ -39,6 +41,7 @@ export interface TrainConfig {
  * decay 0.2 alone: 98.09/98.11/98.25%. npm run bench measures this configuration beside numpy.
  */
 export const CLASSIC_CONFIG: TrainConfig = {
+  conv: [],
   hidden: [128],
   epochs: 15,
   batch: 64,
@@ -105,6 +108,8 @@ export function inputSpec(c: TrainConfig): InputSpec {
 /** the run's settings as flat name → value pairs (lists joined), for the model header and the report */
 export function runSettings(c: TrainConfig): Record<string, string | number | boolean> {
   return {
+    // only when there are convolutions: an MLP's header stays as it was, so its file's bytes do too
+    ...(c.conv.length ? { conv: c.conv.map(convName).join(',') } : {}),
     hidden: c.hidden.join(','),
     epochs: c.epochs,
     batch: c.batch,

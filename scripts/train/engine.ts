@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { D, K } from '../../shared/dims';
-import { createNetwork, initHe, initUniform, type Network } from '../../shared/model/network';
+import { convName, convSizes, createNetwork, initHe, initUniform, type LayerKind, type Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
 import { trainableCount } from '../lib/calibration';
 import { confusionRows } from '../lib/evaluate';
@@ -54,8 +54,19 @@ export interface TrainHooks {
   stopAfterSteps?: number;
 }
 
+/** activations per image, layer by layer: [D, …, K] */
 export function architecture(config: TrainConfig): number[] {
-  return [D, ...config.hidden, K];
+  return [...convSizes(Math.sqrt(D), config.conv), ...config.hidden, K];
+}
+
+/** one kind per layer: the convolutions, then dense layers */
+export function layerKinds(config: TrainConfig): LayerKind[] {
+  return [...config.conv, ...config.hidden.map((): LayerKind => 'dense'), 'dense'];
+}
+
+/** "784-conv16k3s2-conv32k3s2-64-10" */
+export function describeArchitecture(config: TrainConfig): string {
+  return [D, ...config.conv.map(convName), ...config.hidden, K].join('-');
 }
 
 function send(threads: Worker[], command: ThreadCommand): Promise<void> {
@@ -87,6 +98,7 @@ function send(threads: Worker[], command: ThreadCommand): Promise<void> {
 export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}, initial?: Float32Array): Promise<TrainResult> {
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
+  const kinds = layerKinds(config);
   // the calibration images at the end of the training file are never trained on
   const trainable = trainableCount(data.train.count, config.calibrationHoldout);
   const limit = config.trainLimit > 0 ? Math.min(config.trainLimit, trainable) : trainable;
@@ -94,11 +106,11 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
   // synthetic printed digits (--font-digits) join the training images, never the test set
   if (config.fontDigits > 0) trainSplit = appendSplit(trainSplit, fontTrainingSet(config.fontDigits, config.seed));
   const N = trainSplit.labels.length;
-  const buffers = allocate(sizes, config.shards, config.threads, trainSplit, data.test);
-  const sv = views(buffers, sizes, config.shards);
+  const buffers = allocate(sizes, kinds, config.shards, config.threads, trainSplit, data.test);
+  const sv = views(buffers, sizes, kinds, config.shards);
 
   const rng = createRng(config.seed);
-  const net = createNetwork(sizes, sv.params);
+  const net = createNetwork(sizes, sv.params, kinds);
   if (config.init === 'uniform') initUniform(net, rng);
   else initHe(net, rng);
   // the initialisation still draws from rng, so a fine-tune shuffles as a run from scratch with its seed would
@@ -109,7 +121,7 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
 
   const threads: Worker[] = [];
   for (let t = 0; t < config.threads; t++) {
-    const init: ThreadInit = { buffers, config, sizes, thread: t };
+    const init: ThreadInit = { buffers, config, sizes, kinds, thread: t };
     // the thread is TypeScript: load it through tsx whether we run under tsx, vitest or plain node
     threads.push(new Worker(new URL('./thread.ts', import.meta.url), { workerData: init, execArgv: ['--import', 'tsx'] }));
   }
@@ -185,7 +197,7 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
     await Promise.all(threads.map((w) => w.terminate()));
   }
 
-  const network = createNetwork(sizes, Float32Array.from(sv.params));
+  const network = createNetwork(sizes, Float32Array.from(sv.params), kinds);
   const samples = N * config.epochs;
   return { network, epochs, secondsTo98, seconds: (performance.now() - started) / 1000, trainSamplesPerSec: samples / trainSeconds, sizes };
 }

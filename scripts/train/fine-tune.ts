@@ -60,7 +60,8 @@ export function fineTuneBase({ model }: StartingModel): TrainConfig {
   const t = metadata.training ?? {};
   return {
     ...DEFAULT_CONFIG,
-    hidden: architecture.sizes.slice(1, -1),
+    conv: (architecture.layers ?? []).filter((k) => k !== 'dense'),
+    hidden: architecture.sizes.slice(1 + (architecture.layers ?? []).filter((k) => k !== 'dense').length, -1),
     scale: architecture.inputScale === 1 ? 'raw' : 'unit',
     deskew: architecture.deskew ?? false,
     batch: number(t.batch, DEFAULT_CONFIG.batch),
@@ -82,6 +83,6 @@ export function fineTuneBase({ model }: StartingModel): TrainConfig {
 /** the flags a fine-tune may not change: they must be the starting model's */
 export function checkFineTune(config: TrainConfig, from: StartingModel): void {
   const base = fineTuneBase(from);
-  const differs = (['hidden', 'scale', 'deskew'] as const).filter((k) => String(config[k]) !== String(base[k]));
-  if (differs.length) throw new FineTuneError(`--from ${from.path} fixes ${differs.map((k) => `--${k}`).join(', ')} (the file's architecture and input); leave ${differs.length > 1 ? 'them' : 'it'} out`);
+  const differs = (['conv', 'hidden', 'scale', 'deskew'] as const).filter((k) => JSON.stringify(config[k]) !== JSON.stringify(base[k]));
+  if (differs.length) throw new FineTuneError(`--from ${from.path} fixes ${differs.map((k) => `--${k === 'conv' ? 'arch' : k}`).join(', ')} (the file's architecture and input); leave ${differs.length > 1 ? 'them' : 'it'} out`);
 }

@@ -1,13 +1,13 @@
 import cliProgress from 'cli-progress';
 import { percent, thousands } from '../lib/format';
 import type { TrainConfig } from './config';
-import { architecture, type EpochResult, type Progress, type TrainHooks } from './engine';
+import { describeArchitecture, type EpochResult, type Progress, type TrainHooks } from './engine';
 
 // what a training prints while it runs: a headline, a progress bar on a terminal, a line per epoch.
 
 export function headline(config: TrainConfig): string {
   const threads = `${config.threads} thread${config.threads > 1 ? 's' : ''}`;
-  return `training ${architecture(config).join('-')} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +
+  return `training ${describeArchitecture(config)} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +
     `${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''} · seed ${config.seed} · ${threads}`;
 }
 

@@ -6,7 +6,7 @@ import type { Split } from '../lib/mnist';
 import { measureRobustness } from '../lib/robustness';
 import { writeReport } from '../report/write';
 import { runSettings } from './config';
-import { architecture } from './engine';
+import { describeArchitecture } from './engine';
 import { epochRecords, type FinishedRun } from './outcome';
 import { describeExtra } from './data';
 
@@ -25,7 +25,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
   for (let i = 0; i < testSplit.count && wrong.length < WRONG_SAMPLES; i++) if (test.predicted[i] !== testSplit.labels[i]) wrong.push(i);
   const picks = [...Array.from({ length: FIRST_SAMPLES }, (_, i) => i), ...wrong];
   const index = await writeReport(dir, {
-    title: `${architecture(config).join('-')} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''}`,
+    title: `${describeArchitecture(config)} · ${config.optimizer} · ${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''}`,
     settings: runSettings(config),
     figures: {
       'fine-tuned from': from ? `${from.path} (${from.version}, ${from.testAccuracy === null ? 'accuracy not recorded' : percent(from.testAccuracy)})` : 'no (trained from scratch)',

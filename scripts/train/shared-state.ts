@@ -1,5 +1,5 @@
 import { D } from '../../shared/dims';
-import { paramCount } from '../../shared/model/network';
+import { paramCount, type LayerKind } from '../../shared/model/network';
 
 // the memory that trainer threads share (SharedArrayBuffer): parameters, optimizer moments,
 // one gradient buffer per shard, the data, and a few counters. P = parameter count, S = shards,
@@ -52,10 +52,10 @@ function sharedCopy(src: Uint8Array): SharedArrayBuffer {
 }
 
 export function allocate(
-  sizes: readonly number[], shards: number, threads: number,
+  sizes: readonly number[], kinds: readonly LayerKind[], shards: number, threads: number,
   train: { images: Uint8Array; labels: Uint8Array }, test: { images: Uint8Array; labels: Uint8Array },
 ): SharedBuffers {
-  const P = paramCount(sizes);
+  const P = paramCount(sizes, kinds);
   const K = sizes[sizes.length - 1];
   return {
     params: new SharedArrayBuffer(4 * P),
@@ -73,8 +73,8 @@ export function allocate(
   };
 }
 
-export function views(b: SharedBuffers, sizes: readonly number[], shards: number): SharedViews {
-  const P = paramCount(sizes);
+export function views(b: SharedBuffers, sizes: readonly number[], kinds: readonly LayerKind[], shards: number): SharedViews {
+  const P = paramCount(sizes, kinds);
   const grads: Float32Array[] = [];
   for (let s = 0; s < shards; s++) grads.push(new Float32Array(b.grads, 4 * P * s, P));
   if (new Uint8Array(b.trainImages).length !== new Uint8Array(b.trainLabels).length * D) throw new Error('training images and labels disagree');

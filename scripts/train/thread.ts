@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNetwork } from '../../shared/model/network';
+import { createNetwork, type LayerKind } from '../../shared/model/network';
 import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
 import { sgdUpdate } from '../../shared/train/optim/sgd';
 import { tallyPredictions } from '../lib/evaluate';
@@ -14,6 +14,7 @@ export interface ThreadInit {
   buffers: SharedBuffers;
   config: TrainConfig;
   sizes: number[];
+  kinds: LayerKind[];
   thread: number;
 }
 
@@ -21,11 +22,11 @@ export type ThreadCommand =
   | { type: 'epoch'; epoch: number; firstStep: number; totalSteps: number; stepsPerEpoch: number; count: number; stopAt: number }
   | { type: 'evaluate' };
 
-const { buffers, config, sizes, thread } = workerData as ThreadInit;
+const { buffers, config, sizes, kinds, thread } = workerData as ThreadInit;
 const { threads, shards } = config;
-const sv = views(buffers, sizes, shards);
-const net = createNetwork(sizes, sv.params);
-const shardGrads = sv.grads.map((g) => createNetwork(sizes, g));
+const sv = views(buffers, sizes, kinds, shards);
+const net = createNetwork(sizes, sv.params, kinds);
+const shardGrads = sv.grads.map((g) => createNetwork(sizes, g, kinds));
 const P = sv.params.length;
 const K = sizes[sizes.length - 1];
 const input = inputSpec(config);

@@ -27,7 +27,8 @@ export function backward(
     const { weight, inSize, outSize, conv } = net.layers[l];
     const inp = l === 0 ? x : ws.acts[l - 1];
     const dinp = l === 0 ? null : ws.grads[l - 1];
-    if (conv) conv2dBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, conv);
+    // a hidden layer's input is a ReLU output: its gradient is 0 wherever that output is (reluBackward below)
+    if (conv) conv2dBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, conv, l > 0);
     else linearBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, inSize, outSize);
     if (dinp !== null) reluBackward(dinp, dinp, ws.acts[l - 1], B * inSize);
   }

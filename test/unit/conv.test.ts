@@ -78,6 +78,16 @@ describe('conv2d kernels', () => {
     expect(b).toEqual(a);
   });
 
+  it('writes 0 without computing it for the input gradient where a ReLU input is 0, and the same everywhere else', () => {
+    const s = SHAPES[1][1], B = 2;
+    const inp = sparse(B * s.H * s.W * s.IC).map(Math.abs), weight = sparse(s.KH * s.KW * s.IC * s.OC, 0), dout = sparse(B * s.OH * s.OW * s.OC, 0.3);
+    const all = new Float32Array(inp.length), relu = new Float32Array(inp.length).fill(NaN);
+    conv2dBackward(all, new Float32Array(weight.length), new Float32Array(s.OC), dout, inp, weight, B, s);
+    conv2dBackward(relu, new Float32Array(weight.length), new Float32Array(s.OC), dout, inp, weight, B, s, true);
+    expect(relu).toEqual(all.map((g, i) => (inp[i] === 0 ? 0 : g)));
+    expect(all.some((g, i) => inp[i] === 0 && g !== 0)).toBe(true);
+  });
+
   it('gives 13×13 then 6×6 for 3×3 stride 2 without padding on 28×28, as PyTorch does', () => {
     expect(convOutSide(28, 3, 2, 0)).toBe(13);
     expect(convOutSide(13, 3, 2, 0)).toBe(6);
