@@ -1,0 +1,251 @@
+import { D } from '../dims';
+import { ImageError, type DecodedImage } from '../image/decoded';
+import { dropSpecks, flattenLighting } from '../image/normalize';
+import { inkMap, reduceImage, toMnist } from '../image/preprocess';
+import {
+  boxHeight, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels,
+} from '../image/segment';
+import type { Prediction, Predictor } from './predict';
+import type { DoubtReason } from './uncertainty';
+
+// reading a number: the ink of the picture, its marks joined into digits and touching digits cut
+// (shared/image/segment.ts), every candidate digit through one batched forward pass with the same
+// 28×28 preprocessing (and the model's deskew) as a single digit, and the cuts chosen by what the
+// classifier says of each side. the Worker's POST /read and the browser run this same code.
+
+/**
+ * pictures are box-averaged to at most this many pixels a side before reading: a digit in a line of
+ * six on a 600×200 canvas keeps ~50 px of height, more than the 20 px it is fitted to, and labelling
+ * and cutting cost stays small (bench:edge --only read).
+ */
+export const READ_SIDE = 320;
+/** components of a number lighter than this share of the heaviest are specks (a "1" weighs ~30% of an "8") */
+const READ_SPECK_FRACTION = 0.04;
+/** most candidate digits put through the network for one picture: bounds the work of cutting */
+export const MAX_CANDIDATES = 64;
+
+/** a candidate digit wider than this share of its group's height is penalised: it is probably two */
+const WIDE_ASPECT = 0.9;
+const WIDE_PENALTY = 6; // log-units per unit of aspect beyond WIDE_ASPECT
+/** narrower than this it is a sliver a cut left behind */
+const SLIVER_ASPECT = 0.08;
+/** each extra digit a cut makes costs this much (log-units): a cut must be clearly better than none */
+const CUT_COST = 1;
+/** a candidate the model itself finds not one digit costs this much */
+const DOUBT_COST = 2;
+/** a cut whose reading beats every reading with another number of digits by less than this (log-units, ×4) is a guess */
+const GUESS_MARGIN = Math.log(4);
+
+export const NUMBER_DOUBTS = ['uncertain_digit', 'ambiguous_split'] as const;
+export type NumberDoubt = (typeof NUMBER_DOUBTS)[number];
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DigitReading {
+  digit: number;
+  confidence: number;
+  box: Box; // in the sent picture's pixels
+  uncertain: boolean;
+  reason: DoubtReason | null;
+}
+
+export interface NumberReading {
+  text: string;
+  digits: DigitReading[];
+  uncertain: boolean; // when any digit is, or when cutting touching digits had to guess
+  reason: NumberDoubt | null;
+}
+
+/** an ink map (0..255, ink bright) and how it maps onto the picture that was sent */
+export interface InkPicture {
+  ink: Float32Array;
+  width: number;
+  height: number;
+  /** sent pixels per ink pixel along each axis (the whole-number reduction), and the sent size */
+  factor: number;
+  sentWidth: number;
+  sentHeight: number;
+}
+
+const noDigit = (why: string) => new ImageError('no_digit', `no digit found in the image: ${why}`, 422);
+
+/**
+ * the ink of a decoded picture, as a single digit's is found (lighting flattened, paper and specks
+ * dropped), at READ_SIDE. `factor` is how much the decoder already reduced it (decodePngReduced),
+ * sentWidth × sentHeight the size that was sent.
+ */
+export function pictureInk(picture: DecodedImage, factor = 1, sentWidth = picture.width, sentHeight = picture.height): InkPicture {
+  const img = reduceImage(picture, READ_SIDE);
+  const more = img === picture ? 1 : Math.ceil(Math.max(picture.width, picture.height) / READ_SIDE);
+  const ink = inkMap(flattenLighting(img));
+  return { ink, width: img.width, height: img.height, factor: factor * more, sentWidth, sentHeight };
+}
+
+/** pixels already ink-bright on dark (JSON rows), reduced to READ_SIDE like a picture */
+export function rawInk(pixels: Float32Array, width: number, height: number): InkPicture {
+  const img = reduceImage({ width, height, gray: pixels, alpha: null }, READ_SIDE);
+  const factor = img.width === width && img.height === height ? 1 : Math.ceil(Math.max(width, height) / READ_SIDE);
+  return { ink: Float32Array.from(img.gray), width: img.width, height: img.height, factor, sentWidth: width, sentHeight: height };
+}
+
+interface Candidate {
+  group: number;
+  from: number; // index into the group's cut points
+  to: number;
+  box: Box; // in ink pixels
+  aspect: number; // ink width / group height
+  prediction?: Prediction;
+}
+
+/** the bounds of the ink in a crop (offset by left, top), or null when it is empty */
+function cropBox(ink: Float32Array, width: number, height: number, left: number, top: number): Box | null {
+  let x0 = width, x1 = -1, y0 = height, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (ink[y * width + x] <= 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? null : { x: left + x0, y: top + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** what a candidate adds to a reading's score: the log of its top probability, less what its shape costs */
+function score(c: Candidate): number {
+  const p = c.prediction!;
+  let s = Math.log(Math.max(p.confidence, 1e-9));
+  if (c.aspect > WIDE_ASPECT) s -= WIDE_PENALTY * (c.aspect - WIDE_ASPECT);
+  if (c.aspect < SLIVER_ASPECT) s -= DOUBT_COST;
+  if (p.reason === 'several_parts' || p.reason === 'not_digit_like') s -= DOUBT_COST;
+  return s;
+}
+
+/**
+ * the best reading of one group: a path of candidates over its cut points maximising the summed
+ * score, less CUT_COST per extra digit. `guess` when no path with another number of digits is
+ * clearly worse.
+ */
+function bestPath(points: number, candidates: Candidate[]): { path: Candidate[]; guess: boolean } {
+  const P = points;
+  // best[j][n]: the best score reaching point j with n digits
+  const best: number[][] = Array.from({ length: P }, () => new Array(P).fill(-Infinity));
+  const back: (Candidate | null)[][] = Array.from({ length: P }, () => new Array(P).fill(null));
+  best[0][0] = 0;
+  const byEnd = new Map<number, Candidate[]>();
+  for (const c of candidates) byEnd.set(c.to, [...(byEnd.get(c.to) ?? []), c]);
+  for (let j = 1; j < P; j++) {
+    for (const c of byEnd.get(j) ?? []) {
+      const s = score(c);
+      for (let n = 0; n < j; n++) {
+        if (best[c.from][n] === -Infinity) continue;
+        const v = best[c.from][n] + s - (n > 0 ? CUT_COST : 0);
+        if (v > best[j][n + 1]) {
+          best[j][n + 1] = v;
+          back[j][n + 1] = c;
+        }
+      }
+    }
+  }
+  const end = P - 1;
+  let n = 1;
+  for (let k = 1; k < P; k++) if (best[end][k] > best[end][n]) n = k;
+  let other = -Infinity;
+  for (let k = 1; k < P; k++) if (k !== n) other = Math.max(other, best[end][k]);
+  const path: Candidate[] = [];
+  for (let j = end, k = n; j > 0 && back[j][k]; k--) {
+    const c = back[j][k]!;
+    path.unshift(c);
+    j = c.from;
+  }
+  return { path, guess: best[end][n] - other < GUESS_MARGIN };
+}
+
+/** the number in an ink map; throws no_digit, several_lines or too_many_digits (422) */
+export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): NumberReading {
+  const { ink, width, height } = picture;
+  dropSpecks(ink, width, height, READ_SPECK_FRACTION);
+  const labels: Labels = labelMarks(ink, width, height);
+  const marks = digitMarks(labels);
+  if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
+  checkOneLine(marks);
+  const groups: Group[] = joinParts(marks);
+  if (groups.length > MAX_DIGITS) throw tooManyDigits(`found ${groups.length} digits`);
+
+  // candidates: every group whole, and for wide ones every stretch between two of its cut points
+  const candidates: Candidate[] = [];
+  const crops: Float32Array[] = [];
+  const points: number[][] = [];
+  let capped = false;
+  groups.forEach((g, gi) => {
+    const h = boxHeight(g);
+    let cuts = cutCandidates(ink, labels, g);
+    const P = cuts.length + 2;
+    if (candidates.length + (P * (P - 1)) / 2 + (groups.length - gi - 1) > MAX_CANDIDATES) {
+      capped ||= cuts.length > 0;
+      cuts = [];
+    }
+    const at = [g.left, ...cuts, g.right + 1];
+    points.push(at);
+    for (let i = 0; i < at.length - 1; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const whole = i === 0 && j === at.length - 1;
+        const crop = groupInk(ink, labels, g, at[i], at[j]);
+        // a cut leaves bits of the neighbour's strokes at the edge: drop them as specks
+        if (!whole) dropSpecks(crop.ink, crop.width, crop.height);
+        const box = cropBox(crop.ink, crop.width, crop.height, at[i], g.top);
+        if (!box) continue;
+        candidates.push({ group: gi, from: i, to: j, box, aspect: box.width / h });
+        crops.push(toMnist(crop.ink, crop.width, crop.height));
+      }
+    }
+  });
+
+  // one forward pass for every candidate
+  const B = crops.length;
+  const packed = new Float32Array(B * D);
+  crops.forEach((c, b) => packed.set(c, b * D));
+  const predictions = predictor.predictPacked(packed, B);
+  candidates.forEach((c, b) => (c.prediction = predictions[b]));
+
+  const digits: DigitReading[] = [];
+  let guessed = capped;
+  groups.forEach((_, gi) => {
+    const mine = candidates.filter((c) => c.group === gi);
+    if (points[gi].length === 2) {
+      if (mine.length > 0) digits.push(reading(mine[0], picture));
+      return;
+    }
+    const { path, guess } = bestPath(points[gi].length, mine);
+    guessed ||= guess;
+    for (const c of path) digits.push(reading(c, picture));
+  });
+  if (digits.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
+  if (digits.length > MAX_DIGITS) throw tooManyDigits(`found ${digits.length} digits`);
+  const anyUncertain = digits.some((d) => d.uncertain);
+  return {
+    text: digits.map((d) => d.digit).join(''),
+    digits,
+    uncertain: anyUncertain || guessed,
+    reason: anyUncertain ? 'uncertain_digit' : guessed ? 'ambiguous_split' : null,
+  };
+}
+
+/** a candidate as the answer states it: its box in the sent picture's pixels */
+function reading(c: Candidate, picture: InkPicture): DigitReading {
+  const { factor: f, sentWidth, sentHeight } = picture;
+  const x = c.box.x * f, y = c.box.y * f;
+  const box = { x, y, width: Math.min(sentWidth, (c.box.x + c.box.width) * f) - x, height: Math.min(sentHeight, (c.box.y + c.box.height) * f) - y };
+  const p = c.prediction!;
+  return { digit: p.digit, confidence: p.confidence, box, uncertain: p.uncertain, reason: p.reason };
+}
+
+/** the number in a decoded picture (see pictureInk for factor and the sent size) */
+export const readPicture = (picture: DecodedImage, predictor: Pick<Predictor, 'predictPacked'>, factor = 1, sentWidth = picture.width, sentHeight = picture.height) =>
+  readInk(pictureInk(picture, factor, sentWidth, sentHeight), predictor);
