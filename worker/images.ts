@@ -7,7 +7,7 @@ import type { Limits } from '../shared/limits';
 // an uploaded PNG to the 784 values the model reads. decoding and preprocessing are shared/'s
 // (the browser runs the same code); their ImageErrors reach onError unchanged.
 
-const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
+export const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
 
 export async function pixelsFromPng(bytes: Uint8Array, preprocess: boolean, limits: Limits): Promise<Float32Array> {
   // reduced while decoding, as preprocessImage would reduce it: a large upload never exists at full size as floats

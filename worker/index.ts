@@ -15,7 +15,9 @@ import { notFound } from './not-found';
 import { buildOpenApiDocument } from './openapi';
 import { packPixels, type JsonPixels } from './pixels';
 import * as routes from './routes';
-import type { batchJson, ClassifyJson, ImageUpload } from './schemas';
+import type { batchJson, ClassifyJson, ImageUpload, readJson } from './schemas';
+import { inkFromPng, inkFromRows } from './read';
+import { readInk } from '../shared/model/read';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
 import { scheduled } from './scheduled';
@@ -103,6 +105,16 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     if (preprocess) preprocessEach(pixels, B, (i) => `images[${i}]`);
     const loaded = await model(c);
     return c.json({ results: loaded.predictor.predictPacked(pixels, B), model: { version: loaded.model.version } }, 200);
+  });
+
+  app.openapi(routes.readRoute(limits), async (c) => {
+    const kind = bodyKind(c.req.header('content-type'));
+    const picture =
+      kind === 'json'
+        ? inkFromRows((c.req.valid('json') as z.infer<ReturnType<typeof readJson>>).pixels)
+        : await inkFromPng(kind === 'png' ? bodyBytes(c) : new Uint8Array(await ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob).arrayBuffer()), limits);
+    const loaded = await model(c);
+    return c.json({ ...readInk(picture, loaded.predictor), model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {

@@ -230,13 +230,17 @@ export function groupInk(ink: Float32Array, labels: Labels, group: Group, from: 
 /** a group wider than this share of its height may be several digits touching */
 export const SPLIT_ASPECT = 0.85;
 /** no cut closer than this share of the group's height to its edges or to another cut */
-const CUT_MARGIN = 0.15;
-const MAX_CUTS = 6;
+const CUT_MARGIN = 0.12;
+const MAX_CUTS = 8;
+/** a digit's usual width as a share of its height, for guessing how many digits touch */
+const DIGIT_ASPECT = 0.65;
 
 /**
  * where a group of touching digits might be cut: the columns where its ink is thinnest (minima of
- * the column profile, lightly smoothed), at most MAX_CUTS, apart from the edges and each other.
- * empty for a group narrow enough to be one digit.
+ * the column profile, lightly smoothed), and the columns that divide it evenly into as many digits
+ * as its width suggests (two round digits touch where both have upright strokes, so the profile is
+ * high there). at most MAX_CUTS, apart from the edges and each other; none for a group narrow
+ * enough to be one digit.
  */
 export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): number[] {
   const h = boxHeight(group), w = boxWidth(group);
@@ -252,11 +256,15 @@ export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): 
     if (smooth[x] <= smooth[x - 1] && smooth[x] <= smooth[x + 1]) minima.push(x);
   }
   minima.sort((a, b) => smooth[a] - smooth[b]);
+  const estimate = Math.max(2, Math.round(w / (DIGIT_ASPECT * h)));
+  const even: number[] = [];
+  for (const n of new Set([estimate, Math.max(2, estimate - 1)])) for (let j = 1; j < n; j++) even.push(Math.round((j * width) / n));
   const cuts: number[] = [];
-  const budget = Math.min(MAX_CUTS, 2 * Math.ceil(w / (0.6 * h)));
-  for (const x of minima) {
-    if (cuts.length >= budget) break;
-    if (cuts.every((c) => Math.abs(c - x) >= margin)) cuts.push(x);
-  }
+  const add = (x: number) => {
+    if (cuts.length < MAX_CUTS && x >= margin && x < width - margin && cuts.every((c) => Math.abs(c - x) >= margin)) cuts.push(x);
+  };
+  minima.slice(0, 3).forEach(add);
+  even.forEach(add);
+  minima.slice(3).forEach(add);
   return cuts.map((x) => x + group.left).sort((a, b) => a - b);
 }

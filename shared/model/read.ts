@@ -3,7 +3,7 @@ import { ImageError, type DecodedImage } from '../image/decoded';
 import { dropSpecks, flattenLighting } from '../image/normalize';
 import { inkMap, reduceImage, toMnist } from '../image/preprocess';
 import {
-  boxHeight, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels,
+  boxHeight, boxWidth, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels,
 } from '../image/segment';
 import type { Prediction, Predictor } from './predict';
 import type { DoubtReason } from './uncertainty';
@@ -29,8 +29,14 @@ const WIDE_ASPECT = 0.9;
 const WIDE_PENALTY = 6; // log-units per unit of aspect beyond WIDE_ASPECT
 /** narrower than this it is a sliver a cut left behind */
 const SLIVER_ASPECT = 0.08;
-/** each extra digit a cut makes costs this much (log-units): a cut must be clearly better than none */
+/**
+ * each extra digit a cut makes costs this much (log-units): a cut must be clearly better than none.
+ * a group barely wider than one digit is usually one wide digit (a 0, a 2), so cutting it costs more.
+ */
 const CUT_COST = 1;
+const CUT_COST_NARROW = 4;
+/** groups narrower than this share of their height pay CUT_COST_NARROW */
+const NARROW_GROUP = 1.2;
 /** a candidate the model itself finds not one digit costs this much */
 const DOUBT_COST = 2;
 /** a cut whose reading beats every reading with another number of digits by less than this (log-units, ×4) is a guess */
@@ -132,7 +138,7 @@ function score(c: Candidate): number {
  * score, less CUT_COST per extra digit. `guess` when no path with another number of digits is
  * clearly worse.
  */
-function bestPath(points: number, candidates: Candidate[]): { path: Candidate[]; guess: boolean } {
+function bestPath(points: number, candidates: Candidate[], cutCost: number): { path: Candidate[]; guess: boolean } {
   const P = points;
   // best[j][n]: the best score reaching point j with n digits
   const best: number[][] = Array.from({ length: P }, () => new Array(P).fill(-Infinity));
@@ -145,7 +151,7 @@ function bestPath(points: number, candidates: Candidate[]): { path: Candidate[];
       const s = score(c);
       for (let n = 0; n < j; n++) {
         if (best[c.from][n] === -Infinity) continue;
-        const v = best[c.from][n] + s - (n > 0 ? CUT_COST : 0);
+        const v = best[c.from][n] + s - (n > 0 ? cutCost : 0);
         if (v > best[j][n + 1]) {
           best[j][n + 1] = v;
           back[j][n + 1] = c;
@@ -216,13 +222,14 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
 
   const digits: DigitReading[] = [];
   let guessed = capped;
-  groups.forEach((_, gi) => {
+  groups.forEach((g, gi) => {
     const mine = candidates.filter((c) => c.group === gi);
     if (points[gi].length === 2) {
       if (mine.length > 0) digits.push(reading(mine[0], picture));
       return;
     }
-    const { path, guess } = bestPath(points[gi].length, mine);
+    const cutCost = boxWidth(g) < NARROW_GROUP * boxHeight(g) ? CUT_COST_NARROW : CUT_COST;
+    const { path, guess } = bestPath(points[gi].length, mine, cutCost);
     guessed ||= guess;
     for (const c of path) digits.push(reading(c, picture));
   });
