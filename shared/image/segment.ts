@@ -228,10 +228,12 @@ export function groupInk(ink: Float32Array, labels: Labels, group: Group, from: 
 }
 
 /** a group wider than this share of its height may be several digits touching */
-export const SPLIT_ASPECT = 0.85;
+export const SPLIT_ASPECT = 1.0;
 /** no cut closer than this share of the group's height to its edges or to another cut */
 const CUT_MARGIN = 0.12;
-const MAX_CUTS = 8;
+const MAX_CUTS = 16;
+/** written digits ink well under half of their box (a thick marker, blurred, about half); more than this is not writing */
+const MAX_FILL = 0.65;
 /** a digit's usual width as a share of its height, for guessing how many digits touch */
 const DIGIT_ASPECT = 0.65;
 
@@ -246,6 +248,10 @@ export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): 
   const h = boxHeight(group), w = boxWidth(group);
   if (w <= SPLIT_ASPECT * h) return [];
   const { ink: mine, width } = groupInk(ink, labels, group, group.left, group.right + 1);
+  // a blob (more of its box inked than any writing: noise, a filled shape) is not cut: it stays one candidate the classifier doubts
+  let inked = 0;
+  for (let i = 0; i < mine.length; i++) if (mine[i] > 0) inked++;
+  if (inked > MAX_FILL * mine.length) return [];
   const profile = new Float32Array(width);
   for (let y = 0; y < h; y++) for (let x = 0; x < width; x++) profile[x] += mine[y * width + x];
   const smooth = new Float32Array(width);
@@ -260,11 +266,12 @@ export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): 
   const even: number[] = [];
   for (const n of new Set([estimate, Math.max(2, estimate - 1)])) for (let j = 1; j < n; j++) even.push(Math.round((j * width) / n));
   const cuts: number[] = [];
+  const budget = Math.min(MAX_CUTS, 2 * estimate);
   const add = (x: number) => {
-    if (cuts.length < MAX_CUTS && x >= margin && x < width - margin && cuts.every((c) => Math.abs(c - x) >= margin)) cuts.push(x);
+    if (cuts.length < budget && x >= margin && x < width - margin && cuts.every((c) => Math.abs(c - x) >= margin)) cuts.push(x);
   };
-  minima.slice(0, 3).forEach(add);
+  minima.slice(0, estimate).forEach(add);
   even.forEach(add);
-  minima.slice(3).forEach(add);
+  minima.slice(estimate).forEach(add);
   return cuts.map((x) => x + group.left).sort((a, b) => a - b);
 }

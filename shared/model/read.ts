@@ -18,11 +18,13 @@ import type { DoubtReason } from './uncertainty';
  * six on a 600×200 canvas keeps ~50 px of height, more than the 20 px it is fitted to, and labelling
  * and cutting cost stays small (bench:edge --only read).
  */
-export const READ_SIDE = 320;
+export const READ_SIDE = 256;
 /** components of a number lighter than this share of the heaviest are specks (a "1" weighs ~30% of an "8") */
 const READ_SPECK_FRACTION = 0.04;
 /** most candidate digits put through the network for one picture: bounds the work of cutting */
 export const MAX_CANDIDATES = 64;
+/** no candidate spans more than this share of its group's height (two digits, with room): wider ones are never the answer */
+const MAX_SPAN = 1.6;
 
 /** a candidate digit wider than this share of its group's height is penalised: it is probably two */
 const WIDE_ASPECT = 0.9;
@@ -202,6 +204,7 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
     for (let i = 0; i < at.length - 1; i++) {
       for (let j = i + 1; j < at.length; j++) {
         const whole = i === 0 && j === at.length - 1;
+        if (!whole && at[j] - at[i] > MAX_SPAN * h) continue;
         const crop = groupInk(ink, labels, g, at[i], at[j]);
         // a cut leaves bits of the neighbour's strokes at the edge: drop them as specks
         if (!whole) dropSpecks(crop.ink, crop.width, crop.height);
