@@ -266,7 +266,7 @@ export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): 
   const even: number[] = [];
   for (const n of new Set([estimate, Math.max(2, estimate - 1)])) for (let j = 1; j < n; j++) even.push(Math.round((j * width) / n));
   const cuts: number[] = [];
-  const budget = Math.min(MAX_CUTS, 2 * estimate);
+  const budget = Math.min(MAX_CUTS, estimate + 2);
   const add = (x: number) => {
     if (cuts.length < budget && x >= margin && x < width - margin && cuts.every((c) => Math.abs(c - x) >= margin)) cuts.push(x);
   };

@@ -22,7 +22,7 @@ export const READ_SIDE = 256;
 /** components of a number lighter than this share of the heaviest are specks (a "1" weighs ~30% of an "8") */
 const READ_SPECK_FRACTION = 0.04;
 /** most candidate digits put through the network for one picture: bounds the work of cutting */
-export const MAX_CANDIDATES = 64;
+export const MAX_CANDIDATES = 40;
 /** no candidate spans more than this share of its group's height (two digits, with room): wider ones are never the answer */
 const MAX_SPAN = 1.6;
 
@@ -194,10 +194,18 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   groups.forEach((g, gi) => {
     const h = boxHeight(g);
     let cuts = cutCandidates(ink, labels, g);
-    const P = cuts.length + 2;
-    if (candidates.length + (P * (P - 1)) / 2 + (groups.length - gi - 1) > MAX_CANDIDATES) {
-      capped ||= cuts.length > 0;
-      cuts = [];
+    // within the budget left (one candidate kept for every group still to come): drop the cut
+    // closest to its neighbours until the stretches between cut points fit
+    const room = MAX_CANDIDATES - candidates.length - (groups.length - gi - 1);
+    while (cuts.length > 0 && spans([g.left, ...cuts, g.right + 1], MAX_SPAN * h) > room) {
+      let drop = 0, tightest = Infinity;
+      const at = [g.left, ...cuts, g.right + 1];
+      for (let k = 0; k < cuts.length; k++) {
+        const gap = at[k + 2] - at[k];
+        if (gap < tightest) [tightest, drop] = [gap, k];
+      }
+      cuts = cuts.filter((_, k) => k !== drop);
+      capped = true;
     }
     const at = [g.left, ...cuts, g.right + 1];
     points.push(at);
@@ -245,6 +253,13 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
     uncertain: anyUncertain || guessed,
     reason: anyUncertain ? 'uncertain_digit' : guessed ? 'ambiguous_split' : null,
   };
+}
+
+/** how many candidates the cut points `at` make: the whole, and every stretch up to maxSpan wide */
+function spans(at: number[], maxSpan: number): number {
+  let n = 1;
+  for (let i = 0; i < at.length - 1; i++) for (let j = i + 1; j < at.length; j++) if (!(i === 0 && j === at.length - 1) && at[j] - at[i] <= maxSpan) n++;
+  return n;
 }
 
 /** a candidate as the answer states it: its box in the sent picture's pixels */
