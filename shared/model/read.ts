@@ -27,8 +27,10 @@ export const MAX_CANDIDATES = 40;
 const MAX_SPAN = 1.6;
 
 /** a candidate digit wider than this share of its group's height is penalised: it is probably two */
-const WIDE_ASPECT = 0.9;
+const WIDE_ASPECT = 1.1;
 const WIDE_PENALTY = 6; // log-units per unit of aspect beyond WIDE_ASPECT
+/** shorter than this share of its group's height, a piece is a stroke, not a digit */
+const SHORT_PIECE = 0.5;
 /** narrower than this it is a sliver a cut left behind */
 const SLIVER_ASPECT = 0.08;
 /**
@@ -39,6 +41,10 @@ const CUT_COST = 1;
 const CUT_COST_NARROW = 4;
 /** groups narrower than this share of their height pay CUT_COST_NARROW */
 const NARROW_GROUP = 1.2;
+/** two neighbouring groups this close (share of the taller's height) and together this narrow may be one digit, at this cost */
+const MERGE_GAP = 0.15;
+const MERGE_WIDTH = 1.0;
+const MERGE_COST = 1.5;
 /** a candidate the model itself finds not one digit costs this much */
 const DOUBT_COST = 2;
 /** a cut whose reading beats every reading with another number of digits by less than this (log-units, ×4) is a guess */
@@ -102,11 +108,12 @@ export function rawInk(pixels: Float32Array, width: number, height: number): Ink
 }
 
 interface Candidate {
-  group: number;
-  from: number; // index into the group's cut points
+  from: number; // node of the line where it starts: a group's edge or a cut point
   to: number;
+  cost: number; // log-units its shape costs before the classifier speaks: a cut it ends at, a merge
   box: Box; // in ink pixels
-  aspect: number; // ink width / group height
+  aspect: number; // ink width / height of its group
+  tall: number; // ink height / height of its group
   prediction?: Prediction;
 }
 
@@ -128,32 +135,33 @@ function cropBox(ink: Float32Array, width: number, height: number, left: number,
 /** what a candidate adds to a reading's score: the log of its top probability, less what its shape costs */
 function score(c: Candidate): number {
   const p = c.prediction!;
-  let s = Math.log(Math.max(p.confidence, 1e-9));
+  let s = Math.log(Math.max(p.confidence, 1e-9)) - c.cost;
   if (c.aspect > WIDE_ASPECT) s -= WIDE_PENALTY * (c.aspect - WIDE_ASPECT);
   if (c.aspect < SLIVER_ASPECT) s -= DOUBT_COST;
+  // a piece much shorter than its group is a stroke a cut took off a digit (the foot of a 2), not a digit
+  if (c.tall < SHORT_PIECE) s -= 2 * DOUBT_COST;
   if (p.reason === 'several_parts' || p.reason === 'not_digit_like') s -= DOUBT_COST;
   return s;
 }
 
 /**
- * the best reading of one group: a path of candidates over its cut points maximising the summed
- * score, less CUT_COST per extra digit. `guess` when no path with another number of digits is
- * clearly worse.
+ * the best reading of the line: a path of candidates from its first node to its last maximising the
+ * summed score. `margin`: how much better it is than the best path with another number of digits.
  */
-function bestPath(points: number, candidates: Candidate[], cutCost: number): { path: Candidate[]; guess: boolean } {
-  const P = points;
-  // best[j][n]: the best score reaching point j with n digits
-  const best: number[][] = Array.from({ length: P }, () => new Array(P).fill(-Infinity));
-  const back: (Candidate | null)[][] = Array.from({ length: P }, () => new Array(P).fill(null));
+function bestPath(nodes: number, candidates: Candidate[]): { path: Candidate[]; margin: number } {
+  const N = nodes;
+  // best[j][n]: the best score reaching node j with n digits
+  const best: Float64Array[] = Array.from({ length: N }, () => new Float64Array(N).fill(-Infinity));
+  const back: (Candidate | null)[][] = Array.from({ length: N }, () => new Array(N).fill(null));
   best[0][0] = 0;
-  const byEnd = new Map<number, Candidate[]>();
-  for (const c of candidates) byEnd.set(c.to, [...(byEnd.get(c.to) ?? []), c]);
-  for (let j = 1; j < P; j++) {
-    for (const c of byEnd.get(j) ?? []) {
+  const byEnd: Candidate[][] = Array.from({ length: N }, () => []);
+  for (const c of candidates) byEnd[c.to].push(c);
+  for (let j = 1; j < N; j++) {
+    for (const c of byEnd[j]) {
       const s = score(c);
       for (let n = 0; n < j; n++) {
         if (best[c.from][n] === -Infinity) continue;
-        const v = best[c.from][n] + s - (n > 0 ? cutCost : 0);
+        const v = best[c.from][n] + s;
         if (v > best[j][n + 1]) {
           best[j][n + 1] = v;
           back[j][n + 1] = c;
@@ -161,18 +169,18 @@ function bestPath(points: number, candidates: Candidate[], cutCost: number): { p
       }
     }
   }
-  const end = P - 1;
+  const end = N - 1;
   let n = 1;
-  for (let k = 1; k < P; k++) if (best[end][k] > best[end][n]) n = k;
+  for (let k = 1; k < N; k++) if (best[end][k] > best[end][n]) n = k;
   let other = -Infinity;
-  for (let k = 1; k < P; k++) if (k !== n) other = Math.max(other, best[end][k]);
+  for (let k = 1; k < N; k++) if (k !== n) other = Math.max(other, best[end][k]);
   const path: Candidate[] = [];
   for (let j = end, k = n; j > 0 && back[j][k]; k--) {
     const c = back[j][k]!;
     path.unshift(c);
     j = c.from;
   }
-  return { path, guess: best[end][n] - other < GUESS_MARGIN };
+  return { path, margin: best[end][n] - other };
 }
 
 /** the number in an ink map; throws no_digit, several_lines or too_many_digits (422) */
@@ -186,17 +194,30 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   const groups: Group[] = joinParts(marks);
   if (groups.length > MAX_DIGITS) throw tooManyDigits(`found ${groups.length} digits`);
 
-  // candidates: every group whole, and for wide ones every stretch between two of its cut points
+  // candidates over the nodes of the line (each group's edges and cut points, one node where two
+  // groups meet): every group whole, for wide ones every stretch between two of its cut points,
+  // and two close neighbours as one digit (a stroke broken across, a part that did not overlap)
   const candidates: Candidate[] = [];
   const crops: Float32Array[] = [];
-  const points: number[][] = [];
   let capped = false;
+  let alternatives = false;
+  let node = 0;
+  const starts: number[] = [];
+  const add = (group: Group, from: number, to: number, nodeFrom: number, nodeTo: number, cost: number, cut: boolean) => {
+    const crop = groupInk(ink, labels, group, from, to);
+    // a cut leaves bits of the neighbour's strokes at the edge: drop them as specks
+    if (cut) dropSpecks(crop.ink, crop.width, crop.height);
+    const box = cropBox(crop.ink, crop.width, crop.height, from, group.top);
+    if (!box) return;
+    candidates.push({ from: nodeFrom, to: nodeTo, cost, box, aspect: box.width / boxHeight(group), tall: box.height / boxHeight(group) });
+    crops.push(toMnist(crop.ink, crop.width, crop.height));
+  };
   groups.forEach((g, gi) => {
     const h = boxHeight(g);
     let cuts = cutCandidates(ink, labels, g);
     // within the budget left (one candidate kept for every group still to come): drop the cut
     // closest to its neighbours until the stretches between cut points fit
-    const room = MAX_CANDIDATES - candidates.length - (groups.length - gi - 1);
+    const room = MAX_CANDIDATES - candidates.length - 2 * (groups.length - gi - 1);
     while (cuts.length > 0 && spans([g.left, ...cuts, g.right + 1], MAX_SPAN * h) > room) {
       let drop = 0, tightest = Infinity;
       const at = [g.left, ...cuts, g.right + 1];
@@ -208,21 +229,31 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
       capped = true;
     }
     const at = [g.left, ...cuts, g.right + 1];
-    points.push(at);
+    const cutCost = boxWidth(g) < NARROW_GROUP * h ? CUT_COST_NARROW : CUT_COST;
+    alternatives ||= cuts.length > 0;
+    starts.push(node);
     for (let i = 0; i < at.length - 1; i++) {
       for (let j = i + 1; j < at.length; j++) {
         const whole = i === 0 && j === at.length - 1;
         if (!whole && at[j] - at[i] > MAX_SPAN * h) continue;
-        const crop = groupInk(ink, labels, g, at[i], at[j]);
-        // a cut leaves bits of the neighbour's strokes at the edge: drop them as specks
-        if (!whole) dropSpecks(crop.ink, crop.width, crop.height);
-        const box = cropBox(crop.ink, crop.width, crop.height, at[i], g.top);
-        if (!box) continue;
-        candidates.push({ group: gi, from: i, to: j, box, aspect: box.width / h });
-        crops.push(toMnist(crop.ink, crop.width, crop.height));
+        // ending at a cut inside the group is what makes an extra digit
+        add(g, at[i], at[j], node + i, node + j, j < at.length - 1 ? cutCost : 0, !whole);
       }
     }
+    node += at.length - 1;
   });
+  starts.push(node);
+  for (let gi = 0; gi + 1 < groups.length && candidates.length < MAX_CANDIDATES; gi++) {
+    const a = groups[gi], b = groups[gi + 1];
+    const h = Math.max(boxHeight(a), boxHeight(b));
+    if (b.left - a.right - 1 > MERGE_GAP * h || Math.max(a.right, b.right) - Math.min(a.left, b.left) + 1 > MERGE_WIDTH * h) continue;
+    const merged: Group = {
+      left: Math.min(a.left, b.left), right: Math.max(a.right, b.right), top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom),
+      marks: [...a.marks, ...b.marks], mass: a.mass + b.mass,
+    };
+    alternatives = true;
+    add(merged, merged.left, merged.right + 1, starts[gi], starts[gi + 2], MERGE_COST, false);
+  }
 
   // one forward pass for every candidate
   const B = crops.length;
@@ -231,19 +262,9 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   const predictions = predictor.predictPacked(packed, B);
   candidates.forEach((c, b) => (c.prediction = predictions[b]));
 
-  const digits: DigitReading[] = [];
-  let guessed = capped;
-  groups.forEach((g, gi) => {
-    const mine = candidates.filter((c) => c.group === gi);
-    if (points[gi].length === 2) {
-      if (mine.length > 0) digits.push(reading(mine[0], picture));
-      return;
-    }
-    const cutCost = boxWidth(g) < NARROW_GROUP * boxHeight(g) ? CUT_COST_NARROW : CUT_COST;
-    const { path, guess } = bestPath(points[gi].length, mine, cutCost);
-    guessed ||= guess;
-    for (const c of path) digits.push(reading(c, picture));
-  });
+  const { path, margin } = bestPath(node + 1, candidates);
+  const digits = path.map((c) => reading(c, picture));
+  const guessed = capped || (alternatives && margin < GUESS_MARGIN);
   if (digits.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   if (digits.length > MAX_DIGITS) throw tooManyDigits(`found ${digits.length} digits`);
   const anyUncertain = digits.some((d) => d.uncertain);
