@@ -61,16 +61,16 @@ export interface SetTally {
 }
 
 /** reads every number of a set and each of its digits alone */
-export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = readNumberText): { tally: SetTally; results: ItemResult[] } {
+export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = readNumberText, singles = true): { tally: SetTally; results: ItemResult[] } {
   const tally: SetTally = { name: set.name, all: emptyTally(), byLength: new Map(), byGap: new Map() };
   const results: ItemResult[] = [];
   for (const item of set.items) {
     const r = read(item.image, predictor);
-    let singles = 0;
-    for (let k = 0; k < item.singles.length; k++) {
+    let singlesRight = 0;
+    for (let k = 0; singles && k < item.singles.length; k++) {
       try {
         const [p] = predictor.predictPacked(preprocessImage(item.singles[k]), 1);
-        if (String(p.digit) === item.text[k]) singles++;
+        if (String(p.digit) === item.text[k]) singlesRight++;
       } catch (e) {
         if (!(e instanceof ImageError)) throw e;
       }
@@ -83,7 +83,7 @@ export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = read
       t.exact += exact ? 1 : 0;
       t.digits += len;
       t.digitsRight += right;
-      t.singlesRight += singles;
+      t.singlesRight += singlesRight;
       if (!r.uncertain) {
         t.confident++;
         t.confidentExact += exact ? 1 : 0;
