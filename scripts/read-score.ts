@@ -1,14 +1,15 @@
-// npm run read:score [-- --model models/default.bin] [--sets a,b] [--count N] [--sheets DIR] [--misses N]:
+// npm run read:score [-- --model models/default.bin] [--sets a,b] [--count N] [--sheets DIR] [--misses N] [--record]:
 // reads the number sets (scripts/eval/numbers.ts) the way POST /read does and prints exact-match and
 // per-digit accuracy by set, length and gap, beside the same digits' single-digit accuracy.
-import { mkdirSync, readFileSync } from 'node:fs';
+// --record writes each set's recipe and hashes to data/eval/numbers.json (test/unit/number-sets.test.ts checks them).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeModel } from '../shared/model/format';
 import { predictorFor } from '../shared/model/predict';
 import { runCli } from './lib/cli';
 import { loadMnist } from './lib/mnist';
-import { generateNumberSet, NUMBER_RECIPES } from './eval/numbers';
+import { generateNumberSet, manifestEntry, NUMBER_MANIFEST, NUMBER_RECIPES, type NumberManifestEntry } from './eval/numbers';
 import { formatTallies, mnistShortApart, scoreNumberSet, type ItemResult } from './eval/read-score';
 import { loadSources } from './eval/set';
 import { writeSheet } from './eval/sheet';
@@ -21,6 +22,7 @@ runCli(async () => {
       count: { type: 'string' },
       sheets: { type: 'string' },
       misses: { type: 'string', default: '0' },
+      record: { type: 'boolean' },
     },
   });
   const model = await decodeModel(new Uint8Array(readFileSync(values.model!)));
@@ -30,6 +32,7 @@ runCli(async () => {
   const recipes = NUMBER_RECIPES.filter((r) => !names || names.includes(r.name)).map((r) => (values.count ? { ...r, count: Number(values.count) } : r));
   const tallies = [];
   const all: ItemResult[] = [];
+  const recorded: NumberManifestEntry[] = [];
   for (const recipe of recipes) {
     const start = performance.now();
     const set = generateNumberSet(recipe, sources);
@@ -38,10 +41,16 @@ runCli(async () => {
     console.error(`${recipe.name}: generated in ${((made - start) / 1000).toFixed(1)} s, read in ${((performance.now() - made) / 1000).toFixed(1)} s`);
     tallies.push(tally);
     all.push(...results);
+    recorded.push(manifestEntry(recipe, set));
     if (values.sheets) {
       mkdirSync(values.sheets, { recursive: true });
       writeSheet(join(values.sheets, `${recipe.name}.png`), set.items.slice(0, 40).map((it) => it.image), 4, 160);
     }
+  }
+  if (values.record) {
+    if (values.count) throw new Error('--record writes the whole sets: leave out --count');
+    writeFileSync(NUMBER_MANIFEST, JSON.stringify({ version: 1, sets: recorded }, null, 2) + '\n');
+    console.error(`wrote ${NUMBER_MANIFEST}`);
   }
   console.log(formatTallies(tallies));
   const short = mnistShortApart(all);

@@ -169,3 +169,26 @@ export function hashNumberSet(set: NumberSet): string {
   }
   return hash.digest('hex');
 }
+
+/** where the number sets' recipes and hashes are recorded */
+export const NUMBER_MANIFEST = 'data/eval/numbers.json';
+/** the first this many numbers of each set are hashed apart, for a quick check in the unit tests */
+export const NUMBER_PREFIX = 20;
+
+export interface NumberManifestEntry {
+  name: string;
+  count: number;
+  seed: number;
+  about: string;
+  sha256: string;
+  prefixSha256: string;
+}
+
+export const manifestEntry = (recipe: NumberRecipe, set: NumberSet): NumberManifestEntry => ({
+  name: recipe.name,
+  count: recipe.count,
+  seed: recipe.seed,
+  about: recipe.about,
+  sha256: hashNumberSet(set),
+  prefixSha256: hashNumberSet({ ...set, items: set.items.slice(0, NUMBER_PREFIX) }),
+});
