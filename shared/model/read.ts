@@ -3,7 +3,7 @@ import { ImageError, type DecodedImage } from '../image/decoded';
 import { dropSpecks, flattenLighting } from '../image/normalize';
 import { inkMap, reduceImage, toMnist } from '../image/preprocess';
 import {
-  boxHeight, boxWidth, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels,
+  boxHeight, boxWidth, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels, type Mark,
 } from '../image/segment';
 import type { Prediction, Predictor } from './predict';
 import type { DoubtReason } from './uncertainty';
@@ -23,6 +23,8 @@ export const READ_SIDE = 256;
 const READ_SPECK_FRACTION = 0.04;
 /** most candidate digits put through the network for one picture: bounds the work of cutting */
 export const MAX_CANDIDATES = 40;
+/** inked pixels of all candidates' 28×28 inputs beyond which no more pieces are tried (an mnist digit has ~150) */
+const MAX_INPUT_INK = 8000;
 /** no candidate spans more than this share of its group's height (two digits, with room): wider ones are never the answer */
 const MAX_SPAN = 1.6;
 
@@ -191,6 +193,9 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   const marks = digitMarks(labels);
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   checkOneLine(marks);
+  if (lineFill(ink, width, marks) > MAX_LINE_FILL) {
+    throw noDigit(`most of the picture is ink (${Math.round(100 * lineFill(ink, width, marks))}% of the area the marks cover): noise or a filled shape, not writing`);
+  }
   const groups: Group[] = joinParts(marks);
   if (groups.length > MAX_DIGITS) throw tooManyDigits(`found ${groups.length} digits`);
 
@@ -203,14 +208,22 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   let alternatives = false;
   let node = 0;
   const starts: number[] = [];
-  const add = (group: Group, from: number, to: number, nodeFrom: number, nodeTo: number, cost: number, cut: boolean) => {
+  // the forward pass costs per inked input pixel: every group whole first, then pieces and merges
+  // while the inked pixels of all candidates stay within MAX_INPUT_INK (noise makes dense candidates)
+  let inputInk = 0;
+  const later: (() => void)[] = [];
+  const add = (group: Group, from: number, to: number, nodeFrom: number, nodeTo: number, cost: number, optional: boolean) => {
+    if (optional && inputInk > MAX_INPUT_INK) {
+      capped = true;
+      return;
+    }
     const crop = groupInk(ink, labels, group, from, to);
-    // a cut leaves bits of the neighbour's strokes at the edge: drop them as specks
-    if (cut) dropSpecks(crop.ink, crop.width, crop.height);
     const box = cropBox(crop.ink, crop.width, crop.height, from, group.top);
     if (!box) return;
+    const input = toMnist(crop.ink, crop.width, crop.height);
+    for (let d = 0; d < D; d++) if (input[d] > 0) inputInk++;
     candidates.push({ from: nodeFrom, to: nodeTo, cost, box, aspect: box.width / boxHeight(group), tall: box.height / boxHeight(group) });
-    crops.push(toMnist(crop.ink, crop.width, crop.height));
+    crops.push(input);
   };
   groups.forEach((g, gi) => {
     const h = boxHeight(g);
@@ -237,7 +250,9 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
         const whole = i === 0 && j === at.length - 1;
         if (!whole && at[j] - at[i] > MAX_SPAN * h) continue;
         // ending at a cut inside the group is what makes an extra digit
-        add(g, at[i], at[j], node + i, node + j, j < at.length - 1 ? cutCost : 0, !whole);
+        const [from, to, nodeFrom, nodeTo] = [at[i], at[j], node + i, node + j];
+        if (whole) add(g, from, to, nodeFrom, nodeTo, 0, false);
+        else later.push(() => add(g, from, to, nodeFrom, nodeTo, j < at.length - 1 ? cutCost : 0, true));
       }
     }
     node += at.length - 1;
@@ -252,8 +267,10 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
       marks: [...a.marks, ...b.marks], mass: a.mass + b.mass,
     };
     alternatives = true;
-    add(merged, merged.left, merged.right + 1, starts[gi], starts[gi + 2], MERGE_COST, false);
+    const [from, to] = [starts[gi], starts[gi + 2]];
+    later.push(() => add(merged, merged.left, merged.right + 1, from, to, MERGE_COST, true));
   }
+  for (const f of later) f();
 
   // one forward pass for every candidate
   const B = crops.length;
@@ -274,6 +291,23 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
     uncertain: anyUncertain || guessed,
     reason: anyUncertain ? 'uncertain_digit' : guessed ? 'ambiguous_split' : null,
   };
+}
+
+/** writing leaves most of its line's box as paper; noise and filled shapes do not */
+const MAX_LINE_FILL = 0.55;
+
+/** the share of the box around all marks that is ink */
+function lineFill(ink: Float32Array, width: number, marks: Mark[]): number {
+  let left = Infinity, right = -1, top = Infinity, bottom = -1;
+  for (const m of marks) {
+    left = Math.min(left, m.left);
+    right = Math.max(right, m.right);
+    top = Math.min(top, m.top);
+    bottom = Math.max(bottom, m.bottom);
+  }
+  let inked = 0;
+  for (let y = top; y <= bottom; y++) for (let x = left; x <= right; x++) if (ink[y * width + x] > 0) inked++;
+  return inked / ((right - left + 1) * (bottom - top + 1));
 }
 
 /** how many candidates the cut points `at` make: the whole, and every stretch up to maxSpan wide */
