@@ -185,7 +185,7 @@ function bestPath(nodes: number, candidates: Candidate[]): { path: Candidate[]; 
   return { path, margin: best[end][n] - other };
 }
 
-/** the number in an ink map; throws no_digit, several_lines or too_many_digits (422) */
+/** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): NumberReading {
   const { ink, width, height } = picture;
   dropSpecks(ink, width, height, READ_SPECK_FRACTION);
