@@ -135,10 +135,10 @@ describe('POST /read', () => {
 });
 
 describe('/read in the API document', () => {
-  it('documents its three bodies, the ReadResponse and its 422s, and /docs shows it', async () => {
+  it('documents its four bodies (JSON rows, PNG, JPEG, multipart), the ReadResponse and its 422s, and /docs shows it', async () => {
     const doc = await (await app.request(ORIGIN + '/openapi.json', {}, env)).json<any>();
     const op = doc.paths['/read'].post;
-    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'image/png', 'multipart/form-data']);
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'multipart/form-data']);
     expect(op.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/ReadResponse');
     expect(op.responses['422'].description).toMatch(/too_many_digits, several_lines/);
     expect(Object.keys(doc.components.schemas.ReadResponse.properties).sort()).toEqual(['digits', 'model', 'reason', 'text', 'uncertain']);
