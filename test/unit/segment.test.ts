@@ -175,3 +175,25 @@ describe('reading numbers made of mnist test digits', () => {
     expect(r.digits[2].box.x + r.digits[2].box.width).toBeGreaterThan(n.width);
   });
 });
+
+describe('reading a photographed number', () => {
+  // test/fixtures/jpeg/make-number.sh: the MNIST test digits 3 0 5 2 1 8 on paper lit unevenly, 640×480
+  for (const file of ['number-640x480.jpg', 'number-640x480-progressive.jpg']) {
+    it(`reads 305218 from ${file}, decoded reduced as the Worker decodes it, boxes in the photo's pixels`, async () => {
+      const { decodeImageReduced, readImageSize } = await import('../../shared/image/decode');
+      const { pictureInk, READ_SIDE } = await import('../../shared/model/read');
+      const bytes = new Uint8Array(readFileSync(`test/fixtures/jpeg/${file}`));
+      const { width, height } = readImageSize(bytes, { png: {}, jpeg: {} });
+      const picture = await decodeImageReduced(bytes, READ_SIDE, { png: {}, jpeg: {} });
+      const reading = readInk(pictureInk(picture, Math.max(width / picture.width, height / picture.height), width, height), predictor);
+      expect(reading.text).toBe('305218');
+      // the digits were drawn 80 px wide from x = 60 + 90k, y = 180 or 192: every box lies inside its cell
+      reading.digits.forEach((d, k) => {
+        expect(d.box.x).toBeGreaterThanOrEqual(60 + 90 * k - 4);
+        expect(d.box.x + d.box.width).toBeLessThanOrEqual(60 + 90 * k + 84);
+        expect(d.box.y).toBeGreaterThanOrEqual(176);
+        expect(d.box.y + d.box.height).toBeLessThanOrEqual(276);
+      });
+    });
+  }
+});

@@ -8,6 +8,7 @@ import { createModelLoader } from '../../worker/model-loader';
 import { expectError, ORIGIN } from './helpers/http';
 import { modelFile, publish, randomNetwork } from './helpers/models';
 import { encodePng } from './helpers/png';
+import { JPEGS } from './helpers/jpegs';
 
 // POST /read inside workerd: the answer's shape (digits left to right, boxes in the sent pixels),
 // the three bodies, its own 422s in the one error shape, and random pictures never a 5xx. which digit
@@ -20,6 +21,13 @@ const app = createApp(createModelLoader({ log: () => {} }), WIDE);
 async function post(body: BodyInit, type: string): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await app.request(ORIGIN + '/read', { method: 'POST', headers: { 'Content-Type': type }, body }, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+async function postForm(form: FormData): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.request(ORIGIN + '/read', { method: 'POST', body: form }, env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -47,6 +55,22 @@ function ring(gray: Uint8Array, W: number, cx: number, cy: number, rx: number, r
 const SIX: [number, number, number, number][] = [0, 1, 2, 3, 4, 5].map((i) => [50 + i * 90, 50, 10, 100]);
 
 describe('POST /read', () => {
+  it('reads a 640×480 JPEG photo of a six-digit number, raw and as a form upload, boxes in the photo\'s pixels', async () => {
+    // which digits a random network reads does not matter here (test/unit/segment.test.ts reads this photo as 305218)
+    const form = new FormData();
+    form.append('image', new Blob([JPEGS.number640 as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), 'number.jpg');
+    for (const res of [await post(JPEGS.number640 as BodyInit, 'image/jpeg'), await postForm(form)]) {
+      expect(res.status).toBe(200);
+      const body = await res.json<any>();
+      expect(body.digits).toHaveLength(6);
+      for (const d of body.digits) {
+        expect(d.box.x + d.box.width).toBeLessThanOrEqual(640);
+        expect(d.box.y + d.box.height).toBeLessThanOrEqual(480);
+        expect(d.box.height).toBeGreaterThan(40); // drawn 80 px tall: boxes are in the photo's pixels, not the reduced ones
+      }
+    }
+  });
+
   it('reads six marks on a 600×200 canvas PNG: six digits left to right, boxes in its pixels', async () => {
     const W = 600, H = 200;
     const gray = bars(W, H, SIX);
