@@ -29,11 +29,12 @@ export interface Limits {
  * image there, 3× an MNIST digit; 24 such images measured 11.4 ms at p99, 16 fit),
  * and a PNG with the most pixels and pixel data (inflating, unfiltering and averaging cost per byte
  * and per pixel; preprocessing a fixed ~1.5 ms on the image averaged down to 128 px).
+ * sides up to 640 px so a number on a 600×200 pad (POST /read) fits; the pixel data limit still bounds decoding.
  * paid (Workers Paid, 30 s of CPU): the limits this API had before it was measured, for 1024² photos
  * and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 320, imageDataBytes: 160 * KiB, batchImages: 16, batchJsonBytes: 96 * KiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 640, imageDataBytes: 160 * KiB, batchImages: 16, batchJsonBytes: 96 * KiB },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
 };
 

@@ -85,3 +85,6 @@ export async function classify(input: ClassifyInput, options: ClassifyOptions = 
   } else pixels = pixelsFromImageData(await imageData(input as Drawable));
   return call<Answer>(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pixels }), signal: options.signal });
 }
+
+// reading a number (POST /read): web/read-client.ts
+export { read, type NumberAnswer, type ReadInput, type ReadOptions } from './read-client';

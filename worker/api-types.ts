@@ -5,7 +5,7 @@
 // reaches, and worker/feedback.ts reaches the Worker's bindings (Env, KV), which have no DOM types.
 
 import type { z } from '@hono/zod-openapi';
-import type { ClassifyResponse, ErrorResponse, FeedbackJson, ModelInfo as ModelInfoSchema } from './schemas';
+import type { ClassifyResponse, ErrorResponse, FeedbackJson, ModelInfo as ModelInfoSchema, ReadResponse } from './schemas';
 
 /** POST /classify's answer */
 export type Answer = z.infer<typeof ClassifyResponse>;
@@ -18,3 +18,6 @@ export type ApiErrorBody = z.infer<typeof ErrorResponse>;
 
 /** POST /feedback's body */
 export type FeedbackBody = z.input<typeof FeedbackJson>;
+
+/** POST /read's answer */
+export type NumberAnswer = z.infer<typeof ReadResponse>;

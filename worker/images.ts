@@ -9,7 +9,7 @@ import { JPEG_LIMITS, type Limits } from '../shared/limits';
 // an uploaded PNG or JPEG to the 784 values the model reads. decoding and preprocessing are shared/'s
 // (the browser runs the same code); their ImageErrors reach onError unchanged.
 
-const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
+export const pngLimits = (l: Limits): PngLimits => ({ maxBytes: l.imageBytes, maxWidth: l.imageSide, maxHeight: l.imageSide, maxDataBytes: l.imageDataBytes });
 
 export const imageLimits = (l: Limits): ImageLimits => {
   const jpeg = JPEG_LIMITS[l.plan];

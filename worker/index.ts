@@ -16,7 +16,9 @@ import { notFound } from './not-found';
 import { buildOpenApiDocument, withServer } from './openapi';
 import { BLANK_PIXELS, firstBlank, packPixels, type JsonPixels } from './pixels';
 import * as routes from './routes';
-import type { batchJson, ClassifyJson, ImageUpload } from './schemas';
+import type { batchJson, ClassifyJson, ImageUpload, readJson } from './schemas';
+import { inkFromImage, inkFromRows } from './read';
+import { readInk } from '../shared/model/read';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
 import { limitEveryRoute } from './rate-limit';
@@ -114,6 +116,23 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     }
     const loaded = await model(c);
     return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
+  });
+
+  app.openapi(routes.readRoute(limits), async (c) => {
+    const kind = bodyKind(c.req.header('content-type'));
+    let picture;
+    if (kind === 'json') picture = inkFromRows((c.req.valid('json') as z.infer<ReturnType<typeof readJson>>).pixels);
+    else {
+      const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob);
+      const upload = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
+      // as for /classify: the bytes decide what is decoded; the claimed format is named when they are neither
+      const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
+      picture = await inkFromImage(upload, limits, claimed === 'png' || claimed === 'jpeg' ? claimed : undefined);
+    }
+    const loaded = await model(c);
+    // through predictWith: a non-finite answer is a 503, never a 200, as for /classify
+    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B) });
+    return c.json({ ...reading, model: { version: loaded.model.version } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {

@@ -20,6 +20,16 @@ export function exampleOne(): number[] {
   return px;
 }
 
+/** `count` copies of a 28×28 digit side by side, `gap` black columns apart, as rows */
+export function exampleNumber(digit: number[], count: number, gap: number): number[][] {
+  const width = count * IMAGE_SIDE + (count - 1) * gap;
+  return Array.from({ length: IMAGE_SIDE }, (_, y) => {
+    const row = new Array<number>(width).fill(0);
+    for (let i = 0; i < count; i++) for (let x = 0; x < IMAGE_SIDE; x++) row[i * (IMAGE_SIDE + gap) + x] = digit[y * IMAGE_SIDE + x];
+    return row;
+  });
+}
+
 const VERSION = '6829acaa34ddb598';
 const LOADED = '2026-12-01T10:00:00.000Z';
 const PREDICTION = {
@@ -52,6 +62,25 @@ export function operationExamples(): Record<string, Record<string, { request?: R
         responses: {
           200: { results: [PREDICTION, PREDICTION], model: { version: VERSION } },
           400: error('invalid_input', 'images[1][5] = 300 is outside 0..255'),
+        },
+      },
+    },
+    '/read': {
+      post: {
+        // two of the pen-drawn 1s side by side, 12 px apart: rows of 68 pixels
+        request: { 'application/json': { pixels: exampleNumber(one, 2, 12) } },
+        responses: {
+          200: {
+            text: '11',
+            digits: [
+              { digit: 1, confidence: 0.9897, box: { x: 11, y: 5, width: 6, height: 18 }, uncertain: false, reason: null },
+              { digit: 1, confidence: 0.9901, box: { x: 51, y: 5, width: 6, height: 18 }, uncertain: false, reason: null },
+            ],
+            uncertain: false,
+            reason: null,
+            model: { version: VERSION },
+          },
+          422: error('too_many_digits', 'found 14 digits; /read reads one line of up to 12'),
         },
       },
     },

@@ -150,3 +150,22 @@ export const PIXELS_JSON_SCHEMA = {
     },
   ],
 } as const;
+
+/** a picture as rows (POST /read): 1..maxSide rows, all of one length 1..maxSide, values 0..255 */
+export function checkRows(value: unknown, maxSide: number, problems: Problems): void {
+  if (value === undefined) return problems.add([], 'is required');
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) {
+    return problems.add([], `must be an array of rows, each an array of numbers (got ${Array.isArray(value) ? (value.length ? 'an array of non-arrays' : 'an empty array') : summarizeValue(value)})`);
+  }
+  if (value.length > maxSide) return problems.add([], `must have at most ${maxSide} rows, got ${value.length}`);
+  const width = (value[0] as unknown[]).length;
+  if (width < 1 || width > maxSide) return problems.add([0], `must have 1..${maxSide} values, got ${width}`);
+  for (let y = 0; y < value.length; y++) {
+    const row: unknown = value[y];
+    if (!Array.isArray(row)) problems.add([y], `must be a row of ${width} numbers (got ${summarizeValue(row)})`);
+    else {
+      if (row.length !== width) problems.add([y], `must have ${width} values like row 0, got ${row.length}`);
+      checkRow(row, [y], problems);
+    }
+  }
+}

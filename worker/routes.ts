@@ -5,8 +5,9 @@ import { JPEG_LIMITS, KiB, MiB, type Limits } from '../shared/limits';
 import { modelRateLimit, rateLimit } from './rate-limit';
 import {
   BatchBytes, batchJson, BatchQuery, BatchResponse, ClassifyJson, ClassifyResponse, ErrorResponse, HealthResponse,
-  ImageQuery, ImageUpload, JpegBody, ModelInfo, PngBody, ReadyResponse,
+  ImageQuery, ImageUpload, JpegBody, ModelInfo, PngBody, ReadResponse, ReadyResponse, readJson,
 } from './schemas';
+import { MAX_DIGITS } from '../shared/image/segment';
 
 // the route table: paths, bodies, limits and every documented answer. handlers live in index.ts.
 // the classify routes are built per plan (worker/limits.ts): their limits are part of what they document.
@@ -17,7 +18,7 @@ const ERRORS = {
   405: 'method_not_allowed: the path exists for other methods (see the Allow header)',
   413: 'body_too_large, file_too_large or image_too_large',
   415: 'unsupported_media_type, not_png, not_jpeg or not_an_image',
-  422: 'well-formed but unusable: no_digit, unsupported_png, unsupported_jpeg, unusable_image',
+  422: 'well-formed but unusable: no_digit, unsupported_png, unsupported_jpeg, unusable_image (and for /read: too_many_digits, several_lines)',
   429: 'rate_limited: see Retry-After',
   503: 'model_unavailable: no model could be loaded yet; see Retry-After',
 } as const;
@@ -105,6 +106,35 @@ export const classifyBatchRoute = (l: Limits) =>
       },
     },
     responses: { 200: json(BatchResponse, 'one prediction per image, in order'), ...errors(400, 413, 415, 422, 429, 503) },
+  });
+
+export const readRoute = (l: Limits) =>
+  createRoute({
+    method: 'post',
+    path: '/read',
+    summary: `Read a number: one line of up to ${MAX_DIGITS} digits`,
+    description:
+      'Send a PNG or JPEG as the raw body or in a multipart/form-data field named `image`, or JSON `{"pixels": [[...], ...]}`: rows of any width, ' +
+      'ink bright on dark as for /classify. The digits come back left to right with their boxes in the picture\'s pixels; each is read ' +
+      'with the same preprocessing as /classify. 422 no_digit when there is no ink, too_many_digits beyond ' +
+      `${MAX_DIGITS}, several_lines for writing on more than one line. Limits on this deployment (${l.plan} plan): ${size(l.jsonBytes)} of JSON; ` +
+      `PNGs up to ${imageLimits(l)}; JPEGs up to ${jpegLimits(l)}.`,
+    middleware: [
+      rateLimit,
+      readBody({ json: l.jsonBytes, png: l.imageBytes, jpeg: JPEG_LIMITS[l.plan].jpegBytes, multipart: largestImage(l) + MULTIPART_OVERHEAD }),
+    ] as const,
+    request: {
+      body: {
+        required: false, // as for /classify: the Content-Type picks the validator
+        content: {
+          'application/json': { schema: readJson(l.imageSide) },
+          'image/png': { schema: PngBody },
+          'image/jpeg': { schema: JpegBody },
+          'multipart/form-data': { schema: ImageUpload },
+        },
+      },
+    },
+    responses: { 200: json(ReadResponse, 'the number, each digit with its box, and whether to trust it'), ...errors(400, 413, 415, 422, 429, 503) },
   });
 
 export const healthz = createRoute({

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { D, K } from '../shared/dims';
+import { NUMBER_DOUBTS } from '../shared/model/read';
 import { DOUBT_REASONS } from '../shared/model/uncertainty';
-import { checkImages, checkPixels, MORE_PROBLEMS, PIXELS_JSON_SCHEMA, Problems, summarizeValue, type JsonPixels } from './pixels';
+import { checkImages, checkPixels, checkRows, MORE_PROBLEMS, PIXELS_JSON_SCHEMA, Problems, summarizeValue, type JsonPixels } from './pixels';
 
 // the zod schemas that validate requests and describe responses in /openapi.json.
 // error messages are predicates: validation.ts prefixes the field path, giving e.g.
@@ -202,3 +203,53 @@ export const FeedbackStored = z
     duplicate: z.boolean().openapi({ description: 'true when this drawing was stored before (200): nothing new was written' }),
   })
   .openapi('FeedbackStored');
+
+// ---------------------------------------------------------------- POST /read
+
+/** a picture as rows of pixels of any width (ink bright on dark, as /classify's JSON) */
+export const readJson = (maxSide: number) =>
+  z
+    .strictObject(
+      {
+        pixels: z
+          .custom<number[][]>()
+          .superRefine((value, ctx) => {
+            const problems = new Problems();
+            checkRows(value, maxSide, problems);
+            reportTo(ctx, problems);
+          })
+          .openapi({
+            type: 'array',
+            description: `rows of pixels, 0 = background, 255 = ink (MNIST polarity): 1..${maxSide} rows of the same length, 1..${maxSide} values each`,
+            items: { type: 'array', items: { type: 'number', minimum: 0, maximum: 255 }, minItems: 1, maxItems: maxSide },
+            minItems: 1,
+            maxItems: maxSide,
+          }),
+      },
+      { error: objectError('{"pixels": [[row of numbers], ...]}') },
+    )
+    .openapi('ReadJson');
+
+export const Box = z
+  .object({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() })
+  .openapi('Box', { description: "the digit's ink, in the sent picture's pixels (x right, y down from the top left corner)" });
+
+export const DigitReading = z
+  .object({
+    digit: z.number().int().min(0).max(K - 1),
+    confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`, calibrated as in /classify' }),
+    box: Box,
+    uncertain: z.boolean().openapi({ description: 'as /classify: this digit should not be trusted' }),
+    reason: z.enum(DOUBT_REASONS).nullable().openapi({ description: 'why this digit is uncertain (as /classify), or null' }),
+  })
+  .openapi('DigitReading');
+
+export const ReadResponse = z
+  .object({
+    text: z.string().openapi({ example: '2025', description: 'the digits left to right' }),
+    digits: z.array(DigitReading).openapi({ description: 'one per digit of text, left to right' }),
+    uncertain: z.boolean().openapi({ description: 'true when any digit is uncertain, or when cutting digits that touch had to guess' }),
+    reason: z.enum(NUMBER_DOUBTS).nullable().openapi({ description: 'uncertain_digit (a digit is uncertain) or ambiguous_split (where touching digits part was a guess); null when not uncertain' }),
+    model: ModelRef,
+  })
+  .openapi('ReadResponse');

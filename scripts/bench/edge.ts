@@ -380,7 +380,68 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   png('oversized PNG (chunked)', '/classify', lazy(overPng), 413, true);
   jpegCases(limits.plan, (what, path, bytes, expect, type = 'image/jpeg') =>
     out.push(post('POST /classify', what, path, lazy(() => (type === 'multipart' ? multipart(bytes(), 'image/jpeg') : { bytes: bytes(), type })), expect)));
+  readCases(out, limits, mnist);
   return out;
+}
+
+// ---------------------------------------------------------------- POST /read
+
+/** `count` MNIST digits side by side on a W×H ink map (ink bright), each 4× its size, `gap` px apart (negative: overlapping) */
+function numberInk(mnist: Uint8Array, count: number, W: number, H: number, gap: number, scale = 4): Float32Array {
+  const ink = new Float32Array(W * H);
+  let at = 12;
+  for (let k = 0; k < count; k++) {
+    const big = bigDigit(mnist.subarray(k * D, (k + 1) * D), Math.round((IMAGE_SIDE * scale) / 0.7));
+    const side = Math.round((IMAGE_SIDE * scale) / 0.7);
+    let l = side, r = -1;
+    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (big[y * side + x] > 0) { l = Math.min(l, x); r = Math.max(r, x); }
+    const top = Math.max(0, Math.floor((H - side) / 2));
+    for (let y = 0; y < Math.min(side, H); y++)
+      for (let x = l; x <= r && at + x - l < W; x++) {
+        const o = (top + y) * W + at + x - l;
+        ink[o] = Math.max(ink[o], big[y * side + x]);
+      }
+    at += r - l + 1 + gap;
+  }
+  return ink;
+}
+
+/** an 8-bit PNG of an ink map: dark ink on paper (gray, with ±3 grain) or strokes on a transparent canvas (RGBA) */
+function canvasPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
+  const channels = CHANNELS[colorType];
+  const samples = new Uint16Array(W * H * channels);
+  const rng = createRng(W + H);
+  for (let i = 0; i < W * H; i++) {
+    const v = ink[i] / 255;
+    if (colorType === 0) samples[i] = Math.round(Math.min(255, Math.max(0, 235 - 205 * v + rng.int(7) - 3)));
+    else samples.set([20, 30, 120, Math.round(255 * v)], i * 4);
+  }
+  return encodeAnyPng({ width: W, height: H, bitDepth: 8, colorType, samples, filter: 4 });
+}
+
+function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
+  const W = 600, H = 200;
+  const fits = (colorType: number) => (W <= limits.imageSide && H * W * CHANNELS[colorType] <= limits.imageDataBytes ? 200 : 413);
+  const png = (what: string, bytes: () => Uint8Array, expect: number) => out.push(post('POST /read', what, '/read', lazy(() => ({ bytes: bytes(), type: 'image/png' })), expect));
+  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => canvasPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => canvasPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits in thin slices (most marks)`, () => {
+    const ink = numberInk(mnist, 6, W, H, 12, 3.5);
+    for (let x = 0; x < W; x += 3) for (let y = 0; y < H; y++) ink[y * W + x] = 0;
+    return canvasPng(ink, W, H, 0);
+  }, fits(0));
+  png(`PNG ${W}×${H} gray, speckled noise`, () => {
+    const rng = createRng(5);
+    return canvasPng(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0)), W, H, 0);
+  }, fits(0)); // read as some uncertain digits: what it costs is the point
+  const rowsW = 200, rowsH = 70;
+  out.push(post('POST /read', `JSON ${rowsW}×${rowsH} rows, 6 MNIST digits apart`, '/read', lazy(() => {
+    const ink = numberInk(mnist, 6, rowsW, rowsH, 4, 1.2);
+    const rows = Array.from({ length: rowsH }, (_, y) => Array.from(ink.subarray(y * rowsW, (y + 1) * rowsW), Math.round));
+    return { bytes: text(JSON.stringify({ pixels: rows })), type: 'application/json' };
+  }), 200));
 }
 
 /** whether a side² PNG in this format is within the pixel data limit */

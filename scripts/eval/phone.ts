@@ -38,11 +38,12 @@ export function boundsOf(polylines: readonly number[][]): Bounds {
 }
 
 /** a random canvas size, and the box (centre, height) a drawing of this aspect ratio fills on it */
-function phoneCanvas(rng: Rng, inkAspect: number) {
+function phoneCanvas(rng: Rng, inkAspect: number, wide: boolean) {
   // room for the placer's wider drawing (up to 1.2x) and tilt
   const aspect = inkAspect * 1.25;
   const height = Math.round(Math.exp(between(rng, Math.log(PHONE_SIDE[0]), Math.log(PHONE_SIDE[1]))));
-  const width = Math.round(height * between(rng, 0.75, 1.33));
+  // a wide pad for a number (600×200 is the page's), near square for a digit
+  const width = Math.round(height * (wide ? between(rng, 2.5, 3.5) : between(rng, 0.75, 1.33)));
   let boxH = between(rng, 0.45, 0.85) * Math.min(width, height);
   if (boxH * aspect > 0.85 * width) boxH = (0.85 * width) / aspect;
   // off centre, but with room left for the pen's width and the wobble
@@ -74,9 +75,9 @@ function placer(rng: Rng, box: Bounds, canvas: { boxH: number; cx: number; cy: n
 }
 
 /** draws polylines (any units; only their shape counts) with one pen on a new phone canvas and exports it */
-export function drawOnPhone(polylines: readonly number[][], rng: Rng): DecodedImage {
+export function drawOnPhone(polylines: readonly number[][], rng: Rng, wide = false): DecodedImage {
   const box = boundsOf(polylines);
-  const canvas = phoneCanvas(rng, (box.x1 - box.x0 + 1) / (box.y1 - box.y0 + 1));
+  const canvas = phoneCanvas(rng, (box.x1 - box.x0 + 1) / (box.y1 - box.y0 + 1), wide);
   const place = placer(rng, box, canvas);
   const radius = penRadius(rng, canvas.boxH);
   const cover = createRaster(canvas.width, canvas.height);

@@ -34,6 +34,8 @@ export interface PhotoStyle {
   noise: [number, number];
   /** probability of jpeg compression, and its quality range */
   jpeg: { p: number; quality: [number, number] };
+  /** width as a multiple of the height, for a wide picture (a number); default: near square within `side` */
+  aspect?: [number, number];
 }
 
 /**
@@ -89,7 +91,9 @@ const SUPERSAMPLE = 2;
 export function photograph(ink: Raster, rng: Rng, style: PhotoStyle): DecodedImage {
   const logSide = between(rng, Math.log(style.side[0]), Math.log(style.side[1]));
   const height = Math.round(Math.exp(logSide));
-  const width = Math.round(Math.min(style.side[1], Math.max(style.side[0], height * between(rng, 0.8, 1.25))));
+  const width = style.aspect
+    ? Math.round(height * between(rng, style.aspect[0], style.aspect[1]))
+    : Math.round(Math.min(style.side[1], Math.max(style.side[0], height * between(rng, 0.8, 1.25))));
 
   // where the ink lands: a tilted box of the ink's aspect ratio, each corner nudged for perspective
   let inkH = between(rng, style.fill[0], style.fill[1]) * Math.min(width, height);

@@ -7,6 +7,7 @@ import { call } from './helpers/http';
 const ROUTES = [
   ['post', '/classify'],
   ['post', '/classify/batch'],
+  ['post', '/read'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/model'],

@@ -7,6 +7,7 @@ import exif6 from '../../fixtures/jpegsuite/exif-orientation-6.jpg?inline';
 import upright6 from '../../fixtures/jpeg/upright-6.jpg?inline';
 import photo640 from '../../fixtures/jpeg/photo-640x480.jpg?inline';
 import photo640Progressive from '../../fixtures/jpeg/photo-640x480-progressive.jpg?inline';
+import number640 from '../../fixtures/jpeg/number-640x480.jpg?inline';
 import truncated from '../../fixtures/jpegsuite/x-truncated.jpg?inline';
 import badHuffman from '../../fixtures/jpegsuite/x-bad-huffman.jpg?inline';
 import garbageScan from '../../fixtures/jpegsuite/x-garbage-scan.jpg?inline';
@@ -27,6 +28,7 @@ export const JPEGS = {
   exif6: bytes(exif6),
   upright6: bytes(upright6),
   photo640: bytes(photo640),
+  number640: bytes(number640),
   photo640Progressive: bytes(photo640Progressive),
 };
 

@@ -1,0 +1,131 @@
+// scores reading numbers (shared/model/read.ts, what POST /read runs) on the number sets: exact
+// match and per-digit accuracy by length and by gap, beside the single-digit accuracy of the same
+// digits each read alone (preprocessImage, what POST /classify runs).
+import type { DecodedImage } from '../../shared/image/decoded';
+import { ImageError } from '../../shared/image/decoded';
+import { preprocessImage } from '../../shared/image/preprocess';
+import type { Predictor } from '../../shared/model/predict';
+import { readPicture } from '../../shared/model/read';
+import { GAPS, type NumberItem, type NumberSet } from './numbers';
+
+/** the longest common subsequence of two digit strings: the digits read right, in order */
+export function digitsRight(truth: string, read: string): number {
+  const m = truth.length, n = read.length;
+  const row = new Array(n + 1).fill(0);
+  for (let i = 1; i <= m; i++) {
+    let diag = 0;
+    for (let j = 1; j <= n; j++) {
+      const up = row[j];
+      row[j] = truth[i - 1] === read[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+      diag = up;
+    }
+  }
+  return row[n];
+}
+
+export interface ItemResult {
+  item: NumberItem;
+  read: string | null; // null when refused (a 422)
+  uncertain: boolean;
+  error: string | null;
+}
+
+export function readNumberText(image: DecodedImage, predictor: Predictor): { text: string | null; uncertain: boolean; error: string | null } {
+  try {
+    const r = readPicture(image, predictor);
+    return { text: r.text, uncertain: r.uncertain, error: null };
+  } catch (e) {
+    if (e instanceof ImageError) return { text: null, uncertain: true, error: e.code };
+    throw e;
+  }
+}
+
+export interface Tally {
+  numbers: number;
+  exact: number;
+  digits: number;
+  digitsRight: number;
+  singlesRight: number;
+  /** exact matches among the numbers not flagged uncertain, and how many were not flagged */
+  confident: number;
+  confidentExact: number;
+}
+
+const emptyTally = (): Tally => ({ numbers: 0, exact: 0, digits: 0, digitsRight: 0, singlesRight: 0, confident: 0, confidentExact: 0 });
+
+export interface SetTally {
+  name: string;
+  all: Tally;
+  byLength: Map<number, Tally>;
+  byGap: Map<string, Tally>;
+}
+
+/** reads every number of a set and each of its digits alone */
+export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = readNumberText, singles = true): { tally: SetTally; results: ItemResult[] } {
+  const tally: SetTally = { name: set.name, all: emptyTally(), byLength: new Map(), byGap: new Map() };
+  const results: ItemResult[] = [];
+  for (const item of set.items) {
+    const r = read(item.image, predictor);
+    let singlesRight = 0;
+    for (let k = 0; singles && k < item.singles.length; k++) {
+      try {
+        const [p] = predictor.predictPacked(preprocessImage(item.singles[k]), 1);
+        if (String(p.digit) === item.text[k]) singlesRight++;
+      } catch (e) {
+        if (!(e instanceof ImageError)) throw e;
+      }
+    }
+    const right = r.text === null ? 0 : digitsRight(item.text, r.text);
+    const exact = r.text === item.text;
+    const len = item.text.length;
+    for (const t of [tally.all, at(tally.byLength, len), at(tally.byGap, item.gap)]) {
+      t.numbers++;
+      t.exact += exact ? 1 : 0;
+      t.digits += len;
+      t.digitsRight += right;
+      t.singlesRight += singlesRight;
+      if (!r.uncertain) {
+        t.confident++;
+        t.confidentExact += exact ? 1 : 0;
+      }
+    }
+    results.push({ item, read: r.text, uncertain: r.uncertain, error: r.error });
+  }
+  return { tally, results };
+}
+
+function at<K>(m: Map<K, Tally>, k: K): Tally {
+  let t = m.get(k);
+  if (!t) m.set(k, (t = emptyTally()));
+  return t;
+}
+
+const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)}%`);
+
+/** the Markdown rows: one per set, then per length and per gap over all sets */
+export function formatTallies(tallies: SetTally[]): string {
+  const head = '| numbers | n | exact match | per digit | same digits alone | not flagged uncertain | exact when not flagged |\n|---|---|---|---|---|---|---|';
+  const row = (name: string, t: Tally) =>
+    `| ${name} | ${t.numbers} | ${pct(t.exact, t.numbers)} | ${pct(t.digitsRight, t.digits)} | ${pct(t.singlesRight, t.digits)} | ${pct(t.confident, t.numbers)} | ${pct(t.confidentExact, t.confident)} |`;
+  const total = emptyTally();
+  const byLength = new Map<number, Tally>();
+  const byGap = new Map<string, Tally>();
+  const add = (into: Tally, t: Tally) => {
+    for (const k of Object.keys(into) as (keyof Tally)[]) into[k] += t[k];
+  };
+  for (const s of tallies) {
+    add(total, s.all);
+    for (const [k, t] of s.byLength) add(at(byLength, k), t);
+    for (const [k, t] of s.byGap) add(at(byGap, k), t);
+  }
+  const lines = [head, ...tallies.map((s) => row(s.name, s.all)), row('**all sets**', total)];
+  for (const k of [...byLength.keys()].sort((a, b) => a - b)) lines.push(row(`${k} digits`, byLength.get(k)!));
+  for (const g of GAPS) if (byGap.has(g)) lines.push(row(`gap: ${g}`, byGap.get(g)!));
+  return lines.join('\n');
+}
+
+/** the headline target: 2–4-digit mnist-test numbers whose digits do not touch */
+export function mnistShortApart(results: ItemResult[]): { n: number; exact: number } {
+  const picked = results.filter((r) => r.item.mnistTest.length >= 2 && r.item.mnistTest.length <= 4 && r.item.gap !== 'touching');
+  return { n: picked.length, exact: picked.filter((r) => r.read === r.item.text).length };
+}

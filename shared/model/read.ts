@@ -1,0 +1,331 @@
+import { D } from '../dims';
+import { ImageError, type DecodedImage } from '../image/decoded';
+import { dropSpecks, flattenLighting } from '../image/normalize';
+import { inkMap, reduceImage, toMnist } from '../image/preprocess';
+import {
+  boxHeight, boxWidth, checkOneLine, cutCandidates, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, tooManyDigits, type Group, type Labels, type Mark,
+} from '../image/segment';
+import type { Prediction, Predictor } from './predict';
+import type { DoubtReason } from './uncertainty';
+
+// reading a number: the ink of the picture, its marks joined into digits and touching digits cut
+// (shared/image/segment.ts), every candidate digit through one batched forward pass with the same
+// 28×28 preprocessing (and the model's deskew) as a single digit, and the cuts chosen by what the
+// classifier says of each side. the Worker's POST /read and the browser run this same code.
+
+/**
+ * pictures are box-averaged to at most this many pixels a side before reading: a digit in a line of
+ * six on a 600×200 canvas keeps ~50 px of height, more than the 20 px it is fitted to, and labelling
+ * and cutting cost stays small (bench:edge --only read).
+ */
+export const READ_SIDE = 256;
+/** components of a number lighter than this share of the heaviest are specks (a "1" weighs ~30% of an "8") */
+const READ_SPECK_FRACTION = 0.04;
+/** most candidate digits put through the network for one picture: bounds the work of cutting */
+export const MAX_CANDIDATES = 40;
+/** inked pixels of all candidates' 28×28 inputs beyond which no more pieces are tried (an mnist digit has ~150) */
+const MAX_INPUT_INK = 8000;
+/** no candidate spans more than this share of its group's height (two digits, with room): wider ones are never the answer */
+const MAX_SPAN = 1.6;
+
+/** a candidate digit wider than this share of its group's height is penalised: it is probably two */
+const WIDE_ASPECT = 1.1;
+const WIDE_PENALTY = 6; // log-units per unit of aspect beyond WIDE_ASPECT
+/** shorter than this share of its group's height, a piece is a stroke, not a digit */
+const SHORT_PIECE = 0.5;
+/** narrower than this it is a sliver a cut left behind */
+const SLIVER_ASPECT = 0.08;
+/**
+ * each extra digit a cut makes costs this much (log-units): a cut must be clearly better than none.
+ * a group barely wider than one digit is usually one wide digit (a 0, a 2), so cutting it costs more.
+ */
+const CUT_COST = 1;
+const CUT_COST_NARROW = 4;
+/** groups narrower than this share of their height pay CUT_COST_NARROW */
+const NARROW_GROUP = 1.2;
+/** two neighbouring groups this close (share of the taller's height) and together this narrow may be one digit, at this cost */
+const MERGE_GAP = 0.15;
+const MERGE_WIDTH = 1.0;
+const MERGE_COST = 1.5;
+/** a candidate the model itself finds not one digit costs this much */
+const DOUBT_COST = 2;
+/** a cut whose reading beats every reading with another number of digits by less than this (log-units, ×4) is a guess */
+const GUESS_MARGIN = Math.log(4);
+
+export const NUMBER_DOUBTS = ['uncertain_digit', 'ambiguous_split'] as const;
+export type NumberDoubt = (typeof NUMBER_DOUBTS)[number];
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DigitReading {
+  digit: number;
+  confidence: number;
+  box: Box; // in the sent picture's pixels
+  uncertain: boolean;
+  reason: DoubtReason | null;
+}
+
+export interface NumberReading {
+  text: string;
+  digits: DigitReading[];
+  uncertain: boolean; // when any digit is, or when cutting touching digits had to guess
+  reason: NumberDoubt | null;
+}
+
+/** an ink map (0..255, ink bright) and how it maps onto the picture that was sent */
+export interface InkPicture {
+  ink: Float32Array;
+  width: number;
+  height: number;
+  /** sent pixels per ink pixel along each axis (the whole-number reduction), and the sent size */
+  factor: number;
+  sentWidth: number;
+  sentHeight: number;
+}
+
+const noDigit = (why: string) => new ImageError('no_digit', `no digit found in the image: ${why}`, 422);
+
+/**
+ * the ink of a decoded picture, as a single digit's is found (lighting flattened, paper and specks
+ * dropped), at READ_SIDE. `factor` is how much the decoder already reduced it (decodePngReduced),
+ * sentWidth × sentHeight the size that was sent.
+ */
+export function pictureInk(picture: DecodedImage, factor = 1, sentWidth = picture.width, sentHeight = picture.height): InkPicture {
+  const img = reduceImage(picture, READ_SIDE);
+  const more = img === picture ? 1 : Math.ceil(Math.max(picture.width, picture.height) / READ_SIDE);
+  const ink = inkMap(flattenLighting(img));
+  return { ink, width: img.width, height: img.height, factor: factor * more, sentWidth, sentHeight };
+}
+
+/** pixels already ink-bright on dark (JSON rows), reduced to READ_SIDE like a picture */
+export function rawInk(pixels: Float32Array, width: number, height: number): InkPicture {
+  const img = reduceImage({ width, height, gray: pixels, alpha: null }, READ_SIDE);
+  const factor = img.width === width && img.height === height ? 1 : Math.ceil(Math.max(width, height) / READ_SIDE);
+  return { ink: Float32Array.from(img.gray), width: img.width, height: img.height, factor, sentWidth: width, sentHeight: height };
+}
+
+interface Candidate {
+  from: number; // node of the line where it starts: a group's edge or a cut point
+  to: number;
+  cost: number; // log-units its shape costs before the classifier speaks: a cut it ends at, a merge
+  box: Box; // in ink pixels
+  aspect: number; // ink width / height of its group
+  tall: number; // ink height / height of its group
+  prediction?: Prediction;
+}
+
+/** the bounds of the ink in a crop (offset by left, top), or null when it is empty */
+function cropBox(ink: Float32Array, width: number, height: number, left: number, top: number): Box | null {
+  let x0 = width, x1 = -1, y0 = height, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (ink[y * width + x] <= 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? null : { x: left + x0, y: top + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** what a candidate adds to a reading's score: the log of its top probability, less what its shape costs */
+function score(c: Candidate): number {
+  const p = c.prediction!;
+  let s = Math.log(Math.max(p.confidence, 1e-9)) - c.cost;
+  if (c.aspect > WIDE_ASPECT) s -= WIDE_PENALTY * (c.aspect - WIDE_ASPECT);
+  if (c.aspect < SLIVER_ASPECT) s -= DOUBT_COST;
+  // a piece much shorter than its group is a stroke a cut took off a digit (the foot of a 2), not a digit
+  if (c.tall < SHORT_PIECE) s -= 2 * DOUBT_COST;
+  if (p.reason === 'several_parts' || p.reason === 'not_digit_like') s -= DOUBT_COST;
+  return s;
+}
+
+/**
+ * the best reading of the line: a path of candidates from its first node to its last maximising the
+ * summed score. `margin`: how much better it is than the best path with another number of digits.
+ */
+function bestPath(nodes: number, candidates: Candidate[]): { path: Candidate[]; margin: number } {
+  const N = nodes;
+  // best[j][n]: the best score reaching node j with n digits
+  const best: Float64Array[] = Array.from({ length: N }, () => new Float64Array(N).fill(-Infinity));
+  const back: (Candidate | null)[][] = Array.from({ length: N }, () => new Array(N).fill(null));
+  best[0][0] = 0;
+  const byEnd: Candidate[][] = Array.from({ length: N }, () => []);
+  for (const c of candidates) byEnd[c.to].push(c);
+  for (let j = 1; j < N; j++) {
+    for (const c of byEnd[j]) {
+      const s = score(c);
+      for (let n = 0; n < j; n++) {
+        if (best[c.from][n] === -Infinity) continue;
+        const v = best[c.from][n] + s;
+        if (v > best[j][n + 1]) {
+          best[j][n + 1] = v;
+          back[j][n + 1] = c;
+        }
+      }
+    }
+  }
+  const end = N - 1;
+  let n = 1;
+  for (let k = 1; k < N; k++) if (best[end][k] > best[end][n]) n = k;
+  let other = -Infinity;
+  for (let k = 1; k < N; k++) if (k !== n) other = Math.max(other, best[end][k]);
+  const path: Candidate[] = [];
+  for (let j = end, k = n; j > 0 && back[j][k]; k--) {
+    const c = back[j][k]!;
+    path.unshift(c);
+    j = c.from;
+  }
+  return { path, margin: best[end][n] - other };
+}
+
+/** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
+export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): NumberReading {
+  const { ink, width, height } = picture;
+  dropSpecks(ink, width, height, READ_SPECK_FRACTION);
+  const labels: Labels = labelMarks(ink, width, height);
+  const marks = digitMarks(labels);
+  if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
+  checkOneLine(marks);
+  if (lineFill(ink, width, marks) > MAX_LINE_FILL) {
+    throw noDigit(`most of the picture is ink (${Math.round(100 * lineFill(ink, width, marks))}% of the area the marks cover): noise or a filled shape, not writing`);
+  }
+  const groups: Group[] = joinParts(marks);
+  if (groups.length > MAX_DIGITS) throw tooManyDigits(`found ${groups.length} digits`);
+
+  // candidates over the nodes of the line (each group's edges and cut points, one node where two
+  // groups meet): every group whole, for wide ones every stretch between two of its cut points,
+  // and two close neighbours as one digit (a stroke broken across, a part that did not overlap)
+  const candidates: Candidate[] = [];
+  const crops: Float32Array[] = [];
+  let capped = false;
+  let alternatives = false;
+  let node = 0;
+  const starts: number[] = [];
+  // the forward pass costs per inked input pixel: every group whole first, then pieces and merges
+  // while the inked pixels of all candidates stay within MAX_INPUT_INK (noise makes dense candidates)
+  let inputInk = 0;
+  const later: (() => void)[] = [];
+  const add = (group: Group, from: number, to: number, nodeFrom: number, nodeTo: number, cost: number, optional: boolean) => {
+    if (optional && inputInk > MAX_INPUT_INK) {
+      capped = true;
+      return;
+    }
+    const crop = groupInk(ink, labels, group, from, to);
+    const box = cropBox(crop.ink, crop.width, crop.height, from, group.top);
+    if (!box) return;
+    const input = toMnist(crop.ink, crop.width, crop.height);
+    for (let d = 0; d < D; d++) if (input[d] > 0) inputInk++;
+    candidates.push({ from: nodeFrom, to: nodeTo, cost, box, aspect: box.width / boxHeight(group), tall: box.height / boxHeight(group) });
+    crops.push(input);
+  };
+  groups.forEach((g, gi) => {
+    const h = boxHeight(g);
+    let cuts = cutCandidates(ink, labels, g);
+    // within the budget left (one candidate kept for every group still to come): drop the cut
+    // closest to its neighbours until the stretches between cut points fit
+    const room = MAX_CANDIDATES - candidates.length - 2 * (groups.length - gi - 1);
+    while (cuts.length > 0 && spans([g.left, ...cuts, g.right + 1], MAX_SPAN * h) > room) {
+      let drop = 0, tightest = Infinity;
+      const at = [g.left, ...cuts, g.right + 1];
+      for (let k = 0; k < cuts.length; k++) {
+        const gap = at[k + 2] - at[k];
+        if (gap < tightest) [tightest, drop] = [gap, k];
+      }
+      cuts = cuts.filter((_, k) => k !== drop);
+      capped = true;
+    }
+    const at = [g.left, ...cuts, g.right + 1];
+    const cutCost = boxWidth(g) < NARROW_GROUP * h ? CUT_COST_NARROW : CUT_COST;
+    alternatives ||= cuts.length > 0;
+    starts.push(node);
+    for (let i = 0; i < at.length - 1; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const whole = i === 0 && j === at.length - 1;
+        if (!whole && at[j] - at[i] > MAX_SPAN * h) continue;
+        // ending at a cut inside the group is what makes an extra digit
+        const [from, to, nodeFrom, nodeTo] = [at[i], at[j], node + i, node + j];
+        if (whole) add(g, from, to, nodeFrom, nodeTo, 0, false);
+        else later.push(() => add(g, from, to, nodeFrom, nodeTo, j < at.length - 1 ? cutCost : 0, true));
+      }
+    }
+    node += at.length - 1;
+  });
+  starts.push(node);
+  for (let gi = 0; gi + 1 < groups.length && candidates.length < MAX_CANDIDATES; gi++) {
+    const a = groups[gi], b = groups[gi + 1];
+    const h = Math.max(boxHeight(a), boxHeight(b));
+    if (b.left - a.right - 1 > MERGE_GAP * h || Math.max(a.right, b.right) - Math.min(a.left, b.left) + 1 > MERGE_WIDTH * h) continue;
+    const merged: Group = {
+      left: Math.min(a.left, b.left), right: Math.max(a.right, b.right), top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom),
+      marks: [...a.marks, ...b.marks], mass: a.mass + b.mass,
+    };
+    alternatives = true;
+    const [from, to] = [starts[gi], starts[gi + 2]];
+    later.push(() => add(merged, merged.left, merged.right + 1, from, to, MERGE_COST, true));
+  }
+  for (const f of later) f();
+
+  // one forward pass for every candidate
+  const B = crops.length;
+  const packed = new Float32Array(B * D);
+  crops.forEach((c, b) => packed.set(c, b * D));
+  const predictions = predictor.predictPacked(packed, B);
+  candidates.forEach((c, b) => (c.prediction = predictions[b]));
+
+  const { path, margin } = bestPath(node + 1, candidates);
+  const digits = path.map((c) => reading(c, picture));
+  const guessed = capped || (alternatives && margin < GUESS_MARGIN);
+  if (digits.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
+  if (digits.length > MAX_DIGITS) throw tooManyDigits(`found ${digits.length} digits`);
+  const anyUncertain = digits.some((d) => d.uncertain);
+  return {
+    text: digits.map((d) => d.digit).join(''),
+    digits,
+    uncertain: anyUncertain || guessed,
+    reason: anyUncertain ? 'uncertain_digit' : guessed ? 'ambiguous_split' : null,
+  };
+}
+
+/** writing leaves most of its line's box as paper; noise and filled shapes do not */
+const MAX_LINE_FILL = 0.55;
+
+/** the share of the box around all marks that is ink */
+function lineFill(ink: Float32Array, width: number, marks: Mark[]): number {
+  let left = Infinity, right = -1, top = Infinity, bottom = -1;
+  for (const m of marks) {
+    left = Math.min(left, m.left);
+    right = Math.max(right, m.right);
+    top = Math.min(top, m.top);
+    bottom = Math.max(bottom, m.bottom);
+  }
+  let inked = 0;
+  for (let y = top; y <= bottom; y++) for (let x = left; x <= right; x++) if (ink[y * width + x] > 0) inked++;
+  return inked / ((right - left + 1) * (bottom - top + 1));
+}
+
+/** how many candidates the cut points `at` make: the whole, and every stretch up to maxSpan wide */
+function spans(at: number[], maxSpan: number): number {
+  let n = 1;
+  for (let i = 0; i < at.length - 1; i++) for (let j = i + 1; j < at.length; j++) if (!(i === 0 && j === at.length - 1) && at[j] - at[i] <= maxSpan) n++;
+  return n;
+}
+
+/** a candidate as the answer states it: its box in the sent picture's pixels */
+function reading(c: Candidate, picture: InkPicture): DigitReading {
+  const { factor: f, sentWidth, sentHeight } = picture;
+  const x = c.box.x * f, y = c.box.y * f;
+  const box = { x, y, width: Math.min(sentWidth, (c.box.x + c.box.width) * f) - x, height: Math.min(sentHeight, (c.box.y + c.box.height) * f) - y };
+  const p = c.prediction!;
+  return { digit: p.digit, confidence: p.confidence, box, uncertain: p.uncertain, reason: p.reason };
+}
+
+/** the number in a decoded picture (see pictureInk for factor and the sent size) */
+export const readPicture = (picture: DecodedImage, predictor: Pick<Predictor, 'predictPacked'>, factor = 1, sentWidth = picture.width, sentHeight = picture.height) =>
+  readInk(pictureInk(picture, factor, sentWidth, sentHeight), predictor);

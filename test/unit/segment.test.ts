@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { D, IMAGE_SIDE } from '../../shared/dims';
+import { ImageError } from '../../shared/image/decoded';
+import { checkOneLine, cutCandidates, digitMarks, joinParts, labelMarks } from '../../shared/image/segment';
+import { decodeModel } from '../../shared/model/format';
+import { predictorFor } from '../../shared/model/predict';
+import { rawInk, readInk, readPicture } from '../../shared/model/read';
+import { loadMnist } from '../../scripts/lib/mnist';
+
+// segmentation on constructed pictures: strokes drawn with a round pen on an ink map (ink bright on
+// dark), then the real reading of mnist TEST digits laid side by side with the committed default model.
+
+type Stroke = [number, number, number, number]; // x0, y0, x1, y1 in pixels
+
+function draw(width: number, height: number, strokes: Stroke[], pen = 2.5): Float32Array {
+  const ink = new Float32Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      for (const [x0, y0, x1, y1] of strokes) {
+        const dx = x1 - x0, dy = y1 - y0;
+        const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy || 1)));
+        if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= pen) ink[y * width + x] = 255;
+      }
+    }
+  return ink;
+}
+
+/** an ellipse outline as strokes: a 0 */
+function zero(cx: number, cy: number, rx: number, ry: number): Stroke[] {
+  const out: Stroke[] = [];
+  for (let k = 0; k < 24; k++) {
+    const a = (k / 24) * 2 * Math.PI, b = ((k + 1) / 24) * 2 * Math.PI;
+    out.push([cx + rx * Math.cos(a), cy + ry * Math.sin(a), cx + rx * Math.cos(b), cy + ry * Math.sin(b)]);
+  }
+  return out;
+}
+
+function groupsOf(ink: Float32Array, width: number, height: number) {
+  const labels = labelMarks(ink, width, height);
+  const marks = digitMarks(labels);
+  checkOneLine(marks);
+  return { labels, groups: joinParts(marks) };
+}
+
+describe('finding the digits of a number', () => {
+  it('finds three separated digits, left to right, with their boxes', () => {
+    const ink = draw(160, 60, [[20, 10, 20, 50], ...zero(70, 30, 12, 20), [120, 10, 140, 10], [140, 10, 125, 50]]);
+    const { groups } = groupsOf(ink, 160, 60);
+    expect(groups).toHaveLength(3);
+    expect(groups.map((g) => g.left < 30 && g.right > 10)).toEqual([true, false, false]);
+    expect(groups[1].left).toBeGreaterThan(50);
+    expect(groups[2].left).toBeGreaterThan(110);
+  });
+
+  it('joins a 4 written in two strokes into one digit', () => {
+    // the open 4: a slanted stroke and the bar in one, the upright stroke crossing nothing (drawn apart)
+    const ink = draw(120, 60, [[30, 8, 12, 38], [12, 38, 42, 38], [36, 12, 36, 52], [80, 10, 80, 50]]);
+    // separate the upright from the bar by a pixel gap: lift the pen
+    for (let y = 36; y <= 41; y++) for (let x = 33; x <= 39; x++) if (x !== 36) ink[y * 120 + x] = x < 36 ? ink[y * 120 + x] : 0;
+    const { labels, groups } = groupsOf(ink, 120, 60);
+    expect(labels.marks.length).toBeGreaterThanOrEqual(2);
+    expect(groups).toHaveLength(2);
+  });
+
+  it("joins a 5 whose flag floats above its body", () => {
+    const body: Stroke[] = [[14, 18, 12, 30], [12, 30, 30, 30], [30, 30, 34, 42], [34, 42, 12, 52]];
+    const ink = draw(100, 60, [...body, [18, 8, 38, 8], [70, 8, 70, 52]]);
+    const { labels, groups } = groupsOf(ink, 100, 60);
+    expect(labels.marks.length).toBe(3);
+    expect(groups).toHaveLength(2);
+    expect(groups[0].marks).toHaveLength(2);
+  });
+
+  it('joins a stroke broken in the middle', () => {
+    const ink = draw(80, 60, [[20, 6, 20, 26], [20, 32, 20, 54], [50, 6, 50, 54]]);
+    const { groups } = groupsOf(ink, 80, 60);
+    expect(groups).toHaveLength(2);
+  });
+
+  it('keeps a small digit beside a tall one as its own digit', () => {
+    const ink = draw(100, 70, [...zero(25, 35, 14, 30), [70, 35, 70, 64]]);
+    const { groups } = groupsOf(ink, 100, 70);
+    expect(groups).toHaveLength(2);
+  });
+
+  it('offers cuts for two touching zeros near where they touch, and none for one digit', () => {
+    const ink = draw(100, 60, [...zero(27, 30, 20, 24), ...zero(68, 30, 20, 24)]);
+    const { labels, groups } = groupsOf(ink, 100, 60);
+    expect(groups).toHaveLength(1);
+    const cuts = cutCandidates(ink, labels, groups[0]);
+    expect(cuts.some((x) => Math.abs(x - 47) <= 5)).toBe(true);
+    const one = draw(60, 60, zero(30, 30, 14, 24));
+    const single = groupsOf(one, 60, 60);
+    expect(cutCandidates(one, single.labels, single.groups[0])).toEqual([]);
+  });
+
+  it('refuses two lines of writing, and a picture of specks, with their own 422s', () => {
+    const two = draw(100, 120, [[20, 5, 20, 50], [60, 5, 60, 50], [20, 70, 20, 115], [60, 70, 60, 115]]);
+    expect(() => groupsOf(two, 100, 120)).toThrow(expect.objectContaining({ code: 'several_lines', status: 422 }));
+    const specks = new Float32Array(200 * 200);
+    for (let y = 2; y < 200; y += 4) for (let x = 2; x < 200; x += 4) specks[y * 200 + x] = specks[y * 200 + x + 1] = specks[(y + 1) * 200 + x] = 255;
+    expect(() => labelAndGroup(specks)).toThrow(ImageError);
+    function labelAndGroup(ink: Float32Array) {
+      return digitMarks(labelMarks(ink, 200, 200));
+    }
+  });
+});
+
+// ---------------------------------------------------------------- reading real digits
+
+const predictor = predictorFor(await decodeModel(new Uint8Array(readFileSync('models/default.bin'))));
+const mnist = loadMnist().test;
+
+/** mnist test digits side by side on one ink map, `gap` pixels apart (negative: overlapping), each `scale` times its size */
+function numberOf(indices: number[], gap: number, scales: number[] = indices.map(() => 2)): { ink: Float32Array; width: number; height: number; text: string } {
+  const S = IMAGE_SIDE;
+  const height = Math.max(...scales) * S + 8;
+  const crops = indices.map((k, i) => {
+    const px = mnist.images.subarray(k * D, (k + 1) * D);
+    let l = S, r = -1;
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) if (px[y * S + x] > 0) { l = Math.min(l, x); r = Math.max(r, x); }
+    return { px, l, r, s: scales[i] };
+  });
+  const width = crops.reduce((w, c) => w + (c.r - c.l + 1) * c.s + gap, 0) + 16;
+  const ink = new Float32Array(width * height);
+  let at = 8;
+  for (const c of crops) {
+    const top = height - 4 - S * c.s;
+    for (let y = 0; y < S * c.s; y++)
+      for (let x = 0; x < (c.r - c.l + 1) * c.s; x++) {
+        const v = c.px[Math.floor(y / c.s) * S + c.l + Math.floor(x / c.s)];
+        const o = (top + y) * width + at + x;
+        ink[o] = Math.max(ink[o], v);
+      }
+    at += (c.r - c.l + 1) * c.s + gap;
+  }
+  return { ink, width, height, text: indices.map((k) => mnist.labels[k]).join('') };
+}
+
+describe('reading numbers made of mnist test digits', () => {
+  it('reads separated digits in one batched pass, with boxes left to right inside the picture', () => {
+    const n = numberOf([0, 1, 2, 3], 12);
+    let batches = 0;
+    const counting = { predictPacked: (p: Float32Array, B: number) => (batches++, predictor.predictPacked(p, B)) };
+    const r = readInk(rawInk(n.ink, n.width, n.height), counting);
+    expect(batches).toBe(1);
+    expect(r.text).toBe(n.text);
+    for (let i = 1; i < r.digits.length; i++) expect(r.digits[i].box.x).toBeGreaterThan(r.digits[i - 1].box.x + r.digits[i - 1].box.width - 1);
+    for (const d of r.digits) expect(d.box.x + d.box.width <= n.width && d.box.y + d.box.height <= n.height).toBe(true);
+  });
+
+  it('reads digits of different heights', () => {
+    const n = numberOf([4, 5, 6], 10, [2, 1.5, 2]);
+    expect(readInk(rawInk(n.ink, n.width, n.height), predictor).text).toBe(n.text);
+  });
+
+  it('cuts two touching digits apart', () => {
+    // mnist test digits 0 and 1 are a 7 and a 2; overlapped by 4 px their strokes touch
+    const n = numberOf([0, 1], -4);
+    const r = readInk(rawInk(n.ink, n.width, n.height), predictor);
+    expect(r.text).toBe(n.text);
+  });
+
+  it('refuses more than 12 digits', () => {
+    const n = numberOf(Array.from({ length: 13 }, (_, i) => i), 10, new Array(13).fill(1));
+    expect(() => readInk(rawInk(n.ink, n.width, n.height), predictor)).toThrow(expect.objectContaining({ code: 'too_many_digits' }));
+  });
+
+  it('reads a dark-on-light picture as the Worker decodes it, boxes scaled back to the sent pixels', () => {
+    const n = numberOf([7, 8, 9], 12);
+    const gray = n.ink.map((v) => 255 - v);
+    const r = readPicture({ width: n.width, height: n.height, gray, alpha: null }, predictor, 2, n.width * 2, n.height * 2);
+    expect(r.text).toBe(n.text);
+    expect(r.digits[2].box.x + r.digits[2].box.width).toBeGreaterThan(n.width);
+  });
+});
+
+describe('reading a photographed number', () => {
+  // test/fixtures/jpeg/make-number.sh: the MNIST test digits 3 0 5 2 1 8 on paper lit unevenly, 640×480
+  for (const file of ['number-640x480.jpg', 'number-640x480-progressive.jpg']) {
+    it(`reads 305218 from ${file}, decoded reduced as the Worker decodes it, boxes in the photo's pixels`, async () => {
+      const { decodeImageReduced, readImageSize } = await import('../../shared/image/decode');
+      const { pictureInk, READ_SIDE } = await import('../../shared/model/read');
+      const bytes = new Uint8Array(readFileSync(`test/fixtures/jpeg/${file}`));
+      const { width, height } = readImageSize(bytes, { png: {}, jpeg: {} });
+      const picture = await decodeImageReduced(bytes, READ_SIDE, { png: {}, jpeg: {} });
+      const reading = readInk(pictureInk(picture, Math.max(width / picture.width, height / picture.height), width, height), predictor);
+      expect(reading.text).toBe('305218');
+      // the digits were drawn 80 px wide from x = 60 + 90k, y = 180 or 192: every box lies inside its cell
+      reading.digits.forEach((d, k) => {
+        expect(d.box.x).toBeGreaterThanOrEqual(60 + 90 * k - 4);
+        expect(d.box.x + d.box.width).toBeLessThanOrEqual(60 + 90 * k + 84);
+        expect(d.box.y).toBeGreaterThanOrEqual(176);
+        expect(d.box.y + d.box.height).toBeLessThanOrEqual(276);
+      });
+    });
+  }
+});

@@ -1,0 +1,26 @@
+import { decodeImageReduced, readImageSize, type ImageFormat } from '../shared/image/decode';
+import { pictureInk, rawInk, READ_SIDE, type InkPicture } from '../shared/model/read';
+import type { Limits } from '../shared/limits';
+import { imageLimits } from './images';
+
+// POST /read's pictures as ink maps at the resolution segmentation works at (shared/model/read.ts
+// READ_SIDE): a PNG or JPEG reduced while it is decoded, so a wide canvas or a photo never exists at
+// full size as floats.
+
+/** `declared`: the format the upload claimed, named in the 415 when the bytes are neither */
+export async function inkFromImage(bytes: Uint8Array, limits: Limits, declared?: ImageFormat): Promise<InkPicture> {
+  const max = imageLimits(limits);
+  const { width, height } = readImageSize(bytes, max, declared);
+  const picture = await decodeImageReduced(bytes, READ_SIDE, max, declared);
+  // how much the decoder reduced it: a PNG by whole boxes, a JPEG partly inside its 8×8 blocks
+  const factor = Math.max(width / picture.width, height / picture.height);
+  return pictureInk(picture, factor, width, height);
+}
+
+/** JSON rows (checked by worker/pixels.ts checkRows): ink bright on dark already */
+export function inkFromRows(rows: number[][]): InkPicture {
+  const height = rows.length, width = rows[0].length;
+  const pixels = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) pixels.set(rows[y], y * width);
+  return rawInk(pixels, width, height);
+}
