@@ -1,6 +1,6 @@
 // npm run bench: training speed of this trainer beside the numpy reference and TensorFlow.js,
 // measured in one run on this machine, plus time to 98% and peak memory of a default training.
-//   npm run bench -- [--epochs 3] [--skip-full] [--skip-tfjs]
+//   npm run bench -- [--epochs 3] [--skip-full] [--skip-tfjs] [--skip-conv]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -69,7 +69,7 @@ function tfjs(backend: 'wasm' | 'cpu', samples: number): Row | null {
 }
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'skip-full': { type: 'boolean' }, 'skip-tfjs': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'skip-full': { type: 'boolean' }, 'skip-tfjs': { type: 'boolean' }, 'skip-conv': { type: 'boolean' } } });
   const epochs = Number(values.epochs ?? 3);
   console.log(`benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · node ${process.version}\n784-128-10, Adam, batch 64, ${epochs} epochs of 60,000 images (median epoch)\n`);
   const data = loadMnist();
@@ -102,6 +102,20 @@ runCli(async () => {
   console.log(`\n${'trainer'.padEnd(52)}${'samples/s'.padStart(12)}  ${'ours ÷ it'.padStart(9)}  note`);
   for (const r of rows) console.log(`${r.name.padEnd(52)}${thousands(r.samplesPerSec).padStart(12)}  ${(ours / r.samplesPerSec).toFixed(2).padStart(9)}  ${r.note}`);
 
+  // the conv layers beside tfjs's conv2d (scripts/bench/conv.ts), in a child so tfjs's backends stay out of this process
+  let conv: unknown[] = [];
+  if (!values['skip-conv']) {
+    console.log('\nconv layers, ours beside TensorFlow.js (scripts/bench/conv.ts) …');
+    try {
+      const out = execFileSync(tsx, ['scripts/bench/conv.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const lines = out.split('\n');
+      console.log(lines.filter((l) => /^(batch|layer|conv )/.test(l)).join('\n'));
+      conv = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    } catch (e) {
+      console.log(`conv bench skipped: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+
   let full: Record<string, unknown> | null = null;
   if (!values['skip-full']) {
     console.log('\ndefault training (npm run train), in a child process to measure its own peak memory …');
@@ -117,6 +131,6 @@ runCli(async () => {
     }
   }
   mkdirSync('runs', { recursive: true });
-  writeFileSync('runs/bench.json', JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, rows, full }, null, 2));
+  writeFileSync('runs/bench.json', JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, rows, conv, full }, null, 2));
   console.log('\nwritten runs/bench.json');
 });
