@@ -12,6 +12,9 @@ import { saveModel } from '../../scripts/train/model-files';
 import { activationBounds } from '../../shared/model/bound';
 import { forwardMultiplyAdds } from '../../shared/model/budget';
 import { decodeModel, encodeModel } from '../../shared/model/format';
+import { convSizes, createNetwork, initHe, type ConvSpec, type LayerKind } from '../../shared/model/network';
+import { decodeServable, UnservableModelError } from '../../shared/model/servable';
+import { createRng } from '../../shared/rng';
 import { createPredictor } from '../../shared/model/predict';
 import { quantizeNetwork } from '../../shared/model/quantize';
 
@@ -97,4 +100,20 @@ describe('convolutions in training', () => {
     const predictor = createPredictor(network, { scale: 1 / 255, deskew: false });
     expect(predictor.predict([new Uint8Array(784).fill(255)])[0].probabilities.every(Number.isFinite)).toBe(true);
   }, 60_000);
+
+  it('serves a conv model within the Worker budget, and refuses the one with a 64-unit layer for its multiply-adds', async () => {
+    const convs: ConvSpec[] = [{ kind: 'conv', channels: 16, kernel: 3, stride: 2, pad: 0 }, { kind: 'conv', channels: 32, kernel: 3, stride: 2, pad: 0 }];
+    const metadata = { createdAt: '2026-12-06T00:00:00.000Z', dataset: 'test', testAccuracy: 0.5, training: {} };
+    const fileOf = async (hidden: number[]) => {
+      const kinds: LayerKind[] = [...convs, ...hidden.map((): LayerKind => 'dense'), 'dense'];
+      const net = createNetwork([...convSizes(28, convs), ...hidden, 10], undefined, kinds);
+      initHe(net, createRng(3));
+      return encodeModel(net, metadata);
+    };
+    const { model, predictor } = await decodeServable(await fileOf([]));
+    expect(model.header.architecture.layers).toEqual([...convs, 'dense']);
+    expect(predictor.predict([new Uint8Array(784).fill(255)])[0].probabilities.every(Number.isFinite)).toBe(true);
+    await expect(decodeServable(await fileOf([64]))).rejects.toThrow(UnservableModelError);
+    await expect(decodeServable(await fileOf([64]))).rejects.toThrow(/264,592 multiply-adds per image \(limit 262,144\)/);
+  });
 });
