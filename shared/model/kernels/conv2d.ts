@@ -63,27 +63,53 @@ function taps(s: ConvShape): Taps {
   return t;
 }
 
+// scratch for one pixel's non-zero channels, grown on demand (each thread has its own module)
+let nzOffset = new Int32Array(0);
+let nzValue = new Float64Array(0);
+
 /** out (B, OH, OW, OC) = conv(inp (B, H, W, IC), weight (KH, KW, IC, OC)) + bias (OC) */
 export function conv2dForward(out: Float32Array, inp: Float32Array, weight: Float32Array, bias: Float32Array, B: number, s: ConvShape): void {
   const { H, W, IC, OH, OW, OC, KW } = s;
   const t = taps(s);
   const IN = H * W * IC, OUT = OH * OW * OC;
+  if (nzOffset.length < IC) {
+    nzOffset = new Int32Array(IC);
+    nzValue = new Float64Array(IC);
+  }
+  const rows = nzOffset, vals = nzValue;
   for (let b = 0; b < B; b++) {
     const x0 = b * IN, o0 = b * OUT;
     for (let p = 0; p < OH * OW; p++) for (let c = 0; c < OC; c++) out[o0 + p * OC + c] = bias[c];
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
+        // this pixel's non-zero channels, as (weight row offset within a tap, value)
         const xi = x0 + (y * W + x) * IC;
+        let n = 0;
         for (let ci = 0; ci < IC; ci++) {
           const v = inp[xi + ci];
-          if (v === 0) continue;
-          for (let r = t.rowStart[y]; r < t.rowStart[y + 1]; r++) {
-            const ky = t.rowK[r], oy = t.rowO[r];
-            for (let q = t.colStart[x]; q < t.colStart[x + 1]; q++) {
-              const kx = t.colK[q], ox = t.colO[q];
-              const w = ((ky * KW + kx) * IC + ci) * OC;
-              const o = o0 + (oy * OW + ox) * OC;
-              for (let c = 0; c < OC; c++) out[o + c] += v * weight[w + c];
+          if (v !== 0) {
+            rows[n] = ci * OC;
+            vals[n] = v;
+            n++;
+          }
+        }
+        if (n === 0) continue;
+        for (let r = t.rowStart[y]; r < t.rowStart[y + 1]; r++) {
+          const ky = t.rowK[r], oy = t.rowO[r];
+          for (let q = t.colStart[x]; q < t.colStart[x + 1]; q++) {
+            const kx = t.colK[q], ox = t.colO[q];
+            const w = (ky * KW + kx) * IC * OC;
+            const o = o0 + (oy * OW + ox) * OC;
+            let k = 0;
+            // four channels per pass over the output row: one load and store of out per 4 multiply-adds
+            for (; k + 3 < n; k += 4) {
+              const w1 = w + rows[k], w2 = w + rows[k + 1], w3 = w + rows[k + 2], w4 = w + rows[k + 3];
+              const v1 = vals[k], v2 = vals[k + 1], v3 = vals[k + 2], v4 = vals[k + 3];
+              for (let c = 0; c < OC; c++) out[o + c] += v1 * weight[w1 + c] + v2 * weight[w2 + c] + v3 * weight[w3 + c] + v4 * weight[w4 + c];
+            }
+            for (; k < n; k++) {
+              const w1 = w + rows[k], v1 = vals[k];
+              for (let c = 0; c < OC; c++) out[o + c] += v1 * weight[w1 + c];
             }
           }
         }
