@@ -149,6 +149,7 @@ describe('number mode on the page', () => {
     await tab.getByTestId('photo-input').setInputFiles(NUMBER_PHOTO);
     await expect.poll(() => text(tab), { timeout: 10_000 }).toBe('305218');
     expect(await violations(tab)).toEqual([]);
+    await tab.screenshot({ path: join(SCREENSHOTS, 'page-number-photo.png'), fullPage: true });
     // Delete on the focused pad clears it
     await tab.getByTestId('pad').focus();
     await tab.keyboard.press('Delete');

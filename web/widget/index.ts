@@ -87,9 +87,10 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
         if (!view.photoHidden()) {
           numbers.reset();
           view.hidePhoto();
-          view.clearMarks();
         }
+        // the boxes were of the drawing before this stroke: they come back with the next answer
         if (done) numbers.drawingDone();
+        else view.clearMarks();
         return;
       }
       view.hidePhoto();
@@ -102,7 +103,12 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
     padCanvas: canvas,
     onPhoto: (photo) => view.showNumberPhoto(photo),
     onAnswer: (answer, at) => view.showNumber(answer, at),
-    onError: showError,
+    onError(e) {
+      // no number stands (no ink, too many digits, several lines): no older reading beside the error
+      showCleared();
+      hideHint();
+      showError(e);
+    },
   });
 
   function clear() {
