@@ -240,6 +240,7 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw[data-mode=number] .mw-pad-wrap{width:min(600px,100%);aspect-ratio:3}
 .mw[data-mode=number] .mw-bars,.mw[data-mode=number] .mw-seen,.mw[data-mode=number] .mw-switch,.mw[data-mode=number] .mw-feedback{display:none}
 .mw[data-mode=number] .mw-digit{min-width:0;overflow-wrap:anywhere;letter-spacing:.04em}
+.mw[data-mode=number] .mw-doubt{width:fit-content;max-width:100%}
 .mw--page[data-mode=number]{grid-template-columns:minmax(0,1fr);gap:24px}
 .mw--page[data-mode=number] .mw-result{max-width:none}
 .mw--compact[data-mode=number]{width:min(100%,618px)}

@@ -171,10 +171,15 @@ describe('number mode on the page', () => {
 });
 
 describe('number mode in /widget and embed.js', () => {
-  it('/widget?mode=number reads "42" and "2025", and passes axe-core', async () => {
-    const { tab } = await open(`${worker}/widget?mode=number`, { width: 700, height: 420 });
+  it('/widget?mode=number reads "42", "2025" and a photo in the 640×340 frame docs/embedding.md gives it, and passes axe-core', async () => {
+    const { tab } = await open(`${worker}/widget?mode=number`, { width: 640, height: 340 });
     await writeAndRead(tab, '42');
     await writeAndRead(tab, '2025');
+    expect(await violations(tab)).toEqual([]);
+    await tab.getByTestId('photo-input').setInputFiles(NUMBER_PHOTO);
+    await expect.poll(() => text(tab), { timeout: 10_000 }).toBe('305218');
+    // everything fits the frame, a doubt line included, without scrolling
+    expect(await tab.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(340);
     expect(await violations(tab)).toEqual([]);
     await tab.screenshot({ path: join(SCREENSHOTS, 'widget-number.png') });
     await tab.context().close();
