@@ -67,7 +67,7 @@ export function widgetMarkup({ variant, theme, size, mode = 'digit', styleAttrib
       .join('') +
     `</div>`;
   const hint = page
-    ? '<span class="mw-for-digit">Draw a digit, or paste or drop a photo</span><span class="mw-for-number">Write a number, or paste or drop a photo of one</span>'
+    ? '<span class="mw-for-digit">Draw a digit, or paste or drop a photo</span><span class="mw-for-number">Write a number, or drop a photo of one</span>'
     : '<span class="mw-for-digit">Draw a digit</span><span class="mw-for-number">Write a number</span>';
   return `<div class="mw mw--${variant}" data-theme="${theme}" data-mode="${mode}"${styleAttribute ? ` style="--mw-size:${size}px"` : ''}>
 <div class="mw-draw">
