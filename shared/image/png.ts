@@ -325,17 +325,49 @@ function unfilterRow(row: Uint8Array, prev: Uint8Array, stride: number, h: Heade
       for (let i = 1; i < first; i++) row[i] += prev[i] >> 1;
       for (let i = first; i < end; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
       break;
-    case 4: // paeth, inlined: the slowest filter and the most common one in real files
+    case 4: // paeth: the slowest filter and the most common one in real files
       for (let i = 1; i < first; i++) row[i] += prev[i]; // paeth(0, up, 0) is up
-      for (let i = first; i < end; i++) {
-        const a = row[i - bpp], b = prev[i], c = prev[i - bpp];
-        // |p - a|, |p - b|, |p - c| for p = a + b - c
-        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
-        row[i] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
+      if (bpp === 4) paeth4(row, prev, end);
+      else paeth(row, prev, first, end, bpp);
       break;
     default:
       throw badPng(`row ${y} uses filter type ${row[0]}, but only types 0 to 4 exist`);
+  }
+}
+
+/** the paeth predictor of a (left), b (up) and c (up-left): whichever is nearest to a + b − c, ties to a then b */
+function paethOf(a: number, b: number, c: number): number {
+  // |p - a|, |p - b|, |p - c| for p = a + b - c
+  const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** paeth over row[first, end) for any bytes per pixel */
+function paeth(row: Uint8Array, prev: Uint8Array, first: number, end: number, bpp: number): void {
+  for (let i = first; i < end; i++) row[i] = row[i] + paethOf(row[i - bpp], prev[i], prev[i - bpp]);
+}
+
+/**
+ * paeth over row[5, end) for 4 bytes a pixel (8-bit RGBA, 16-bit gray+alpha: canvas exports), a pixel
+ * per step with each channel's left and up-left neighbours carried in locals: two loads a byte, not four
+ */
+function paeth4(row: Uint8Array, prev: Uint8Array, end: number): void {
+  let a0 = row[1], a1 = row[2], a2 = row[3], a3 = row[4];
+  let c0 = prev[1], c1 = prev[2], c2 = prev[3], c3 = prev[4];
+  for (let i = 5; i + 3 < end; i += 4) {
+    const b0 = prev[i], b1 = prev[i + 1], b2 = prev[i + 2], b3 = prev[i + 3];
+    a0 = (row[i] + paethOf(a0, b0, c0)) & 255;
+    a1 = (row[i + 1] + paethOf(a1, b1, c1)) & 255;
+    a2 = (row[i + 2] + paethOf(a2, b2, c2)) & 255;
+    a3 = (row[i + 3] + paethOf(a3, b3, c3)) & 255;
+    row[i] = a0;
+    row[i + 1] = a1;
+    row[i + 2] = a2;
+    row[i + 3] = a3;
+    c0 = b0;
+    c1 = b1;
+    c2 = b2;
+    c3 = b3;
   }
 }
 
@@ -379,6 +411,7 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
   const samples = new Uint16Array(width * channels);
 
   if (channels === 1 && bitDepth <= 8) return oneChannelConverter(h, key, palette, gray, alpha);
+  if (bitDepth === 8 && !key) return byteConverter(h, gray, alpha);
 
   // one loop per colour type over Uint16 samples (every depth unpacked alike keeps the loads monomorphic)
   return (raw, y, sink) => {
@@ -419,6 +452,31 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
           alpha![x] = samples[s + 3] / maxSample;
         }
         break;
+    }
+    sink.row(y, gray, alpha);
+  };
+}
+
+/**
+ * RGB, gray+alpha and RGBA at 8 bits (canvas exports, most photos) without a tRNS key: luminance and
+ * alpha straight from the row's bytes, with no copy into samples first. the same numbers as the general
+ * path (luminance(r, g, b) × 1, alpha / 255).
+ */
+function byteConverter(h: Header, gray: Float32Array, alpha: Float32Array | null): (raw: Uint8Array, y: number, sink: RowSink) => void {
+  const { width, colorType } = h;
+  return (raw, y, sink) => {
+    if (colorType === 6) {
+      for (let x = 0, s = 1; x < width; x++, s += 4) {
+        gray[x] = luminance(raw[s], raw[s + 1], raw[s + 2]);
+        alpha![x] = raw[s + 3] / 255;
+      }
+    } else if (colorType === 2) {
+      for (let x = 0, s = 1; x < width; x++, s += 3) gray[x] = luminance(raw[s], raw[s + 1], raw[s + 2]);
+    } else {
+      for (let x = 0, s = 1; x < width; x++, s += 2) {
+        gray[x] = raw[s];
+        alpha![x] = raw[s + 1] / 255;
+      }
     }
     sink.row(y, gray, alpha);
   };
