@@ -23,17 +23,18 @@ export interface Limits {
 }
 
 /**
- * free: every accepted request stays inside the Workers Free plan's 10 ms of CPU at p99, measured by
- * `npm run bench:edge` on a slow, busy 2-core machine. the costliest classes: a batch whose every
- * pixel is inked (the forward pass cannot skip zeros: with the default 784-256-10 up to ~0.45 ms an
- * image there, 3× an MNIST digit; 24 such images measured 11.4 ms at p99, 16 fit),
- * and a PNG with the most pixels and pixel data (inflating, unfiltering and averaging cost per byte
- * and per pixel; preprocessing a fixed ~1.5 ms on the image averaged down to 128 px).
- * paid (Workers Paid, 30 s of CPU): the limits this API had before it was measured, for 1024² photos
- * and 256-image batches.
+ * free: every accepted request stays inside the Workers Free plan's 10 ms of CPU at p99 (main thread),
+ * measured by `npm run bench:edge` on a slow, busy 2-core machine, and sized for what people send:
+ * a 280×280 RGBA canvas export (306 KiB of pixel data), a 600×200 RGBA wide pad (469 KiB) and a batch
+ * of 64 images. the costliest classes: 64 fully inked images (the forward pass cannot skip zeros; the
+ * 4-image blocked kernel, kernels/linear.ts linearForwardBatched, brings them to ~0.1 ms an image),
+ * their JSON as Python writes it (", " separators: ~250 KB to parse), and a PNG with the most pixel data
+ * (inflating, unfiltering and averaging cost per byte and per pixel; preprocessing a fixed ~1 ms on the
+ * image averaged down to 128 px). figures: README "CPU per request" and the PR that set these.
+ * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 320, imageDataBytes: 160 * KiB, batchImages: 16, batchJsonBytes: 96 * KiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 640, imageDataBytes: 480 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
 };
 
