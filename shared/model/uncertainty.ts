@@ -61,6 +61,9 @@ interface Part {
 
 /** the side of the ink mask: the image with a border of no ink, so a pixel's 8 neighbours need no bounds checks */
 const P = S + 2;
+/** the image column and row of each mask index (no division in the fill's inner loop) */
+const COLUMN = new Int8Array(P * P).map((_, i) => (i % P) - 1);
+const ROW = new Int8Array(P * P).map((_, i) => Math.floor(i / P) - 1);
 
 /**
  * the 8-connected marks of ink; `ink` (P²) and `stack` (D) are scratch space. a fill of its own rather
@@ -81,7 +84,7 @@ function parts(pixels: Float32Array, ink: Uint8Array, stack: Int32Array): Part[]
     stack[n++] = start;
     while (n > 0) {
       const i = stack[--n];
-      const py = (i / P) | 0, x = i - py * P - 1, y = py - 1;
+      const x = COLUMN[i], y = ROW[i];
       mass += pixels[y * S + x];
       if (x < left) left = x;
       if (x > right) right = x;
