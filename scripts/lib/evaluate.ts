@@ -2,7 +2,6 @@ import { D, K } from '../../shared/dims';
 import { expectedCalibrationError } from '../../shared/model/calibration';
 import type { Network } from '../../shared/model/network';
 import { createWorkspace, forward } from '../../shared/model/forward';
-import { linearForwardBatched } from '../../shared/model/kernels/linear';
 import { createInputScratch, writeInput, type InputSpec } from '../../shared/model/input';
 import { crossEntropyForward } from '../../shared/model/kernels/softmax';
 import { argmax } from '../../shared/model/predict';
@@ -50,8 +49,7 @@ export function forEachBatch(
   for (let start = from; start < to; start += EVAL_BATCH) {
     const n = Math.min(EVAL_BATCH, to - start);
     for (let b = 0; b < n; b++) writeInput(x, b * D, images, (start + b) * D, input, scratch);
-    // the kernel the Worker answers with, so the scores are the served model's to the last bit
-    const probs = forward(net, x, n, ws, temperature, linearForwardBatched);
+    const probs = forward(net, x, n, ws, temperature);
     visit(start, n, probs, ws.acts[ws.acts.length - 1].subarray(0, n * K));
   }
 }

@@ -1,6 +1,5 @@
 import { D, K } from '../../shared/dims';
 import { createWorkspace, forward } from '../../shared/model/forward';
-import { linearForwardBatched } from '../../shared/model/kernels/linear';
 import { createInputScratch, writeInput, type InputSpec } from '../../shared/model/input';
 import type { Network } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
@@ -40,7 +39,7 @@ export function probeFeatures(net: Network, input: InputSpec, temperature: numbe
   for (let s = 0; s < inputs.length; s += B) {
     const n = Math.min(B, inputs.length - s);
     for (let b = 0; b < n; b++) writeInput(x, b * D, inputs[s + b], 0, input, scratch);
-    const p = forward(net, x, n, ws, temperature, linearForwardBatched); // as the predictor runs it
+    const p = forward(net, x, n, ws, temperature);
     probs.set(p, s * K);
     const hidden = ws.acts[L - 2];
     for (let b = 0; b < n; b++) {
