@@ -12,7 +12,9 @@
 // prints a Markdown table: CPU per request (p50 and p99 of the whole process, which includes V8's GC
 // and compiler threads, and p99 of the main thread alone, nearer to what Workers count; the cost of
 // reading the clock taken off), the two memory figures, the bundle's size and its global-scope
-// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
+// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level), and
+// the cold start: in 5 fresh processes, the global scope, then a first JSON and a first PNG classify
+// (the model read and decoded, every path compiled for the first time), main thread, medians.
 //   npm run bench:edge -- [--reps 200] [--warmup 20] [--model models/default.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
 // the machine may be busy: compare rows of one run with each other, not runs with runs.
