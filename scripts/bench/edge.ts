@@ -439,7 +439,7 @@ function numberInk(mnist: Uint8Array, count: number, W: number, H: number, gap: 
 }
 
 /** an 8-bit PNG of an ink map: dark ink on paper (gray, with ±3 grain) or strokes on a transparent canvas (RGBA) */
-function canvasPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
+function numberPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
   const channels = CHANNELS[colorType];
   const samples = new Uint16Array(W * H * channels);
   const rng = createRng(W + H);
@@ -455,18 +455,18 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
   const W = 600, H = 200;
   const fits = (colorType: number) => (W <= limits.imageSide && H * W * CHANNELS[colorType] <= limits.imageDataBytes ? 200 : 413);
   const png = (what: string, bytes: () => Uint8Array, expect: number) => out.push(post('POST /read', what, '/read', lazy(() => ({ bytes: bytes(), type: 'image/png' })), expect));
-  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
-  png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
-  png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => canvasPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
-  png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => canvasPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => numberPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => numberPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));
   png(`PNG ${W}×${H} gray, 6 MNIST digits in thin slices (most marks)`, () => {
     const ink = numberInk(mnist, 6, W, H, 12, 3.5);
     for (let x = 0; x < W; x += 3) for (let y = 0; y < H; y++) ink[y * W + x] = 0;
-    return canvasPng(ink, W, H, 0);
+    return numberPng(ink, W, H, 0);
   }, fits(0));
   png(`PNG ${W}×${H} gray, speckled noise`, () => {
     const rng = createRng(5);
-    return canvasPng(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0)), W, H, 0);
+    return numberPng(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0)), W, H, 0);
   }, fits(0)); // read as some uncertain digits: what it costs is the point
   const rowsW = 200, rowsH = 70;
   out.push(post('POST /read', `JSON ${rowsW}×${rowsH} rows, 6 MNIST digits apart`, '/read', lazy(() => {
@@ -474,6 +474,11 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
     const rows = Array.from({ length: rowsH }, (_, y) => Array.from(ink.subarray(y * rowsW, (y + 1) * rowsW), Math.round));
     return { bytes: text(JSON.stringify({ pixels: rows })), type: 'application/json' };
   }), 200));
+  // a photographed number as phones send it (test/fixtures/jpeg/make-number.sh: 305218 on unevenly lit paper)
+  for (const kind of ['', '-progressive']) {
+    const file = `test/fixtures/jpeg/number-640x480${kind}.jpg`;
+    out.push(post('POST /read', `JPEG 640×480 photo of 6 digits${kind ? ', progressive' : ', baseline'}`, '/read', lazy(() => ({ bytes: new Uint8Array(readFileSync(file)), type: 'image/jpeg' })), 200));
+  }
 }
 
 /** whether a side² PNG in this format is within the pixel data limit */
