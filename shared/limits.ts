@@ -23,18 +23,22 @@ export interface Limits {
 }
 
 /**
- * free: every accepted request stays inside the Workers Free plan's 10 ms of CPU at p99, measured by
- * `npm run bench:edge` on a slow, busy 2-core machine. the costliest classes: a batch whose every
- * pixel is inked (the forward pass cannot skip zeros: with the default 784-256-10 up to ~0.45 ms an
- * image there, 3× an MNIST digit; 24 such images measured 11.4 ms at p99, 16 fit),
- * and a PNG with the most pixels and pixel data (inflating, unfiltering and averaging cost per byte
- * and per pixel; preprocessing a fixed ~1.5 ms on the image averaged down to 128 px).
- * sides up to 640 px so a number on a 600×200 pad (POST /read) fits; the pixel data limit still bounds decoding.
- * paid (Workers Paid, 30 s of CPU): the limits this API had before it was measured, for 1024² photos
- * and 256-image batches.
+ * free: every accepted request stays inside the Workers Free plan's 10 ms of CPU at p99 (main thread),
+ * measured by `npm run bench:edge` on a slow 2-core machine shared with other jobs (load average 5–13),
+ * and sized for what people send. PNGs: a 280×280 RGBA canvas export (306 KiB of pixel data: 3.1 ms p50)
+ * and a 600×200 RGBA wide pad (469 KiB: 4.4 ms p50) fit; the costliest accepted PNGs are the noisiest
+ * that fit 128 KiB with the most pixels or pixel data: 600² 8-bit gray (352 KiB, 360k pixels) and 283²
+ * 16-bit RGB (470 KiB), ~7–8 ms p50 and 9.5–11 ms main-thread p99 as the machine's load varies (640²
+ * gray measured 8.6–8.7 ms p50: the side stops at 600). batches: the costliest is every pixel inked
+ * (the forward pass cannot skip zeros; kernels/linear.ts linearForwardBatched runs four images per load
+ * of a weight row, ~0.09 ms an image) sent as JSON, whose parse and garbage add ~0.07 ms an image at
+ * p99: 64 such images measured 9.5 ms p50 and 14.1 ms main-thread p99 as JSON (8.1 / 9.4 as bytes), 32
+ * measured 4.8 / 6.0–8.0, so the plan takes 32; 128 KiB of JSON holds them as Python's json.dumps
+ * writes them (", " separators). POST /read decodes the same PNGs (a number on a 600×200 pad).
+ * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 640, imageDataBytes: 160 * KiB, batchImages: 16, batchJsonBytes: 96 * KiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 32, batchJsonBytes: 128 * KiB },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
 };
 

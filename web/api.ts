@@ -3,10 +3,10 @@
 
 import { decodeModel } from '../shared/model/format';
 import { predictorFor } from '../shared/model/predict';
-import type { Answer, ApiErrorBody, FeedbackBody, ModelInfo } from '../worker/api-types';
+import type { Answer, ApiErrorBody, FeedbackBody, ModelInfo, NumberAnswer } from '../worker/api-types';
 import type { Pixels } from './pixels';
 
-export type { Answer, FeedbackBody, ModelInfo };
+export type { Answer, FeedbackBody, ModelInfo, NumberAnswer };
 
 /** a failed call, with the API's error code and message when it sent one */
 export class ApiCallError extends Error {
@@ -45,6 +45,10 @@ export const classifyRemote = (endpoint: string, pixels: Pixels) => call<Answer>
 /** a photo reduced in the browser (photo/), preprocessed by the worker, which also answers the 784 pixels it saw */
 export const classifyPhoto = (endpoint: string, png: Uint8Array) =>
   call<Answer>(`${endpoint}/classify?return_input=true`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png as Uint8Array<ArrayBuffer> });
+
+/** a number drawn on the number pad or photographed, as a gray png within the plan's limits: POST /read */
+export const readNumber = (endpoint: string, png: Uint8Array) =>
+  call<NumberAnswer>(`${endpoint}/read`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png as Uint8Array<ArrayBuffer> });
 
 export const modelInfo = (endpoint: string) => call<ModelInfo>(`${endpoint}/model`);
 

@@ -1,11 +1,12 @@
 // embed.js: <script src="https://<worker>/embed.js" data-theme="dark" data-size="280"></script>
+// (data-mode="number": the wide pad that reads a whole number)
 // (or pinned: /assets/embed.<hash>.js with integrity=, see docs/embedding.md). renders the widget
 // where the tag is (or into data-target), inside a shadow root so the host page's styles and the
 // widget's styles cannot touch each other. a classic script, not a module: only classic scripts
 // can find their own tag through document.currentScript, and no other way is sure to find ours
 // (a selector on the src could pick up another vendor's embed.js).
 
-import { parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from './markup';
+import { parseMode, parseSize, parseTheme, WIDGET_CSS, widgetMarkup } from './markup';
 import { attachWidget } from './widget';
 
 /** the host element's own box: reset everything inherited from the host page */
@@ -25,6 +26,7 @@ function adoptStyles(shadow: ShadowRoot, css: string) {
 
 function mount(script: HTMLScriptElement) {
   const { theme, size, endpoint, target } = script.dataset;
+  const mode = parseMode(script.dataset.mode);
   const place = (): boolean => {
     let parent: Element | null = null;
     const host = document.createElement('div');
@@ -40,12 +42,12 @@ function mount(script: HTMLScriptElement) {
       script.after(host);
     }
     const shadow = host.attachShadow({ mode: 'open' });
-    shadow.innerHTML = widgetMarkup({ variant: 'compact', theme: parseTheme(theme), size: parseSize(size), styleAttribute: false });
+    shadow.innerHTML = widgetMarkup({ variant: 'compact', theme: parseTheme(theme), size: parseSize(size), mode, styleAttribute: false });
     // styles through CSSOM (a constructed sheet and style.setProperty), not inline <style> or style=
     // attributes, so a host page whose CSP has no 'unsafe-inline' for styles still shows the widget
     adoptStyles(shadow, HOST_CSS + WIDGET_CSS);
     shadow.querySelector<HTMLElement>('.mw')!.style.setProperty('--mw-size', `${parseSize(size)}px`);
-    attachWidget(shadow, { endpoint: endpoint || new URL(script.src, location.href).origin });
+    attachWidget(shadow, { endpoint: endpoint || new URL(script.src, location.href).origin, mode });
     return true;
   };
   if (place()) return;

@@ -4,9 +4,9 @@
 // the controller (widget/) finds its elements by data-role.
 
 import { K } from '../shared/dims';
-import type { Theme } from './options';
+import type { Mode, Theme } from './options';
 
-export { DEFAULT_SIZE, parseSize, parseTheme, type Theme } from './options';
+export { DEFAULT_SIZE, parseMode, parseSize, parseTheme, type Mode, type Theme } from './options';
 
 /** page: the full tool on /; compact: the widget in an iframe or a host page */
 export type Variant = 'page' | 'compact';
@@ -16,6 +16,8 @@ export interface WidgetMarkupOptions {
   theme: Theme;
   /** pad side in CSS pixels; on narrow screens the pad shrinks to fit */
   size: number;
+  /** digit (default): the square pad; number: the wide pad read by POST /read (the page can switch) */
+  mode?: Mode;
   /** false: leave out the style attribute (embed.js sets the size through CSSOM, which a host page's CSP allows) */
   styleAttribute?: boolean;
 }
@@ -43,7 +45,7 @@ function feedback(): string {
 </div>`;
 }
 
-export function widgetMarkup({ variant, theme, size, styleAttribute = true }: WidgetMarkupOptions): string {
+export function widgetMarkup({ variant, theme, size, mode = 'digit', styleAttribute = true }: WidgetMarkupOptions): string {
   const page = variant === 'page';
   const clear = `<button type="button" class="mw-btn${page ? '' : ' mw-btn--overlay'}" data-role="clear" data-testid="clear">Clear</button>`;
   // file pickers as buttons: the input inside its label, out of sight but focusable. "Camera" opens
@@ -57,13 +59,24 @@ export function widgetMarkup({ variant, theme, size, styleAttribute = true }: Wi
   const seen =
     `<figure class="mw-seen"><canvas width="28" height="28" data-role="seen" data-testid="seen" role="img" aria-label="The 28 by 28 image the model saw"></canvas>` +
     `<figcaption><strong>What the model saw</strong><span>Your drawing or photo after the MNIST preprocessing: cropped to the ink, scaled to 20×20 and centred by mass in 28×28 pixels.</span></figcaption></figure>`;
-  return `<div class="mw mw--${variant}" data-theme="${theme}"${styleAttribute ? ` style="--mw-size:${size}px"` : ''}>
+  // the page's choice of what to read: two toggle buttons, one pressed
+  const modes =
+    `<div class="mw-modes" role="group" aria-label="What to read">` +
+    (['digit', 'number'] as const)
+      .map((m) => `<button type="button" class="mw-mode" data-role="mode-${m}" data-testid="mode-${m}" aria-pressed="${m === mode}">${m === 'digit' ? 'Digit' : 'Number'}</button>`)
+      .join('') +
+    `</div>`;
+  const hint = page
+    ? '<span class="mw-for-digit">Draw a digit, or paste or drop a photo</span><span class="mw-for-number">Write a number, or drop a photo of one</span>'
+    : '<span class="mw-for-digit">Draw a digit</span><span class="mw-for-number">Write a number</span>';
+  return `<div class="mw mw--${variant}" data-theme="${theme}" data-mode="${mode}"${styleAttribute ? ` style="--mw-size:${size}px"` : ''}>
 <div class="mw-draw">
 <div class="mw-pad-wrap">
 <canvas class="mw-pad" data-role="pad" data-testid="pad" tabindex="0" role="img" aria-label="Drawing pad: draw one digit with a mouse, finger or pen. Delete clears it."></canvas>
 <canvas class="mw-photo" data-role="photo" data-testid="photo" role="img" aria-label="Your photo, the part the model read outlined" hidden></canvas>
-<p class="mw-hint" data-role="hint" aria-hidden="true">${page ? 'Draw a digit, or paste or drop a photo' : 'Draw a digit'}</p>${page ? '' : clear + photo}
-</div>${page ? `\n<div class="mw-actions">${clear}${photo}${local}</div>` : ''}
+<canvas class="mw-marks" data-role="marks" data-testid="marks" aria-hidden="true"></canvas>
+<p class="mw-hint" data-role="hint" aria-hidden="true">${hint}</p>${page ? '' : clear + photo}
+</div>${page ? `\n<div class="mw-actions">${modes}${clear}${photo}${local}</div>` : ''}
 </div>
 <div class="mw-result">
 <div class="mw-answer" aria-live="polite" aria-atomic="true">
@@ -157,6 +170,7 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-file:has(input:focus-visible){outline:2px solid var(--mw-accent);outline-offset:2px}
 .mw-camera{display:none}
 @media (pointer:coarse){.mw-camera{display:inline-flex}}
+.mw-marks{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}
 .mw-photo{position:absolute;inset:0;width:100%;height:100%;border-radius:var(--mw-radius);border:1px solid var(--mw-border);background:var(--mw-pad);pointer-events:none}
 .mw.is-dropping .mw-pad{outline:2px dashed var(--mw-accent);outline-offset:3px}
 .mw-answer{display:grid;grid-template-columns:auto 1fr;grid-template-rows:auto auto;column-gap:16px;align-items:end}
@@ -215,4 +229,20 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-btn--photo{right:auto;left:8px}
 .mw--compact .mw-source{font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .mw--compact .mw-key{min-height:28px}
+/* number mode: a wide pad (600×200, narrower on phones) read by POST /read; no bars, no 28×28, no in-browser switch */
+.mw-modes{display:inline-flex;border:1px solid var(--mw-border);border-radius:8px;overflow:hidden}
+.mw-mode{appearance:none;border:0;background:var(--mw-surface);padding:7px 14px;font-weight:600;font-size:14px;cursor:pointer;min-height:36px}
+.mw-mode+.mw-mode{border-left:1px solid var(--mw-border)}
+.mw-mode[aria-pressed=true]{background:var(--mw-accent);color:var(--mw-on-accent)}
+.mw-mode:focus-visible{outline-offset:-4px;outline-color:var(--mw-text)}
+.mw-for-number,.mw[data-mode=number] .mw-for-digit{display:none}
+.mw[data-mode=number] .mw-for-number{display:inline}
+.mw[data-mode=number] .mw-pad-wrap{width:min(600px,100%);aspect-ratio:3}
+.mw[data-mode=number] .mw-bars,.mw[data-mode=number] .mw-seen,.mw[data-mode=number] .mw-switch,.mw[data-mode=number] .mw-feedback{display:none}
+.mw[data-mode=number] .mw-digit{min-width:0;overflow-wrap:anywhere;letter-spacing:.04em}
+.mw[data-mode=number] .mw-doubt{width:fit-content;max-width:100%}
+.mw--page[data-mode=number]{grid-template-columns:minmax(0,1fr);gap:24px}
+.mw--page[data-mode=number] .mw-result{max-width:none}
+.mw--compact[data-mode=number]{width:min(100%,618px)}
+.mw--compact[data-mode=number] .mw-answer{grid-template-columns:auto 1fr}
 `;

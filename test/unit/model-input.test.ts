@@ -95,7 +95,18 @@ describe('the scripts that score and fit a model', () => {
   const net = network();
   const images = [SLANTED, stroke(8, 18), UPRIGHT, stroke(20, 6)];
   const split: Split = { count: images.length, images: Uint8Array.from(images.flat()), labels: Uint8Array.of(1, 1, 1, 1) };
-  const served = createPredictor(net, DESKEW).predict(images);
+  // one image per call: the predictor then runs linearForward, the kernel the scripts score and fit with, so
+  // the comparisons below are bit for bit (a batch's 4-image blocks agree within float32 rounding: kernels.test.ts)
+  const predictor = createPredictor(net, DESKEW);
+  const served = images.map((img) => predictor.predict([img])[0]);
+
+  it('answers a batch as it answers each image alone, within float32 rounding', () => {
+    const batch = predictor.predict(images);
+    batch.forEach((p, i) => {
+      expect(p.digit).toBe(served[i].digit);
+      p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(served[i].probabilities[k], 6));
+    });
+  });
 
   it('evaluate sees what the predictor sees', () => {
     const e = evaluate(net, split, DESKEW);

@@ -87,6 +87,27 @@ describe('decodePng pixel values', () => {
     }
   });
 
+  it('decodes seeded random noise exactly through every filter in the 8-bit colour formats canvases and photos use', async () => {
+    // RGBA (4 bytes a pixel: paeth's carried-neighbour loop), RGB (3) and gray+alpha (2), each unfiltered
+    // and converted straight from the row's bytes; 16-bit gray+alpha is 4 bytes a pixel too
+    const rng = createRng(11);
+    const W = 37, H = 23, n = W * H;
+    const bytes = (k: number) => Array.from({ length: n * k }, () => (rng.uniform() < 0.5 ? rng.int(3) * 127 : rng.int(256)));
+    const rgba = bytes(4), rgb = bytes(3), ga = bytes(2);
+    for (const filter of [0, 1, 2, 3, 4] as const) {
+      const a = await decodePng(encodePng({ width: W, height: H, colorType: 6, bitDepth: 8, samples: rgba, filter }));
+      expectCloseArray(a.gray, Array.from({ length: n }, (_, i) => lum(rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2])));
+      expectCloseArray(a.alpha!, Array.from({ length: n }, (_, i) => rgba[4 * i + 3] / 255), 6);
+      const b = await decodePng(encodePng({ width: W, height: H, colorType: 2, bitDepth: 8, samples: rgb, filter }));
+      expectCloseArray(b.gray, Array.from({ length: n }, (_, i) => lum(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2])));
+      const c = await decodePng(encodePng({ width: W, height: H, colorType: 4, bitDepth: 8, samples: ga, filter }));
+      expect(Array.from(c.gray), `gray+alpha, filter ${filter}`).toEqual(Array.from({ length: n }, (_, i) => ga[2 * i]));
+      expectCloseArray(c.alpha!, Array.from({ length: n }, (_, i) => ga[2 * i + 1] / 255), 6);
+      const d = await decodePng(encodePng({ width: W, height: H, colorType: 4, bitDepth: 16, samples: ga.map((v) => v * 257), filter }));
+      expectCloseArray(d.gray, Array.from({ length: n }, (_, i) => ga[2 * i]));
+    }
+  });
+
   it('decodes 16-bit grayscale scaled down to 0..255', async () => {
     const samples = ramp(42, 65535).map((v) => (v * 1543) % 65536);
     const img = await decodePng(encodePng({ ...small, colorType: 0, bitDepth: 16, samples }));

@@ -41,6 +41,11 @@ describe('the shape rules of the uncertain flag', () => {
     expect(inkShape(boxes([4, 4, 10, 3], [4, 14, 10, 3])).severalParts).toBe(false); // one above the other, like a broken 5
   });
 
+  it('see two marks at the left and right edges as two parts: a row\'s last pixel does not touch the next row\'s first', () => {
+    // a stroke down column 27 and one down column 0 one row lower: neighbours only if rows wrapped around
+    expect(inkShape(boxes([0, 5, 2, 20], [26, 4, 2, 20])).severalParts).toBe(true);
+  });
+
   it('call an all-ink image or a filled block solid, but not a straight 1', () => {
     expect(inkShape(new Uint8Array(D).fill(255)).solid).toBe(true);
     expect(inkShape(boxes([6, 4, 16, 20])).solid).toBe(true);

@@ -1,13 +1,14 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../shared/model/format';
-import { decodePng } from '../../shared/image/png';
+import { decodePng, decodePngReduced } from '../../shared/image/png';
 import { createPredictor } from '../../shared/model/predict';
-import { preprocessImage } from '../../shared/image/preprocess';
+import { PREPROCESS_SIDE, preprocessImage } from '../../shared/image/preprocess';
 import { LIMITS } from '../../shared/limits';
+import { createRng } from '../../shared/rng';
 import { call, expectError, postBytes, postJson } from './helpers/http';
 import { modelFile, publish, randomNetwork, type ModelFile } from './helpers/models';
-import { encodePng } from './helpers/png';
+import { encodePng, encodeRgbaPng } from './helpers/png';
 
 // PNG uploads, raw and multipart, against a random (He-initialised) model: every pixel matters,
 // so equal answers mean equal inputs.
@@ -80,6 +81,44 @@ describe('POST /classify with a PNG', () => {
     expect(body.digit).toBe(reference.predict([expectedInput])[0].digit);
   });
 
+  /** a canvas export: dark anti-aliased strokes of a "7" (one per `digits`) on a transparent width×height canvas */
+  function canvasSevens(width: number, height: number, digits: number): number[] {
+    const rgba = new Array(width * height * 4).fill(0);
+    const ink = (x: number, y: number, a: number) => {
+      const i = (y * width + x) * 4;
+      rgba[i] = 17, rgba[i + 1] = 17, rgba[i + 2] = 17, rgba[i + 3] = Math.max(rgba[i + 3], a);
+    };
+    const size = Math.round(height * 0.7), pen = Math.max(2, Math.round(height / 20));
+    for (let k = 0; k < digits; k++) {
+      const left = Math.round(((k + 0.5) * width) / digits - size / 2), top = Math.round((height - size) / 2);
+      for (let x = left; x < left + size; x++) for (let t = 0; t < pen; t++) ink(x, top + t, 255); // the bar
+      for (let y = top; y < top + size; y++) {
+        const x = left + size - 1 - Math.round(((y - top) * size) / (2 * size)); // the stem, leaning
+        for (let t = -1; t <= pen; t++) ink(x + t, y, t < 0 || t === pen ? 96 : 255); // soft edges, as canvases draw
+      }
+    }
+    return rgba;
+  }
+
+  it.each([
+    [280, 280, 'a drawing pad\'s canvas', 1],
+    [600, 200, 'a number written on a wide pad', 3],
+  ])('accepts a %i×%i RGBA canvas PNG (%s) on the free plan and reads it as drawn', async (width, height, _what, digits) => {
+    const rgba = canvasSevens(width, height, digits);
+    const png = await encodeRgbaPng(width, height, rgba);
+    // decoded as drawn: alpha is the strokes' coverage, pixel for pixel (fast-png wrote the file, not us)
+    const full = await decodePng(png);
+    expect(Array.from(full.alpha!, (a) => Math.round(a * 255))).toEqual(Array.from({ length: width * height }, (_, i) => rgba[4 * i + 3]));
+    expect(height * (1 + width * 4)).toBeLessThanOrEqual(LIMITS.free.imageDataBytes);
+    const res = await postBytes('/classify?return_input=true', png, 'image/png');
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    const expectedInput = preprocessImage(await decodePngReduced(png, PREPROCESS_SIDE));
+    expect(expectedInput.some((v) => v > 128)).toBe(true); // the strokes were read as ink
+    expect(body.preprocessed).toEqual(Array.from(expectedInput));
+    expect(body.probabilities).toEqual(reference.predict([expectedInput])[0].probabilities);
+  });
+
   it('answers a multipart/form-data upload exactly like the raw PNG', async () => {
     const { width, height, gray } = paperSeven();
     const png = await encodePng(width, height, gray);
@@ -143,5 +182,36 @@ describe('POST /classify with a PNG', () => {
     const decoded = await decodeModel(new Uint8Array(await (await call('/model/weights')).arrayBuffer()));
     expect(decoded.version).toBe(model.version);
     expect(Array.from(decoded.network.params)).toEqual(Array.from(net.params));
+  });
+});
+
+// a full free-plan batch of fully inked images, against the random model (16 hidden units: the batched
+// kernel's 4 × 4 blocks run): nothing to skip in the forward pass, the costliest batch the plan accepts
+describe('the free plan\'s largest batch', () => {
+  const MAX = LIMITS.free.batchImages;
+  const rng = createRng(9);
+  const images = Array.from({ length: MAX }, () => Array.from({ length: 784 }, () => rng.int(256)));
+
+  it(`takes ${MAX} fully inked images as JSON (as Python writes it) and as bytes, each answered as it is alone`, async () => {
+    const json = JSON.stringify({ images }).replaceAll(',', ', ');
+    const fromJson = await call('/classify/batch', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json });
+    expect(fromJson.status).toBe(200);
+    const { results } = await fromJson.json<any>();
+    const fromBytes = await postBytes('/classify/batch', Uint8Array.from(images.flat()), 'application/octet-stream');
+    expect(fromBytes.status).toBe(200);
+    expect((await fromBytes.json<any>()).results).toEqual(results);
+    expect(results).toHaveLength(MAX);
+    for (let i = 0; i < MAX; i++) {
+      const alone = reference.predict([images[i]])[0];
+      expect(results[i].digit).toBe(alone.digit);
+      results[i].probabilities.forEach((p: number, k: number) => expect(p).toBeCloseTo(alone.probabilities[k], 6));
+    }
+  });
+
+  it(`refuses ${MAX + 1} with the limit named: 400 as JSON, 413 as bytes`, async () => {
+    const more = [...images, images[0]];
+    expect(await expectError(await postJson('/classify/batch', { images: more }), 400, 'invalid_input')).toBe(`images must have 1..${MAX} images, got ${MAX + 1}`);
+    const res = await postBytes('/classify/batch', Uint8Array.from(more.flat()), 'application/octet-stream');
+    expect(await expectError(res, 413, 'body_too_large')).toMatch(new RegExp(`at most ${MAX * 784} bytes`));
   });
 });

@@ -29,13 +29,19 @@ export function scaledToSide(width: number, height: number, side: number): Size 
 }
 
 /**
+ * the longest side a photo of a number is sent at (POST /read): its digits side by side need the
+ * width a single digit does not; the plan's limits (below) still shrink it
+ */
+export const NUMBER_PHOTO_SIDE = 640;
+
+/**
  * the size to reduce a width × height picture to, keeping its shape: the longer side at most
- * PHOTO_SIDE and the plan's image side, its gray png (with alpha when `hasAlpha`) within
+ * `maxSide` (PHOTO_SIDE) and the plan's image side, its gray png (with alpha when `hasAlpha`) within
  * LIMIT_SHARE of the plan's file and pixel-data limits. never larger than the picture
  */
-export function photoSize(width: number, height: number, hasAlpha: boolean, limits: Limits = PHOTO_LIMITS): Size {
+export function photoSize(width: number, height: number, hasAlpha: boolean, limits: Limits = PHOTO_LIMITS, maxSide = PHOTO_SIDE): Size {
   if (!(width > 0 && height > 0)) throw new RangeError(`photoSize: a ${width}×${height} picture has no pixels`);
-  let side = Math.min(PHOTO_SIDE, limits.imageSide, Math.max(width, height));
+  let side = Math.min(maxSide, limits.imageSide, Math.max(width, height));
   for (;;) {
     const size = scaledToSide(width, height, side);
     const bytes = grayPngBytes(size.width, size.height, hasAlpha);

@@ -3,7 +3,7 @@
 // where supported, EXIF orientation applied), then reduced on a canvas to what the plan accepts
 // (fit.ts) as 8-bit gray (gray.ts).
 
-import { photoSize } from './fit';
+import { PHOTO_LIMITS, PHOTO_SIDE, photoSize } from './fit';
 import { grayFromRgba, type GrayPhoto } from './gray';
 
 export type PictureInput = Blob | HTMLImageElement | ImageBitmap | HTMLCanvasElement | OffscreenCanvas | ImageData;
@@ -100,12 +100,12 @@ export function drawnImageData(picture: CanvasImageSource, width: number, height
 }
 
 /** the picture reduced to fit the plan as gray: alpha is kept only when some pixel is see-through */
-export function reducePicture(picture: CanvasImageSource, width: number, height: number): GrayPhoto {
-  let size = photoSize(width, height, false);
+export function reducePicture(picture: CanvasImageSource, width: number, height: number, maxSide = PHOTO_SIDE): GrayPhoto {
+  let size = photoSize(width, height, false, PHOTO_LIMITS, maxSide);
   let photo = grayFromRgba(drawnImageData(picture, size.width, size.height).data, size.width, size.height);
   if (photo.alpha) {
     // alpha doubles the bytes: draw it again a little smaller
-    const smaller = photoSize(width, height, true);
+    const smaller = photoSize(width, height, true, PHOTO_LIMITS, maxSide);
     if (smaller.width !== size.width || smaller.height !== size.height) {
       size = smaller;
       photo = grayFromRgba(drawnImageData(picture, size.width, size.height).data, size.width, size.height);
@@ -114,8 +114,8 @@ export function reducePicture(picture: CanvasImageSource, width: number, height:
   return photo;
 }
 
-/** decodes and reduces any picture the browser can show */
-export async function openPhoto(input: PictureInput): Promise<OpenedPhoto> {
+/** decodes and reduces any picture the browser can show; `maxSide`: NUMBER_PHOTO_SIDE for a number (fit.ts) */
+export async function openPhoto(input: PictureInput, maxSide = PHOTO_SIDE): Promise<OpenedPhoto> {
   const { picture, width, height } = await decode(input);
   const release = () => {
     if (picture !== input && typeof ImageBitmap !== 'undefined' && picture instanceof ImageBitmap) picture.close();
@@ -124,5 +124,5 @@ export async function openPhoto(input: PictureInput): Promise<OpenedPhoto> {
     release();
     throw new PhotoError('cannot_decode', 'The picture has no pixels (not loaded yet, or 0×0).');
   }
-  return { picture, width, height, reduced: reducePicture(picture, width, height), release };
+  return { picture, width, height, reduced: reducePicture(picture, width, height, maxSide), release };
 }

@@ -5,12 +5,15 @@
 //   classify-scheduler.ts when and where to classify
 //   feedback-panel.ts     "Wrong? Tell us the digit"
 //   photo-input.ts        a picture picked, pasted or dropped; photo-session.ts classifies it, photo-canvas.ts shows it
+//   number-session.ts     number mode: the wide pad or a photo read by POST /read; number-marks.ts draws the boxes
 
 import { ImageError } from '../../shared/image/decoded';
-import { createPad, type Pad } from '../pad';
+import type { Mode } from '../options';
+import { createPad, NUMBER_PEN_WIDTH, PEN_WIDTH, type Pad } from '../pad';
 import { pixelsFromInk, type Pixels } from '../pixels';
 import { createClassifyScheduler } from './classify-scheduler';
 import { createFeedbackPanel } from './feedback-panel';
+import { createNumberSession } from './number-session';
 import { createPhotoInput } from './photo-input';
 import { createPhotoSession } from './photo-session';
 import { createView } from './view';
@@ -20,12 +23,16 @@ export interface WidgetOptions {
   endpoint: string;
   /** where a pasted picture is taken from: the widget itself (default), or the whole document on the page */
   pasteTarget?: EventTarget;
+  /** digit (default) or number; the page's Digit / Number toggle switches it later */
+  mode?: Mode;
 }
 
 export interface Widget {
   clear(): void;
-  /** classifies a picture (a photo file, a pasted image) in place of the drawing */
+  /** classifies a picture (a photo file, a pasted image) in place of the drawing; in number mode reads the number in it */
   usePhoto(picture: Blob): Promise<void>;
+  /** digit or number mode: clears the drawing */
+  setMode(mode: Mode): void;
   destroy(): void;
 }
 
@@ -47,6 +54,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
   const { pad: canvas, clearButton, localSwitch, compact, showAnswer, showError, showCleared, hideHint } = view;
   const feedback = createFeedbackPanel(root, { endpoint, compact });
   const widget = canvas.closest<HTMLElement>('.mw')!;
+  let mode: Mode = options.mode ?? 'digit';
   const classifier = createClassifyScheduler({
     endpoint,
     read: () => drawnPixels(pad),
@@ -75,13 +83,37 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
       hideHint();
       // drawing again: the photo gives way to the pad
       photos.drop();
+      if (mode === 'number') {
+        if (!view.photoHidden()) {
+          numbers.reset();
+          view.hidePhoto();
+        }
+        // the boxes were of the drawing before this stroke: they come back with the next answer
+        if (done) numbers.drawingDone();
+        else view.clearMarks();
+        return;
+      }
       view.hidePhoto();
       classifier.drawingChanged(done);
+    },
+  });
+  const numbers = createNumberSession({
+    endpoint,
+    pad,
+    padCanvas: canvas,
+    onPhoto: (photo) => view.showNumberPhoto(photo),
+    onAnswer: (answer, at) => view.showNumber(answer, at),
+    onError(e) {
+      // no number stands (no ink, too many digits, several lines): no older reading beside the error
+      showCleared();
+      hideHint();
+      showError(e);
     },
   });
 
   function clear() {
     classifier.reset();
+    numbers.reset();
     photos.drop();
     pad.clear();
     view.hidePhoto();
@@ -92,8 +124,21 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
   async function usePhoto(picture: Blob) {
     clear();
     hideHint();
-    await photos.use(picture);
+    if (mode === 'number') await numbers.usePhoto(picture);
+    else await photos.use(picture);
   }
+
+  function setMode(next: Mode) {
+    mode = next;
+    clear();
+    view.setMode(next);
+    pad.setPen(next === 'number' ? NUMBER_PEN_WIDTH : PEN_WIDTH);
+  }
+  const modeButtons = (['digit', 'number'] as const).flatMap((m) => {
+    const button = root.querySelector<HTMLButtonElement>(`[data-role="mode-${m}"]`);
+    return button ? [{ m, button, onClick: () => m !== mode && setMode(m) }] : [];
+  });
+  for (const { button, onClick } of modeButtons) button.addEventListener('click', onClick);
   const input = createPhotoInput(root, { dropZone: widget, pasteTarget: options.pasteTarget ?? widget, onPicture: (p) => void usePhoto(p) });
 
   const onClear = () => {
@@ -117,17 +162,19 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
         return;
       }
     }
+    if (mode === 'number') return;
     if (!photos.rerun() && !pad.isEmpty()) classifier.classifyNow();
   };
 
   clearButton.addEventListener('click', onClear);
   canvas.addEventListener('keydown', onKey);
   localSwitch?.addEventListener('change', onLocal);
-  clear();
+  setMode(mode);
 
   return {
     clear,
     usePhoto,
+    setMode,
     destroy() {
       clear();
       pad.destroy();
@@ -136,6 +183,7 @@ export function attachWidget(root: ParentNode, options: WidgetOptions): Widget {
       clearButton.removeEventListener('click', onClear);
       canvas.removeEventListener('keydown', onKey);
       localSwitch?.removeEventListener('change', onLocal);
+      for (const { button, onClick } of modeButtons) button.removeEventListener('click', onClick);
     },
   };
 }

@@ -1,4 +1,4 @@
-// a photo drawn where the pad is: the whole picture fitted into the square, the part preprocessing
+// a photo drawn where the pad is: the whole picture fitted into the pad's box, the part preprocessing
 // cropped outlined and the rest dimmed; in the compact widget also the 28×28 the model saw, in a
 // corner (the page shows it beside the bars).
 
@@ -9,26 +9,41 @@ import type { Pixels } from '../pixels';
 
 const cssVar = (el: Element, name: string, otherwise: string) => getComputedStyle(el).getPropertyValue(name).trim() || otherwise;
 
-/** sizes the canvas to its box at the screen's pixel density; returns its side in canvas pixels */
-function fitToBox(canvas: HTMLCanvasElement): number {
-  const side = Math.max(1, Math.round(canvas.getBoundingClientRect().width * (window.devicePixelRatio || 1)));
-  if (canvas.width !== side || canvas.height !== side) canvas.width = canvas.height = side;
-  return side;
+/** sizes the canvas to its box at the screen's pixel density; returns its size in canvas pixels and canvas pixels per CSS pixel */
+export function fitToBox(canvas: HTMLCanvasElement): { width: number; height: number; dpr: number } {
+  const r = canvas.getBoundingClientRect();
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(r.width * dpr));
+  const height = Math.max(1, Math.round(r.height * dpr));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return { width, height, dpr };
 }
 
-export function drawPhoto(canvas: HTMLCanvasElement, photo: OpenedPhoto, crop: CropBox | null): void {
-  const side = fitToBox(canvas);
+/** where a picture landed on a canvas, in CSS pixels: its top left corner and CSS pixels per picture pixel */
+export interface Placement {
+  x0: number;
+  y0: number;
+  scale: number;
+}
+
+export function drawPhoto(canvas: HTMLCanvasElement, photo: OpenedPhoto, crop: CropBox | null): Placement {
+  const { width: cw0, height: ch0, dpr } = fitToBox(canvas);
+  const side = Math.min(cw0, ch0);
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = cssVar(canvas, '--mw-pad', '#fff');
-  ctx.fillRect(0, 0, side, side);
-  const scale = side / Math.max(photo.width, photo.height);
+  ctx.fillRect(0, 0, cw0, ch0);
+  const scale = Math.min(cw0 / photo.width, ch0 / photo.height);
   const w = photo.width * scale;
   const h = photo.height * scale;
-  const x0 = (side - w) / 2;
-  const y0 = (side - h) / 2;
+  const x0 = (cw0 - w) / 2;
+  const y0 = (ch0 - h) / 2;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(photo.picture, x0, y0, w, h);
-  if (!crop) return;
+  const placement = { x0: x0 / dpr, y0: y0 / dpr, scale: scale / dpr };
+  if (!crop) return placement;
   const pad = Math.max(2, side / 80); // the outline sits just outside the ink
   const x = x0 + crop.left * scale - pad;
   const y = y0 + crop.top * scale - pad;
@@ -36,12 +51,13 @@ export function drawPhoto(canvas: HTMLCanvasElement, photo: OpenedPhoto, crop: C
   const ch = crop.height * scale + 2 * pad;
   ctx.fillStyle = 'rgb(0 0 0 / 35%)';
   ctx.beginPath();
-  ctx.rect(0, 0, side, side);
+  ctx.rect(0, 0, cw0, ch0);
   ctx.rect(x, y, cw, ch);
   ctx.fill('evenodd');
   ctx.lineWidth = Math.max(2, side / 160);
   ctx.strokeStyle = cssVar(canvas, '--mw-accent', '#4338ca');
   ctx.strokeRect(x, y, cw, ch);
+  return placement;
 }
 
 /** the 784 values, ink white on black, in the bottom right corner of the photo */

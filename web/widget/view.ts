@@ -4,11 +4,14 @@
 
 import { K } from '../../shared/dims';
 import type { DoubtReason } from '../../shared/model/uncertainty';
-import type { Answer } from '../api';
+import type { NumberDoubt } from '../../shared/model/read';
+import type { Answer, NumberAnswer } from '../api';
+import type { Mode } from '../options';
 import type { CropBox } from '../../shared/image/preprocess';
 import type { OpenedPhoto } from '../photo/open';
 import { drawPixels, type Pixels } from '../pixels';
-import { drawPhoto, drawSeenInset } from './photo-canvas';
+import { clearMarks, drawMarks } from './number-marks';
+import { drawPhoto, drawSeenInset, type Placement } from './photo-canvas';
 import { explainError } from './explain-error';
 import { findRole, needRole } from './roles';
 
@@ -28,6 +31,14 @@ export interface WidgetView {
   showPhoto(photo: OpenedPhoto, crop: CropBox | null): void;
   /** back to the drawing pad */
   hidePhoto(): void;
+  /** a number read (number mode): its text and doubt, and each digit's box and reading at `at` */
+  showNumber(answer: NumberAnswer, at: Placement): void;
+  /** a photo of a number over the pad; where it landed */
+  showNumberPhoto(photo: OpenedPhoto): Placement;
+  photoHidden(): boolean;
+  clearMarks(): void;
+  /** digit or number: the pad's shape, what it says to screen readers, the page's toggle */
+  setMode(mode: Mode): void;
 }
 
 /**
@@ -43,6 +54,25 @@ export const DOUBT_TEXT: Record<DoubtReason, string> = {
   low_confidence: 'Not sure — it could be another digit',
 };
 
+/** what a number's uncertain flag says, per reason (shared/model/read.ts) */
+export const NUMBER_DOUBT_TEXT: Record<NumberDoubt, string> = {
+  uncertain_digit: 'Not sure — a digit could be another',
+  ambiguous_split: 'Not sure — where the touching digits part was a guess',
+};
+
+const PAD_LABEL: Record<Mode, string> = {
+  digit: 'Drawing pad: draw one digit with a mouse, finger or pen. Delete clears it.',
+  number: 'Number pad: write a number, its digits side by side, with a mouse, finger or pen. Delete clears it.',
+};
+
+/** "the 2nd and 4th digits": where the uncertain ones are, for the doubt line */
+function whichDigits(answer: NumberAnswer): string {
+  const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
+  const at = answer.digits.flatMap((d, i) => (d.uncertain ? [ordinal(i + 1)] : []));
+  if (at.length === 0 || at.length === answer.digits.length) return '';
+  return ` (the ${at.length === 1 ? at[0] : `${at.slice(0, -1).join(', ')} and ${at[at.length - 1]}`} digit${at.length === 1 ? '' : 's'})`;
+}
+
 export function createView(root: ParentNode): WidgetView {
   const pad = needRole<HTMLCanvasElement>(root, 'pad');
   const hint = findRole(root, 'hint');
@@ -56,6 +86,8 @@ export function createView(root: ParentNode): WidgetView {
   const error = needRole(root, 'error');
   const compact = pad.closest('.mw--compact') !== null;
   const photoCanvas = needRole<HTMLCanvasElement>(root, 'photo');
+  const marks = needRole<HTMLCanvasElement>(root, 'marks');
+  const modeButtons = (['digit', 'number'] as const).map((m) => [m, findRole<HTMLButtonElement>(root, `mode-${m}`)] as const);
   let photoShown = false;
 
   function setBar(row: HTMLElement, p: number, text: string) {
@@ -106,6 +138,7 @@ export function createView(root: ParentNode): WidgetView {
         setBar(row, 0, '–');
       }
       if (seen) drawPixels(seen, null);
+      clearMarks(marks);
       source.textContent = '';
       source.title = '';
       error.hidden = true;
@@ -125,6 +158,39 @@ export function createView(root: ParentNode): WidgetView {
     hidePhoto() {
       photoCanvas.hidden = true;
       photoShown = false;
+    },
+
+    showNumber(answer, at) {
+      error.hidden = true;
+      prediction.textContent = answer.text;
+      const n = answer.digits.length;
+      const least = Math.min(...answer.digits.map((d) => d.confidence));
+      confidence.textContent = `${n} digit${n === 1 ? '' : 's'}${n ? `, the least sure ${percent(least)}` : ''}`;
+      const doubtText = answer.reason ? NUMBER_DOUBT_TEXT[answer.reason] + (answer.reason === 'uncertain_digit' ? whichDigits(answer) : '') : NUMBER_DOUBT_TEXT.uncertain_digit;
+      doubt.textContent = answer.uncertain ? doubtText : '';
+      doubt.hidden = !answer.uncertain;
+      widget?.classList.toggle('is-uncertain', answer.uncertain);
+      drawMarks(marks, answer, at);
+      const version = compact ? answer.model.version.slice(0, 8) : answer.model.version;
+      source.textContent = `read by the Worker (model v${version})`;
+      source.title = `model ${answer.model.version}`;
+    },
+
+    photoHidden: () => photoCanvas.hidden,
+    clearMarks: () => clearMarks(marks),
+
+    showNumberPhoto(photo) {
+      if (hint) hint.hidden = true;
+      photoCanvas.hidden = false;
+      photoShown = true;
+      return drawPhoto(photoCanvas, photo, null);
+    },
+
+    setMode(mode) {
+      if (widget instanceof HTMLElement) widget.dataset.mode = mode;
+      pad.setAttribute('aria-label', PAD_LABEL[mode]);
+      photoCanvas.setAttribute('aria-label', mode === 'number' ? 'Your photo, each digit read outlined' : 'Your photo, the part the model read outlined');
+      for (const [m, button] of modeButtons) button?.setAttribute('aria-pressed', String(m === mode));
     },
   };
 }

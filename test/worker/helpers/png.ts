@@ -12,3 +12,8 @@ export async function encodePng(width: number, height: number, gray: ArrayLike<n
   }
   return encode({ width, height, data, depth: 8, channels });
 }
+
+/** rgba: (height, width, 4) 0..255, as a canvas's toBlob writes it: 8-bit RGBA */
+export async function encodeRgbaPng(width: number, height: number, rgba: ArrayLike<number>): Promise<Uint8Array> {
+  return encode({ width, height, data: Uint8Array.from(rgba), depth: 8, channels: 4 });
+}
