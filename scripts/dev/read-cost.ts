@@ -14,25 +14,41 @@ const predictor = { predictPacked: (p: Float32Array, b: number) => { B = b; cons
 const mnist = loadMnist().test.images;
 const W = 600, H = 200;
 const paper = (ink: Float32Array) => ({ width: W, height: H, gray: ink.map((v) => 235 - (205 * v) / 255), alpha: null });
-function touching(n: number, scale: number, step: number) {
+// bench:edge's touching classes (scripts/bench/edge.ts numberInk, bigDigit), copied
+function bigDigit(digit: Uint8Array, side: number): Float32Array {
+  const out = new Float32Array(side * side);
+  const size = Math.max(28, Math.round(side * 0.7));
+  const off = Math.floor((side - size) / 2);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+    const sy = Math.min(27, Math.max(0, ((y + 0.5) * 28) / size - 0.5)), sx = Math.min(27, Math.max(0, ((x + 0.5) * 28) / size - 0.5));
+    const y0 = Math.floor(sy), x0 = Math.floor(sx), y1 = Math.min(27, y0 + 1), x1 = Math.min(27, x0 + 1), fy = sy - y0, fx = sx - x0;
+    const at = (yy: number, xx: number) => digit[yy * 28 + xx];
+    out[(y + off) * side + x + off] = (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+  }
+  return out;
+}
+function numberInk(count: number, gap: number, scale: number) {
   const ink = new Float32Array(W * H);
-  let at = 8;
-  for (let k = 0; k < n; k++) {
-    const s = 28 * scale;
-    for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) {
-      const v = mnist[k * D + Math.floor(y / scale) * 28 + Math.floor(x / scale)];
-      const p = (Math.round((H - s) / 2) + y) * W + at + x;
-      if (v && at + x < W) ink[p] = Math.max(ink[p], v);
+  let at = 12;
+  const side = Math.round((28 * scale) / 0.7);
+  for (let k = 0; k < count; k++) {
+    const big = bigDigit(mnist.subarray(k * D, (k + 1) * D), side);
+    let l = side, r = -1;
+    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (big[y * side + x] > 0) { l = Math.min(l, x); r = Math.max(r, x); }
+    const top = Math.max(0, Math.floor((H - side) / 2));
+    for (let y = 0; y < Math.min(side, H); y++) for (let x = l; x <= r && at + x - l < W; x++) {
+      const o = (top + y) * W + at + x - l;
+      ink[o] = Math.max(ink[o], big[y * side + x]);
     }
-    at += step;
+    at += r - l + 1 + gap;
   }
   return paper(ink);
 }
 const rng = createRng(5);
 const cases = {
   noise: paper(Float32Array.from({ length: W * H }, () => (rng.uniform() < 0.2 ? 255 : 0))),
-  touching6: touching(6, 4, 84),
-  touching12: touching(12, 2.6, 48),
+  touching6: numberInk(6, -6, 3.5),
+  touching12: numberInk(12, -4, 1.8),
 };
 for (const [name, img] of Object.entries(cases)) {
   const times: number[] = [];

@@ -223,6 +223,7 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   let capped = false;
   let alternatives = false;
   let node = 0;
+  let planned = 0; // candidates of the groups before this one, wholes and pieces
   const starts: number[] = [];
   // the forward pass costs per inked input pixel: every group whole first, then pieces and merges
   // while the inked pixels of all candidates stay within MAX_INPUT_INK (noise makes dense candidates)
@@ -256,7 +257,7 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
     let cuts = chosen.map((c) => c.x);
     // within the budget left (one candidate kept for every group still to come): drop the cut
     // closest to its neighbours until the stretches between cut points fit
-    const room = MAX_CANDIDATES - candidates.length - 2 * (groups.length - gi - 1);
+    const room = MAX_CANDIDATES - planned - 2 * (groups.length - gi - 1);
     while (cuts.length > 0 && spans([g.left, ...cuts, g.right + 1], MAX_SPAN * h) > room) {
       let drop = 0, tightest = Infinity;
       const at = [g.left, ...cuts, g.right + 1];
@@ -283,6 +284,7 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
         else later.push(() => add(g, from, to, nodeFrom, nodeTo, j < at.length - 1 ? cutCost : 0, true, alone!));
       }
     }
+    planned += spans(at, MAX_SPAN * h);
     node += at.length - 1;
   });
   starts.push(node);
