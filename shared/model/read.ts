@@ -37,8 +37,8 @@ const MAX_SPAN = 1.6;
 /**
  * a wide group's cuts: the cheapest valleys (valleyCuts: bent paths of least ink), one for every two
  * seeded columns, then the seeded columns' own bent cuts not near one, up to VALLEY_EXTRA more cuts
- * than the seeds; no two closer than CUT_SPACING of the group's height. dev set (scripts/dev/read-dev.ts,
- * 600 numbers of mnist TRAINING digits): touching 27.9% exact with straight cuts, 30.3% bent, 31.7% with valleys.
+ * than the seeds; no two closer than CUT_SPACING of the group's height. dev set (scripts/dev/read-dev.ts
+ * --count 150: 600 numbers of mnist TRAINING digits): touching 27.9% exact with straight cuts, 30.8% with these.
  */
 const VALLEY_SHARE = 0.5;
 const VALLEY_EXTRA = 3;
@@ -227,6 +227,7 @@ export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predict
   const starts: number[] = [];
   // the forward pass costs per inked input pixel: every group whole first, then pieces and merges
   // while the inked pixels of all candidates stay within MAX_INPUT_INK (noise makes dense candidates)
+  // and their crops within MAX_CROP_AREA
   let inputInk = 0, cropArea = 0;
   const later: (() => void)[] = [];
   const add = (group: Group, from: number | Cut, to: number | Cut, nodeFrom: number, nodeTo: number, cost: number, optional: boolean, alone?: GroupCrop) => {
