@@ -275,3 +275,147 @@ export function cutCandidates(ink: Float32Array, labels: Labels, group: Group): 
   minima.slice(estimate).forEach(add);
   return cuts.map((x) => x + group.left).sort((a, b) => a - b);
 }
+
+/**
+ * a cut that may bend: for each row of its group (from group.top), the first column of the right
+ * side. `x` is the column it was seeded at, for ordering cuts and measuring the stretch between two.
+ */
+export interface Cut {
+  x: number;
+  path: Int32Array;
+}
+
+/** one group's ink alone over its box (groupInk of its whole width): what cuts are found and pieces cut from */
+export interface GroupCrop {
+  ink: Float32Array;
+  width: number;
+  height: number;
+  left: number; // the box's first column in the picture
+}
+
+export function groupCrop(ink: Float32Array, labels: Labels, group: Group): GroupCrop {
+  return { ...groupInk(ink, labels, group, group.left, group.right + 1), left: group.left };
+}
+
+/** how far (share of the group's height) a cut may wander from the column it was seeded at */
+const PATH_REACH = 0.25;
+/** what one step sideways costs, in units of one fully inked pixel crossed: a cut goes straight through paper */
+const PATH_BEND = 0.15;
+/** what being one reach away from the seed costs per row, in the same units: keeps a cut near its seed */
+const PATH_PULL = 0.1;
+
+/** a cut that goes straight down at column x */
+export function straightCut(crop: GroupCrop, x: number): Cut {
+  return { x, path: new Int32Array(crop.height).fill(x) };
+}
+
+/**
+ * the cut seeded at column x: the path from the group's top row to its bottom, one column sideways
+ * at most per row and within PATH_REACH of x, crossing the least ink (the valley between two
+ * digits that touch or lean into each other, as segmentation of touching handwritten digits does
+ * with a shortest path). work: rows × (2 reach + 1) × 3.
+ */
+export function cutPath(crop: GroupCrop, x: number): Cut {
+  const { ink, width, height: h, left } = crop;
+  const reach = Math.max(1, Math.round(PATH_REACH * h));
+  // columns of the crop the path may take
+  const lo = Math.max(1, x - left - reach), hi = Math.min(width - 1, x - left + reach);
+  const span = hi - lo + 1;
+  if (span <= 1) return straightCut(crop, x);
+  // the pull of the seed, per column
+  const pull = new Float64Array(span);
+  for (let k = 0; k < span; k++) {
+    const d = (lo + k - (x - left)) / reach;
+    pull[k] = PATH_PULL * d * d;
+  }
+  // cost[k]: the least cost of a path from the top row to column lo + k of this row; from[y][k] the step it came by
+  let cost = new Float64Array(span), next = new Float64Array(span);
+  const from = new Int8Array(h * span);
+  for (let k = 0; k < span; k++) cost[k] = ink[lo + k] / 255 + pull[k];
+  for (let y = 1; y < h; y++) {
+    const row = y * width + lo;
+    for (let k = 0; k < span; k++) {
+      let best = cost[k], step = 0;
+      if (k > 0 && cost[k - 1] + PATH_BEND < best) [best, step] = [cost[k - 1] + PATH_BEND, -1];
+      if (k + 1 < span && cost[k + 1] + PATH_BEND < best) [best, step] = [cost[k + 1] + PATH_BEND, 1];
+      next[k] = best + ink[row + k] / 255 + pull[k];
+      from[y * span + k] = step;
+    }
+    [cost, next] = [next, cost];
+  }
+  let k = 0;
+  for (let j = 1; j < span; j++) if (cost[j] < cost[k]) k = j;
+  const path = new Int32Array(h);
+  for (let y = h - 1; y >= 0; y--) {
+    path[y] = left + lo + k;
+    k += from[y * span + k];
+  }
+  return { x, path };
+}
+
+/**
+ * the ink of a group between two cuts (left inclusive, right exclusive on each row), cropped to
+ * the columns they span and the group's rows; `left` is the crop's first column in the picture.
+ */
+export function pieceInk(crop: GroupCrop, left: Cut, right: Cut): { ink: Float32Array; width: number; height: number; left: number } {
+  const { height } = crop;
+  let from = Infinity, to = -Infinity;
+  for (let y = 0; y < height; y++) {
+    from = Math.min(from, left.path[y]);
+    to = Math.max(to, right.path[y]);
+  }
+  const width = Math.max(1, to - from);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * crop.width - crop.left;
+    for (let x = left.path[y]; x < right.path[y]; x++) out[y * width + x - from] = crop.ink[row + x];
+  }
+  return { ink: out, width, height, left: from };
+}
+
+/**
+ * the valleys of a group: paths from its top row to its bottom, one column sideways at most per
+ * row, each crossing the least ink to reach its bottom column (one pass over the group, as seam
+ * carving does). digits that lean into each other leave a slanted valley no single column finds.
+ * returns up to `most` of the cheapest, ends at least CUT_MARGIN apart and from the edges.
+ */
+export function valleyCuts(crop: GroupCrop, most: number): Cut[] {
+  const { ink, width: w, height: h, left } = crop;
+  const margin = Math.max(1, Math.round(CUT_MARGIN * h));
+  if (most <= 0 || w <= 2 * margin + 1) return [];
+  let cost = new Float64Array(w), next = new Float64Array(w);
+  const from = new Int8Array(h * w);
+  // the edges are walls: a valley stays inside the group
+  cost.fill(Infinity);
+  next.fill(Infinity);
+  for (let x = margin; x < w - margin; x++) cost[x] = ink[x] / 255;
+  for (let y = 1; y < h; y++) {
+    const row = y * w;
+    for (let x = margin; x < w - margin; x++) {
+      let best = cost[x], step = 0;
+      if (cost[x - 1] + PATH_BEND < best) [best, step] = [cost[x - 1] + PATH_BEND, -1];
+      if (cost[x + 1] + PATH_BEND < best) [best, step] = [cost[x + 1] + PATH_BEND, 1];
+      next[x] = best + ink[row + x] / 255;
+      from[row + x] = step;
+    }
+    [cost, next] = [next, cost];
+  }
+  const ends: number[] = [];
+  for (let x = margin; x < w - margin; x++) if (cost[x] <= cost[x - 1] && cost[x] < cost[x + 1]) ends.push(x);
+  ends.sort((a, b) => cost[a] - cost[b]);
+  const cuts: Cut[] = [];
+  for (const end of ends) {
+    if (cuts.length >= most) break;
+    const path = new Int32Array(h);
+    let x = end, mid = 0;
+    for (let y = h - 1; y >= 0; y--) {
+      path[y] = left + x;
+      mid += path[y];
+      x += from[y * w + x];
+    }
+    mid = Math.round(mid / h);
+    if (cuts.some((c) => Math.abs(c.x - mid) < margin)) continue;
+    cuts.push({ x: mid, path });
+  }
+  return cuts;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { ImageError } from '../../shared/image/decoded';
-import { checkOneLine, cutCandidates, digitMarks, joinParts, labelMarks } from '../../shared/image/segment';
+import { checkOneLine, cutCandidates, cutPath, digitMarks, joinParts, labelMarks, groupCrop, pieceInk, straightCut, valleyCuts, type Cut, type Group } from '../../shared/image/segment';
 import { decodeModel } from '../../shared/model/format';
 import { predictorFor } from '../../shared/model/predict';
 import { rawInk, readInk, readPicture } from '../../shared/model/read';
@@ -93,6 +93,56 @@ describe('finding the digits of a number', () => {
     const one = draw(60, 60, zero(30, 30, 14, 24));
     const single = groupsOf(one, 60, 60);
     expect(cutCandidates(one, single.labels, single.groups[0])).toEqual([]);
+  });
+
+  /**
+   * the larger share of either digit's own ink (pixels the other digit does not share) that a cut
+   * puts on the wrong side: 0 for a clean split
+   */
+  function misplaced(a: Float32Array, b: Float32Array, width: number, g: Group, cut: Cut): number {
+    let [aAll, aWrong, bAll, bWrong] = [0, 0, 0, 0];
+    for (let y = g.top; y <= g.bottom; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * width + x, right = x >= cut.path[y - g.top];
+        if (a[p] > 0 && b[p] === 0) [aAll, aWrong] = [aAll + 1, aWrong + (right ? 1 : 0)];
+        if (b[p] > 0 && a[p] === 0) [bAll, bWrong] = [bAll + 1, bWrong + (right ? 0 : 1)];
+      }
+    }
+    return Math.max(aWrong / aAll, bWrong / bAll);
+  }
+
+  it('finds a valley where two touching zeros meet, and the cut seeded there leaves each zero on its side', () => {
+    const [left, right] = [draw(100, 60, zero(27, 30, 20, 24)), draw(100, 60, zero(68, 30, 20, 24))];
+    const ink = left.map((v, p) => Math.max(v, right[p]));
+    const { labels, groups } = groupsOf(ink, 100, 60);
+    const g = groups[0];
+    // crossing the touch costs about what crossing a zero's top and bottom does: the classifier chooses among the valleys
+    const valleys = valleyCuts(groupCrop(ink, labels, g), 3);
+    expect(valleys.some((c) => Math.abs(c.x - 47) <= 4 && misplaced(left, right, 100, g, c) < 0.08)).toBe(true);
+    expect(misplaced(left, right, 100, g, cutPath(groupCrop(ink, labels, g), 47))).toBeLessThan(0.08);
+    // and with its pieces' ink: the piece left of the cut is the left zero
+    const piece = pieceInk(groupCrop(ink, labels, g), straightCut(groupCrop(ink, labels, g), g.left), cutPath(groupCrop(ink, labels, g), 47));
+    expect(piece.left).toBe(g.left);
+    expect(piece.left + piece.width).toBeLessThanOrEqual(50);
+  });
+
+  it('cuts an italic "11" joined by a hairline at the foot with a bent cut, where no straight cut can', () => {
+    // both lean right, so their columns overlap; a thin stroke joins their feet (a cut must cross ink somewhere:
+    // the valley crosses the least, the hairline)
+    const first = draw(80, 60, [[20, 52, 34, 8]], 3);
+    const second = draw(80, 60, [[30, 52, 44, 8]], 3);
+    const hairline = draw(80, 60, [[20, 52, 30, 52]], 0.8);
+    const ink = first.map((v, p) => Math.max(v, second[p], hairline[p]));
+    const { labels, groups } = groupsOf(ink, 80, 60);
+    expect(groups).toHaveLength(1);
+    const g = groups[0];
+    const crop = groupCrop(ink, labels, g);
+    const wrong = (cut: Cut) => misplaced(first, second, 80, g, cut);
+    // every straight cut puts 10% or more of one digit on the wrong side
+    for (let x = g.left + 1; x <= g.right; x++) expect(wrong(straightCut(crop, x))).toBeGreaterThan(0.1);
+    // the cheapest valley, and the bent cut seeded between them, leave under 3% misplaced
+    expect(wrong(valleyCuts(crop, 1)[0])).toBeLessThan(0.03);
+    expect(wrong(cutPath(crop, 32))).toBeLessThan(0.03);
   });
 
   it('refuses two lines of writing, and a picture of specks, with their own 422s', () => {
