@@ -52,7 +52,7 @@ describe('GET /widget', () => {
     const html = await res.text();
     for (const id of TESTIDS) expect(html).toContain(`data-testid="${id}"`);
     // the theme and size are applied by the page's script (see page.test.ts); the file has the defaults
-    expect(html).toContain('class="mw mw--compact" data-theme="light" style="--mw-size:280px"');
+    expect(html).toContain('class="mw mw--compact" data-theme="light" data-mode="digit" style="--mw-size:280px"');
     expect(html).not.toContain('data-testid="local"');
   });
 });
