@@ -720,7 +720,11 @@ function firstRequestCpu(bundle: string, model: string, body: string, type: stri
     const version = ${JSON.stringify(version)};
     const body = new Uint8Array(readFileSync(${JSON.stringify(body)}));
     const values = new Map();
-    const kv = { async get(key, type) { const v = values.get(key); return v === undefined ? null : type === 'text' ? v : v.slice().buffer; } };
+    const kv = {
+      async get(key, type) { const v = values.get(key); return v === undefined ? null : type === 'text' ? v : v.slice().buffer; },
+      // the loader reads a model with its KV metadata (the accuracy the uploader measured): none here
+      async getWithMetadata(key, type) { return { value: await this.get(key, type), metadata: null }; },
+    };
     const env = { MODELS: kv, MODEL_REFRESH_SECONDS: '86400', WORKERS_PLAN: ${JSON.stringify(plan)} };
     const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
     const make = () => new Request(${JSON.stringify(ORIGIN + path)}, { method: 'POST', headers: { 'Content-Type': ${JSON.stringify(type)} }, body });
