@@ -9,9 +9,12 @@ import { FAST_BITS, type HuffmanTable } from './huffman';
 const MAX_PADDING = 4;
 
 export class BitReader {
-  /** the bits not yet consumed, the first one highest; at most 24 */
-  private buf = 0;
-  private count = 0;
+  /**
+   * the bits not yet consumed, the first one highest; at most 24. public for the one hot loop
+   * (scan.ts decodeAcRefine) that keeps them in locals between symbols and hands them back (see take)
+   */
+  buf = 0;
+  count = 0;
   /** a marker (or the end of the file) stopped the data at pos */
   private stopped = false;
   private padding = 0;
@@ -23,7 +26,7 @@ export class BitReader {
   ) {}
 
   /** brings the buffer to at least 17 bits */
-  private fill(): void {
+  fill(): void {
     const data = this.data;
     while (this.count <= 16) {
       let b = 0;

@@ -120,6 +120,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
   let segments = 0, scans = 0;
   let luma: Luma | null = null;
   let coefs: Int16Array | null = null; // progressive: (Y blocks, 64)
+  let last: Uint8Array | null = null; // progressive: (Y blocks) highest nonzero zigzag index (decodeScan)
   let lumaSeen = false;
   let visits = 0; // progressive: coefficients of luminance blocks the scans decoded so far, a block's worth each
 
@@ -157,6 +158,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
       luma = { plane: new Float32Array(stride * Y.blocksPerColumn * S), stride, S };
       // baseline decodes each block as it is read; progressive keeps every coefficient it uses until the end
       coefs = frame.progressive ? new Int16Array(Y.blocksPerLine * Y.blocksPerColumn * (S === 1 ? 1 : 64)) : new Int16Array(64);
+      last = frame.progressive && S !== 1 ? new Uint8Array(Y.blocksPerLine * Y.blocksPerColumn) : null;
     } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       throw refuseSof(marker);
     } else if (marker === 0xc4) {
@@ -198,6 +200,7 @@ function walk(bytes: Uint8Array, partial: Partial<JpegLimits>, maxSide: number |
       decodeScan(frame, scan, reader, restartInterval, {
         coefs: block,
         dcOnly: S === 1,
+        last,
         emit: frame.progressive
           ? null
           : (row, col) => {

@@ -32,13 +32,22 @@ export interface LumaTarget {
   emit: ((blockRow: number, blockCol: number) => void) | null;
   /** only the DC coefficient is used (blocks decoded to 1×1): a sequential scan skips AC values unread, a progressive one keeps one value a block */
   dcOnly: boolean;
+  /**
+   * progressive AC: (blocks) the highest zigzag index each luminance block has nonzero so far, so a
+   * refining pass over a block inside an end-of-band run stops there instead of walking to the band's
+   * end (past it every coefficient is zero and has no correction bit)
+   */
+  last: Uint8Array | null;
 }
 
-type BlockDecoder = (r: BitReader, c: Component, blocks: Int16Array, at: number) => void;
+/** `last[at >> 6]` bounds the block's nonzero coefficients (progressive AC scans only) */
+type BlockDecoder = (r: BitReader, c: Component, blocks: Int16Array, at: number, last: Uint8Array) => void;
 
 export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restartInterval: number, luma: LumaTarget): void {
   const Y = frame.components[0];
   const junk = new Int16Array(64);
+  const junkLast = new Uint8Array(1);
+  const last = luma.last ?? junkLast;
   const perBlock = luma.dcOnly ? 1 : 64;
   let eobrun = 0;
   const decodeBlock: BlockDecoder = !frame.progressive
@@ -50,17 +59,17 @@ export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restart
         ? (rd, c, b, at) => decodeDcFirst(rd, c, b, at, scan.al)
         : (rd, _c, b, at) => decodeDcRefine(rd, b, at, scan.al)
       : scan.ah === 0
-        ? (rd, c, b, at) => (eobrun = decodeAcFirst(rd, c, b, at, scan.ss, scan.se, scan.al, eobrun))
-        : (rd, c, b, at) => (eobrun = decodeAcRefine(rd, c, b, at, scan.ss, scan.se, scan.al, eobrun));
+        ? (rd, c, b, at, l) => (eobrun = decodeAcFirst(rd, c, b, at, l, scan.ss, scan.se, scan.al, eobrun))
+        : (rd, c, b, at, l) => (eobrun = decodeAcRefine(rd, c, b, at, l, scan.ss, scan.se, scan.al, eobrun));
 
   // a colour block is read for its length alone: only the DC of a sequential scan's needs decoding (its prediction)
   const skipBlock: BlockDecoder = frame.progressive ? decodeBlock : decodeBaselineDc;
   const block = (c: Component, row: number, col: number): void => {
-    if (c !== Y) skipBlock(r, c, junk, 0);
+    if (c !== Y) skipBlock(r, c, junk, 0, junkLast);
     else if (luma.emit) {
-      decodeBlock(r, c, luma.coefs, 0);
+      decodeBlock(r, c, luma.coefs, 0, junkLast);
       luma.emit(row, col);
-    } else decodeBlock(r, c, luma.coefs, (row * c.blocksPerLine + col) * perBlock);
+    } else decodeBlock(r, c, luma.coefs, (row * c.blocksPerLine + col) * perBlock, last);
   };
 
   for (const c of scan.components) c.pred = 0;
@@ -149,9 +158,10 @@ function decodeDcRefine(r: BitReader, b: Int16Array, at: number, al: number): vo
 }
 
 /** the first pass over a band of AC coefficients; returns the end-of-band run still to go */
-function decodeAcFirst(r: BitReader, c: Component, b: Int16Array, at: number, ss: number, se: number, al: number, eobrun: number): number {
+function decodeAcFirst(r: BitReader, c: Component, b: Int16Array, at: number, last: Uint8Array, ss: number, se: number, al: number, eobrun: number): number {
   if (eobrun > 0) return eobrun - 1;
   const ac = c.ac!;
+  const i = at >> 6;
   for (let k = ss; k <= se; ) {
     const rs = r.decode(ac);
     const s = rs & 15, run = rs >> 4;
@@ -163,18 +173,27 @@ function decodeAcFirst(r: BitReader, c: Component, b: Int16Array, at: number, ss
     k += run;
     if (k > 63) throw badJpeg('a block has more than 64 coefficients');
     b[at + ZIGZAG[k]] = r.signed(s) * (1 << al);
+    if (k > last[i]) last[i] = k;
     k++;
   }
   return 0;
 }
 
-/** a refining pass over a band (libjpeg's decode_mcu_AC_refine); returns the end-of-band run still to go */
-function decodeAcRefine(r: BitReader, c: Component, b: Int16Array, at: number, ss: number, se: number, al: number, eobrun: number): number {
+/**
+ * a refining pass over a band (libjpeg's decode_mcu_AC_refine); returns the end-of-band run still to go.
+ * the correction bits, one per coefficient already nonzero, are most of a refining scan's data: they
+ * are read from the reader's buffer kept in locals (buf, count), handed back before each huffman symbol.
+ */
+function decodeAcRefine(r: BitReader, c: Component, b: Int16Array, at: number, last: Uint8Array, ss: number, se: number, al: number, eobrun: number): number {
   const p1 = 1 << al, m1 = -1 << al;
+  const i = at >> 6;
   let k = ss;
+  let buf = r.buf, count = r.count;
   if (eobrun === 0) {
     const ac = c.ac!;
     for (; k <= se; k++) {
+      r.buf = buf & ((1 << count) - 1);
+      r.count = count;
       const rs = r.decode(ac);
       let run = rs >> 4;
       let s = rs & 15;
@@ -182,27 +201,61 @@ function decodeAcRefine(r: BitReader, c: Component, b: Int16Array, at: number, s
         s = r.bit() ? p1 : m1;
       } else if (run !== 15) {
         eobrun = (1 << run) + r.bits(run);
+        buf = r.buf;
+        count = r.count;
         break;
       }
+      buf = r.buf;
+      count = r.count;
       // past the coefficients already nonzero (each gets a correction bit) and `run` zero ones
+      // without branches on the data (a noisy photo's nonzero pattern and bits are unpredictable):
+      // nz is 1 for a nonzero coefficient, which takes one bit and moves away from zero by p1 on a 1
+      // not already set; a zero one counts down the run
       do {
+        if (count === 0) {
+          r.buf = 0;
+          r.count = 0;
+          r.fill();
+          buf = r.buf;
+          count = r.count;
+        }
         const z = at + ZIGZAG[k];
         const coef = b[z];
-        if (coef !== 0) {
-          if (r.bit() && (coef & p1) === 0) b[z] = coef >= 0 ? coef + p1 : coef + m1;
-        } else if (--run < 0) break;
+        const nz = (coef | -coef) >>> 31;
+        run -= nz ^ 1;
+        if (run < 0) break;
+        count -= nz;
+        const up = (buf >>> count) & nz & ~(coef >> al);
+        const sign = coef >> 15; // -1 or 0
+        b[z] = coef + ((((p1 ^ sign) - sign) * up) | 0);
         k++;
       } while (k <= se);
-      if (s !== 0) b[at + ZIGZAG[k]] = s;
+      if (s !== 0) {
+        b[at + ZIGZAG[k]] = s;
+        if (k > last[i]) last[i] = k;
+      }
     }
   }
   if (eobrun > 0) {
-    for (; k <= se; k++) {
+    // the coefficients past last[i] are zero: no correction bits to read
+    const end = Math.min(se, last[i]);
+    for (; k <= end; k++) {
       const z = at + ZIGZAG[k];
       const coef = b[z];
-      if (coef !== 0 && r.bit() && (coef & p1) === 0) b[z] = coef >= 0 ? coef + p1 : coef + m1;
+      if (coef === 0) continue;
+      if (count === 0) {
+        r.buf = 0;
+        r.count = 0;
+        r.fill();
+        buf = r.buf;
+        count = r.count;
+      }
+      count--;
+      if (((buf >>> count) & 1) !== 0 && (coef & p1) === 0) b[z] = coef >= 0 ? coef + p1 : coef + m1;
     }
     eobrun--;
   }
+  r.buf = buf & ((1 << count) - 1);
+  r.count = count;
   return eobrun;
 }
