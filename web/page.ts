@@ -27,6 +27,17 @@ for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')
   const mode = parseMode(new URLSearchParams(location.search).get('mode'));
   // the page is the tool: a picture pasted anywhere on it is for the widget
   attachWidget(root, { endpoint, pasteTarget: document, mode });
+  followModeInHeading(root);
+}
+
+/** the page's heading says what the pad is for: the Digit / Number toggle sets data-mode on the widget */
+function followModeInHeading(root: HTMLElement): void {
+  const pad = root.querySelector<HTMLElement>('.mw');
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (!pad || !heading) return;
+  const follow = () => void (heading.textContent = pad.dataset.mode === 'number' ? 'Write a number' : 'Draw a digit');
+  follow();
+  new MutationObserver(follow).observe(pad, { attributes: true, attributeFilter: ['data-mode'] });
 }
 
 const version = document.querySelector('[data-role="model-version"]');

@@ -95,6 +95,7 @@ describe('number mode on the page', () => {
     await writeAndRead(tab, '42');
     await writeAndRead(tab, '2025');
     expect(await tab.locator('.mw-confidence').textContent()).toMatch(/^4 digits, the least sure/);
+    expect(await tab.locator('main h1').textContent()).toBe('Write a number');
     // the marks: something drawn over the pad for each digit
     const marked = await tab.getByTestId('marks').evaluate((c: HTMLCanvasElement) => {
       const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
@@ -117,6 +118,7 @@ describe('number mode on the page', () => {
     box = (await tab.getByTestId('pad').boundingBox())!;
     expect(box.width).toBeCloseTo(box.height, 0);
     expect(await text(tab)).toBe('');
+    expect(await tab.locator('main h1').textContent()).toBe('Draw a digit');
     await tab.context().close();
   });
 
