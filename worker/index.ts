@@ -6,6 +6,7 @@ import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
 import { predictWith } from './answer';
 import { bodyBytes, bodyKind } from './body';
+import type { ImageFormat } from '../shared/image/decode';
 import { renderDocsPage } from './docs-page';
 import type { Bindings } from './env';
 import { ApiError, onError } from './errors';
@@ -55,6 +56,18 @@ function imagesFromBytes(bytes: Uint8Array, max: number): Float32Array {
   return new Float32Array(bytes); // a typed-array copy: Float32Array.from would walk an iterator
 }
 
+/**
+ * an image upload's bytes (the raw PNG or JPEG body, or the multipart form's `image` file) and the format
+ * it claims (its Content-Type): the bytes decide what is decoded, the claim is named when they are neither
+ */
+async function uploadedImage(c: Context<AppEnv>, kind: ReturnType<typeof bodyKind>): Promise<{ bytes: Uint8Array; claimed: ImageFormat | undefined }> {
+  // 'form' as never: this Context is not the route's, whose input types say the form was validated
+  const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form' as never) as z.infer<typeof ImageUpload>).image as Blob);
+  const bytes = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
+  const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
+  return { bytes, claimed: claimed === 'png' || claimed === 'jpeg' ? claimed : undefined };
+}
+
 export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   // TrieRouter: routes go into the trie as they are registered, nothing is built on the first request (the
   // default SmartRouter compiles its RegExp router then: ~4 ms of a cold start); a dozen routes match as fast
@@ -84,11 +97,8 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       returnInput = body.return_input ?? false;
     } else {
       const query = c.req.valid('query');
-      const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob);
-      const upload = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
-      // the format the upload claims, to name when the bytes are neither; the bytes decide what is decoded
-      const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
-      pixels = await pixelsFromImage(upload, query.preprocess !== 'false', limits, claimed === 'png' || claimed === 'jpeg' ? claimed : undefined);
+      const { bytes, claimed } = await uploadedImage(c, kind);
+      pixels = await pixelsFromImage(bytes, query.preprocess !== 'false', limits, claimed);
       returnInput = query.return_input === 'true';
     }
     const loaded = await model(c);
@@ -126,11 +136,8 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     let picture;
     if (kind === 'json') picture = inkFromRows((c.req.valid('json') as z.infer<ReturnType<typeof readJson>>).pixels);
     else {
-      const file = kind === 'png' || kind === 'jpeg' ? null : ((c.req.valid('form') as z.infer<typeof ImageUpload>).image as Blob);
-      const upload = file ? new Uint8Array(await file.arrayBuffer()) : bodyBytes(c);
-      // as for /classify: the bytes decide what is decoded; the claimed format is named when they are neither
-      const claimed = bodyKind(file ? file.type : c.req.header('content-type'));
-      picture = await inkFromImage(upload, limits, claimed === 'png' || claimed === 'jpeg' ? claimed : undefined);
+      const { bytes, claimed } = await uploadedImage(c, kind);
+      picture = await inkFromImage(bytes, limits, claimed);
     }
     const loaded = await model(c);
     // through predictWith: a non-finite answer is a 503, never a 200, as for /classify
