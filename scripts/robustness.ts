@@ -3,7 +3,8 @@
 // strokes) — how a model may fare on real drawings that skip preprocessing. then the evaluation
 // sets of data/eval (pictures people send: printed, handwriting fonts, low-resolution scans, photos,
 // phone drawings), how sure the model is on pictures that are not a digit (scripts/eval/), its
-// calibration error before and after its temperature, and how often the uncertain flag fires.
+// calibration error before and after its temperature, and how often the uncertain flag fires;
+// with --numbers, the number sets read as POST /read reads them (npm run read:score, per model).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warpAffine, type AffineParams } from '../shared/train/augment';
@@ -16,6 +17,10 @@ import { flagRate } from './lib/robustness';
 import { percent } from './lib/format';
 import { loadMnist, type Split } from './lib/mnist';
 import { runCli } from './lib/cli';
+import { predictorFor } from '../shared/model/predict';
+import { generateNumberSet, NUMBER_RECIPES } from './eval/numbers';
+import { formatTallies, mnistShortApart, scoreNumberSet } from './eval/read-score';
+import { loadSources } from './eval/set';
 
 const S = IMAGE_SIDE;
 const NONE: AffineParams = { shiftX: 0, shiftY: 0, rotateDeg: 0, scale: 1, shear: 0 };
@@ -61,9 +66,9 @@ function transformed(test: Split, t: Transform): Split {
 runCli(async () => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { sets: { type: 'string' }, thresholds: { type: 'string' } },
+    options: { sets: { type: 'string' }, thresholds: { type: 'string' }, numbers: { type: 'boolean' } },
   });
-  if (positionals.length === 0) throw new Error('usage: npm run robustness -- <model.bin> [more models…] [--sets printed,photo,… | none] [--thresholds 0.5,0.7,0.9]');
+  if (positionals.length === 0) throw new Error('usage: npm run robustness -- <model.bin> [more models…] [--sets printed,photo,… | none] [--thresholds 0.5,0.7,0.9] [--numbers]');
   const models = await Promise.all(positionals.map(async (p) => ({ path: p, model: await decodeModel(new Uint8Array(readFileSync(p))) })));
   const test = loadMnist().test;
   console.log(`${'test images'.padEnd(28)}${models.map((m) => m.path.slice(-28).padStart(30)).join('')}`);
@@ -79,8 +84,23 @@ runCli(async () => {
       console.log(`${'  flagged uncertain'.padEnd(28)}${flags.map((f) => `${percent(f.flagged, 1)} (right: ${percent(f.flaggedCorrect, 1)})`.padStart(30)).join('')}`);
     }
   }
-  if (values.sets === 'none') return;
-  const thresholds = values.thresholds ? values.thresholds.split(',').map(Number) : [...DEFAULT_THRESHOLDS];
-  if (thresholds.some((t) => !(t > 0 && t <= 1))) throw new Error(`--thresholds: expected probabilities between 0 and 1, got ${values.thresholds}`);
-  printEvalSets(models, values.sets?.split(','), thresholds);
+  if (values.sets !== 'none') {
+    const thresholds = values.thresholds ? values.thresholds.split(',').map(Number) : [...DEFAULT_THRESHOLDS];
+    if (thresholds.some((t) => !(t > 0 && t <= 1))) throw new Error(`--thresholds: expected probabilities between 0 and 1, got ${values.thresholds}`);
+    printEvalSets(models, values.sets?.split(','), thresholds);
+  }
+  if (values.numbers) printNumberSets(models);
 });
+
+/** --numbers: the number sets read as POST /read reads them (what npm run read:score prints), per model */
+function printNumberSets(models: { path: string; model: Awaited<ReturnType<typeof decodeModel>> }[]): void {
+  const sets = NUMBER_RECIPES.map((recipe) => generateNumberSet(recipe, loadSources(loadMnist().test)));
+  for (const { path, model } of models) {
+    const predictor = predictorFor(model);
+    const scored = sets.map((set) => scoreNumberSet(set, predictor));
+    const short = mnistShortApart(scored.flatMap((s) => s.results));
+    console.log(`\nnumbers read by ${path} (exact match, per digit, and the same digits alone; by length and gap):`);
+    console.log(formatTallies(scored.map((s) => s.tally)));
+    console.log(`2–4-digit mnist-test numbers that do not touch: ${short.exact}/${short.n} exact (${percent(short.exact / Math.max(1, short.n), 1)})`);
+  }
+}
