@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JPEG_LIMITS, type Plan } from '../../shared/limits';
+import { repeatScans } from '../lib/jpeg-bombs';
 
 const FIXTURES = resolve('test/fixtures');
 const read = (path: string) => new Uint8Array(readFileSync(join(FIXTURES, path)));
@@ -13,17 +14,7 @@ const read = (path: string) => new Uint8Array(readFileSync(join(FIXTURES, path))
 export type AddJpeg = (what: string, path: string, bytes: () => Uint8Array, expect: number, type?: 'image/jpeg' | 'multipart') => void;
 
 /** a progressive file whose scans repeat 500 times, as the corpus's make.sh builds x-many-scans.jpg */
-function manyScans(): Uint8Array {
-  const p = read('jpegsuite/progressive-gray.jpg');
-  let k = 0;
-  while (!(p[k] === 0xff && p[k + 1] === 0xda)) k++;
-  const body = p.subarray(k, p.length - 2);
-  const out = new Uint8Array(k + body.length * 500 + 2);
-  out.set(p.subarray(0, k));
-  for (let i = 0; i < 500; i++) out.set(body, k + i * body.length);
-  out.set([0xff, 0xd9], out.length - 2);
-  return out;
-}
+const manyScans = (): Uint8Array => repeatScans(read('jpegsuite/progressive-gray.jpg'));
 
 /** a small photo whose frame header claims width × height */
 function declaring(width: number, height: number): Uint8Array {

@@ -57,7 +57,7 @@ for (const m of made) {
   writeFileSync(join(OUT, m.name), execFileSync('cjpeg', ['-quality', '85', '-optimize'], { input: ppm }));
   console.log(`${m.name}: MNIST test digit ${m.index}, a ${label}, ${m.width}×${m.height}`);
 }
-copyFileSync('/work/shared/jpegsuite/digit-photo.jpg', join(OUT, 'digit-photo.jpg'));
+copyFileSync(join(ROOT, 'test/fixtures/jpegsuite/digit-photo.jpg'), join(OUT, 'digit-photo.jpg'));
 console.log('digit-photo.jpg: the jpegsuite corpus photo of an 8, 240×240');
-copyFileSync('/work/shared/jpegsuite/exif-orientation-6.jpg', join(OUT, 'exif-orientation-6.jpg'));
+copyFileSync(join(ROOT, 'test/fixtures/jpegsuite/exif-orientation-6.jpg'), join(OUT, 'exif-orientation-6.jpg'));
 console.log('exif-orientation-6.jpg: the same pixels, tagged to be shown turned 90° clockwise');

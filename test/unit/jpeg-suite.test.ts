@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { repeatScans } from '../../scripts/lib/jpeg-bombs';
 import { blockSide, decodeJpeg, decodeJpegReduced, readJpegInfo, reduction } from '../../shared/image/jpeg/jpeg';
 import { ImageError } from '../../shared/image/decoded';
 
@@ -168,17 +169,7 @@ describe('EXIF orientation', () => {
 });
 
 /** a progressive file whose scans repeat 500 times, built as the corpus's make.sh builds x-many-scans.jpg */
-export function manyScans(): Uint8Array {
-  const p = read('progressive-gray.jpg');
-  let k = 0;
-  while (!(p[k] === 0xff && p[k + 1] === 0xda)) k++;
-  const body = p.subarray(k, p.length - 2);
-  const out = new Uint8Array(k + body.length * 500 + 2);
-  out.set(p.subarray(0, k));
-  for (let i = 0; i < 500; i++) out.set(body, k + i * body.length);
-  out.set([0xff, 0xd9], out.length - 2);
-  return out;
-}
+export const manyScans = (): Uint8Array => repeatScans(read('progressive-gray.jpg'));
 
 describe('files broken on purpose', () => {
   const refusals: Record<string, [string, number, RegExp]> = {

@@ -16,6 +16,7 @@ import zeroWidth from '../../fixtures/jpegsuite/x-zero-width.jpg?inline';
 import hugeDims from '../../fixtures/jpegsuite/x-huge-dims.jpg?inline';
 import arithmetic from '../../fixtures/jpegsuite/arithmetic.jpg?inline';
 import cmyk from '../../fixtures/jpegsuite/cmyk-adobe.jpg?inline';
+import { repeatScans } from '../../../scripts/lib/jpeg-bombs';
 
 function bytes(dataUrl: string): Uint8Array {
   const b64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
@@ -48,14 +49,4 @@ export const BROKEN: Record<string, { bytes: Uint8Array; status: number; code: s
 export const DIGIT_PHOTO_PNG = bytes(digitPhotoLibjpeg);
 
 /** a progressive file whose scans repeat 500 times (the corpus's x-many-scans.jpg, 1.2 MB, is not committed) */
-export function manyScans(): Uint8Array {
-  const p = JPEGS.progressiveGray;
-  let k = 0;
-  while (!(p[k] === 0xff && p[k + 1] === 0xda)) k++;
-  const body = p.subarray(k, p.length - 2);
-  const out = new Uint8Array(k + body.length * 500 + 2);
-  out.set(p.subarray(0, k));
-  for (let i = 0; i < 500; i++) out.set(body, k + i * body.length);
-  out.set([0xff, 0xd9], out.length - 2);
-  return out;
-}
+export const manyScans = (): Uint8Array => repeatScans(JPEGS.progressiveGray);
