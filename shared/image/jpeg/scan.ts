@@ -109,11 +109,16 @@ export function decodeScan(frame: Frame, scan: ScanHeader, r: BitReader, restart
   }
 }
 
-function decodeBaseline(r: BitReader, c: Component, b: Int16Array, at: number): void {
+/** a sequential block's DC coefficient: the difference from the component's previous block */
+function decodeDc(r: BitReader, c: Component, b: Int16Array, at: number): void {
   const t = r.decode(c.dc!);
   if (t > 11) throw badJpeg('a DC difference claims more than 11 bits');
   c.pred += r.signed(t);
   b[at] = c.pred;
+}
+
+function decodeBaseline(r: BitReader, c: Component, b: Int16Array, at: number): void {
+  decodeDc(r, c, b, at);
   const ac = c.ac!;
   for (let k = 1; k < 64; ) {
     const rs = r.decode(ac);
@@ -132,10 +137,7 @@ function decodeBaseline(r: BitReader, c: Component, b: Int16Array, at: number): 
 
 /** a sequential block's DC coefficient; its AC coefficients are read past, not decoded */
 function decodeBaselineDc(r: BitReader, c: Component, b: Int16Array, at: number): void {
-  const t = r.decode(c.dc!);
-  if (t > 11) throw badJpeg('a DC difference claims more than 11 bits');
-  c.pred += r.signed(t);
-  b[at] = c.pred;
+  decodeDc(r, c, b, at);
   const ac = c.ac!;
   for (let k = 1; k < 64; ) {
     const advance = r.skipCoefficient(ac);
