@@ -18,8 +18,7 @@ import { percent } from './lib/format';
 import { loadMnist, type Split } from './lib/mnist';
 import { runCli } from './lib/cli';
 import { predictorFor } from '../shared/model/predict';
-import { generateNumberSet, NUMBER_RECIPES } from './eval/numbers';
-import { formatTallies, mnistShortApart, scoreNumberSet } from './eval/read-score';
+import { formatTallies, mnistShortApart, scoreNumberSets } from './eval/read-score';
 import { loadSources } from './eval/set';
 
 const S = IMAGE_SIDE;
@@ -94,13 +93,12 @@ runCli(async () => {
 
 /** --numbers: the number sets read as POST /read reads them (what npm run read:score prints), per model */
 function printNumberSets(models: { path: string; model: Awaited<ReturnType<typeof decodeModel>> }[]): void {
-  const sets = NUMBER_RECIPES.map((recipe) => generateNumberSet(recipe, loadSources(loadMnist().test)));
+  const sources = loadSources(loadMnist().test);
   for (const { path, model } of models) {
-    const predictor = predictorFor(model);
-    const scored = sets.map((set) => scoreNumberSet(set, predictor));
-    const short = mnistShortApart(scored.flatMap((s) => s.results));
+    const { tallies, results } = scoreNumberSets(predictorFor(model), sources);
+    const short = mnistShortApart(results);
     console.log(`\nnumbers read by ${path} (exact match, per digit, and the same digits alone; by length and gap):`);
-    console.log(formatTallies(scored.map((s) => s.tally)));
+    console.log(formatTallies(tallies));
     console.log(`2–4-digit mnist-test numbers that do not touch: ${short.exact}/${short.n} exact (${percent(short.exact / Math.max(1, short.n), 1)})`);
   }
 }

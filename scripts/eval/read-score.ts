@@ -6,7 +6,8 @@ import { ImageError } from '../../shared/image/decoded';
 import { preprocessImage } from '../../shared/image/preprocess';
 import type { Predictor } from '../../shared/model/predict';
 import { readPicture } from '../../shared/model/read';
-import { GAPS, type NumberItem, type NumberSet } from './numbers';
+import { GAPS, generateNumberSet, NUMBER_RECIPES, type NumberItem, type NumberSet } from './numbers';
+import type { Sources } from './set';
 
 /** the longest common subsequence of two digit strings: the digits read right, in order */
 export function digitsRight(truth: string, read: string): number {
@@ -102,11 +103,15 @@ function at<K>(m: Map<K, Tally>, k: K): Tally {
 
 const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)}%`);
 
-/** the Markdown rows: one per set, then per length and per gap over all sets */
-export function formatTallies(tallies: SetTally[]): string {
-  const head = '| numbers | n | exact match | per digit | same digits alone | not flagged uncertain | exact when not flagged |\n|---|---|---|---|---|---|---|';
-  const row = (name: string, t: Tally) =>
-    `| ${name} | ${t.numbers} | ${pct(t.exact, t.numbers)} | ${pct(t.digitsRight, t.digits)} | ${pct(t.singlesRight, t.digits)} | ${pct(t.confident, t.numbers)} | ${pct(t.confidentExact, t.confident)} |`;
+/** one line of the number tables: a set, all sets, a length or a gap */
+export interface TallyRow {
+  name: string;
+  group: 'set' | 'all' | 'length' | 'gap';
+  tally: Tally;
+}
+
+/** one row per set, one for all sets, then per length and per gap over all sets */
+export function tallyRows(tallies: SetTally[]): TallyRow[] {
   const total = emptyTally();
   const byLength = new Map<number, Tally>();
   const byGap = new Map<string, Tally>();
@@ -118,10 +123,33 @@ export function formatTallies(tallies: SetTally[]): string {
     for (const [k, t] of s.byLength) add(at(byLength, k), t);
     for (const [k, t] of s.byGap) add(at(byGap, k), t);
   }
-  const lines = [head, ...tallies.map((s) => row(s.name, s.all)), row('**all sets**', total)];
-  for (const k of [...byLength.keys()].sort((a, b) => a - b)) lines.push(row(`${k} digits`, byLength.get(k)!));
-  for (const g of GAPS) if (byGap.has(g)) lines.push(row(`gap: ${g}`, byGap.get(g)!));
-  return lines.join('\n');
+  const rows: TallyRow[] = [...tallies.map((s): TallyRow => ({ name: s.name, group: 'set', tally: s.all })), { name: 'all sets', group: 'all', tally: total }];
+  for (const k of [...byLength.keys()].sort((a, b) => a - b)) rows.push({ name: `${k} digits`, group: 'length', tally: byLength.get(k)! });
+  for (const g of GAPS) if (byGap.has(g)) rows.push({ name: `gap: ${g}`, group: 'gap', tally: byGap.get(g)! });
+  return rows;
+}
+
+/** a row's figures as fractions (null for an empty denominator): what the tables and the report show */
+export function rowFigures(t: Tally): { exact: number | null; perDigit: number | null; alone: number | null; notFlagged: number | null; exactNotFlagged: number | null } {
+  const frac = (a: number, b: number) => (b === 0 ? null : a / b);
+  return {
+    exact: frac(t.exact, t.numbers), perDigit: frac(t.digitsRight, t.digits), alone: frac(t.singlesRight, t.digits),
+    notFlagged: frac(t.confident, t.numbers), exactNotFlagged: frac(t.confidentExact, t.confident),
+  };
+}
+
+/** the Markdown table of tallyRows */
+export function formatTallies(tallies: SetTally[]): string {
+  const head = '| numbers | n | exact match | per digit | same digits alone | not flagged uncertain | exact when not flagged |\n|---|---|---|---|---|---|---|';
+  const row = ({ name, group, tally: t }: TallyRow) =>
+    `| ${group === 'all' ? `**${name}**` : name} | ${t.numbers} | ${pct(t.exact, t.numbers)} | ${pct(t.digitsRight, t.digits)} | ${pct(t.singlesRight, t.digits)} | ${pct(t.confident, t.numbers)} | ${pct(t.confidentExact, t.confident)} |`;
+  return [head, ...tallyRows(tallies).map(row)].join('\n');
+}
+
+/** every number set of NUMBER_RECIPES generated from `sources` and read by `predictor`: what read:score, robustness --numbers and the training report show */
+export function scoreNumberSets(predictor: Predictor, sources: Sources): { tallies: SetTally[]; results: ItemResult[] } {
+  const scored = NUMBER_RECIPES.map((recipe) => scoreNumberSet(generateNumberSet(recipe, sources), predictor));
+  return { tallies: scored.map((s) => s.tally), results: scored.flatMap((s) => s.results) };
 }
 
 /** the headline target: 2–4-digit mnist-test numbers whose digits do not touch */

@@ -48,4 +48,23 @@ export interface RobustnessReport {
   /** reliability diagrams: confidence against accuracy per bin, at temperature 1 and at the model's */
   reliability: { title: string; before: ReliabilityBin[]; after: ReliabilityBin[] }[];
   mistakes: MistakeRecord[];           // the most confident wrong answers on the digit sets
+  numbers?: NumbersReport;             // the number sets read as POST /read reads them
+}
+
+/** one line of the numbers table: a set, all sets, a length or a gap (scripts/eval/read-score.ts tallyRows) */
+export interface NumberRowRecord {
+  name: string;
+  group: 'set' | 'all' | 'length' | 'gap';
+  numbers: number;
+  exact: number | null;                // exact matches, as a fraction
+  perDigit: number | null;             // digits read right, in order
+  alone: number | null;                // the same digits read one by one, as POST /classify reads them
+  notFlagged: number | null;           // numbers not flagged uncertain
+  exactNotFlagged: number | null;      // exact matches among those
+}
+
+export interface NumbersReport {
+  rows: NumberRowRecord[];
+  /** the headline: 2–4-digit numbers of MNIST test digits that do not touch */
+  shortApart: { n: number; exact: number };
 }

@@ -7,6 +7,7 @@ import { perClassFromConfusion, type PerClass } from '../lib/evaluate.js';
 import { percent } from '../lib/format.js';
 import { accuracyChartSvg, confusionChartSvg, lossChartSvg } from './charts.js';
 import { digitGridSvg, isMisclassified } from './digits.js';
+import { numbersSection } from './numbers.js';
 import { robustnessSection } from './robustness.js';
 import type { EpochRecord, RunReport } from './types.js';
 
@@ -133,6 +134,7 @@ ${keyValueTable('Figures', report.figures)}
 <div class="scroll">${digitGridSvg(report.samples)}</div>
 </section>
 ${robustness}
+${report.robustness?.numbers ? numbersSection(report.robustness.numbers) : ''}
 <footer>Written ${esc(new Date().toISOString())}. The same data is in <a href="report.json">report.json</a>.</footer>
 </main>
 </body>

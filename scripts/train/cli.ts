@@ -55,8 +55,9 @@ export const USAGE = `usage: npm run train -- [flags]
                         flag's probe are fitted again (the flags above still apply)
   --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
-  --no-robustness       leave the report's robustness section out: scoring the evaluation sets
-                        (accuracy, calibration, uncertain flag, worst mistakes) takes about a minute
+  --no-robustness       leave the report's robustness sections out: scoring the evaluation sets
+                        (accuracy, calibration, uncertain flag, worst mistakes) and reading the
+                        number sets as POST /read does takes about a minute and a half
                         (a fine-tune, --from, leaves it out unless --robustness is given)
   -h, --help`;
 

@@ -5,6 +5,10 @@ import { percent, thousands } from '../lib/format';
 import type { Split } from '../lib/mnist';
 import { measureRobustness } from '../lib/robustness';
 import { writeReport } from '../report/write';
+import type { RobustnessReport } from '../report/types';
+import { mnistShortApart, rowFigures, scoreNumberSets, tallyRows } from '../eval/read-score';
+import { loadSources } from '../eval/set';
+import { predictorFor } from '../../shared/model/predict';
 import { runSettings } from './config';
 import { describeArchitecture } from './engine';
 import { epochRecords, type FinishedRun } from './outcome';
@@ -52,7 +56,16 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
       predicted: test.predicted[i],
       confidence: test.confidence[i],
     })),
-    ...(robustness ? { robustness: measureRobustness(await decodeModel(model.file), testSplit) } : {}),
+    ...(robustness ? { robustness: await robustnessWithNumbers(model.file, testSplit) } : {}),
   });
   console.log(`report ${relative(process.cwd(), index)}`);
+}
+
+/** the evaluation sets and the number sets, each read through the saved model file as the Worker reads them */
+async function robustnessWithNumbers(file: Uint8Array, testSplit: Split): Promise<RobustnessReport> {
+  const model = await decodeModel(file);
+  const report = measureRobustness(model, testSplit);
+  const { tallies, results } = scoreNumberSets(predictorFor(model), loadSources(testSplit));
+  const rows = tallyRows(tallies).map(({ name, group, tally }) => ({ name, group, numbers: tally.numbers, ...rowFigures(tally) }));
+  return { ...report, numbers: { rows, shortApart: mnistShortApart(results) } };
 }

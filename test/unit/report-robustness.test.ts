@@ -9,6 +9,7 @@ import { reliabilityChartSvg, reliabilityPoints } from '../../scripts/report/cha
 import { mistakesGridSvg } from '../../scripts/report/robustness.js';
 import type { MistakeRecord, RobustnessReport, RunReport } from '../../scripts/report/types.js';
 import { writeReport } from '../../scripts/report/write.js';
+import { rowFigures, tallyRows, type SetTally, type Tally } from '../../scripts/eval/read-score.js';
 
 const root = mkdtempSync(join(tmpdir(), 'report-robustness-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -92,5 +93,34 @@ describe('the robustness section', () => {
     const png = Buffer.from(uri.split(',')[1], 'base64');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([112, 56]);
     expect(mistakesGridSvg([])).toContain('<svg');
+  });
+});
+
+const tally = (numbers: number, exact: number, digits: number, digitsRight: number): Tally =>
+  ({ numbers, exact, digits, digitsRight, singlesRight: digits, confident: numbers, confidentExact: exact });
+
+describe('the numbers section', () => {
+  // two sets: 10 numbers of 2 digits (8 exact) and 4 of 3 digits (1 exact), split by gap
+  const sets: SetTally[] = [
+    { name: 'mnist-scan', all: tally(10, 8, 20, 19), byLength: new Map([[2, tally(10, 8, 20, 19)]]), byGap: new Map([['wide', tally(10, 8, 20, 19)]]) },
+    { name: 'phone', all: tally(4, 1, 12, 9), byLength: new Map([[3, tally(4, 1, 12, 9)]]), byGap: new Map([['touching', tally(4, 1, 12, 9)]]) },
+  ];
+
+  it('adds the sets up into one row for all sets, then one per length and per gap', () => {
+    const rows = tallyRows(sets);
+    expect(rows.map((r) => `${r.group}:${r.name}`)).toEqual(['set:mnist-scan', 'set:phone', 'all:all sets', 'length:2 digits', 'length:3 digits', 'gap:gap: touching', 'gap:gap: wide']);
+    const all = rows.find((r) => r.group === 'all')!.tally;
+    expect(rowFigures(all)).toMatchObject({ exact: 9 / 14, perDigit: 28 / 32, alone: 1 });
+  });
+
+  it('shows every row\'s exact match and per-digit accuracy, and the headline of short numbers that do not touch', async () => {
+    const rows = tallyRows(sets).map(({ name, group, tally: t }) => ({ name, group, numbers: t.numbers, ...rowFigures(t) }));
+    const html = readFileSync(await writeReport(join(root, 'numbers'), report({ ...robustness(), numbers: { rows, shortApart: { n: 40, exact: 37 } } })), 'utf8');
+    expect(html).toContain('id="numbers"');
+    expect(html).toMatch(/<strong>all sets<\/strong><\/th><td>14<\/td><td>64\.3%<\/td><td>87\.5%<\/td><td>100\.0%<\/td>/);
+    expect(html).toMatch(/gap: touching<\/th><td>4<\/td><td>25\.0%<\/td><td>75\.0%<\/td>/);
+    expect(html).toContain('37/40 exact (92.5%)');
+    const plain = readFileSync(await writeReport(join(root, 'no-numbers'), report(robustness())), 'utf8');
+    expect(plain).not.toContain('id="numbers"');
   });
 });
