@@ -206,6 +206,9 @@ export const WIDGET_CSS = `${THEME_CSS}
 .mw-error{margin-top:10px;font-size:13px;color:var(--mw-error)}
 .mw--page{display:grid;grid-template-columns:minmax(0,auto) minmax(0,1fr);gap:40px;align-items:start}
 .mw--page .mw-result{min-width:0;max-width:420px}
+/* the pad's column is as wide as the pad: its buttons wrap below it rather than widen it and squeeze the answer */
+.mw--page .mw-actions{max-width:var(--mw-size)}
+.mw--page[data-mode=number] .mw-actions{max-width:none}
 @media (max-width:760px){.mw--page{grid-template-columns:minmax(0,1fr);gap:24px}.mw--page .mw-actions{gap:12px}.mw--page .mw-actions .mw-btn{padding:7px 12px}.mw--page .mw-pad-wrap{margin:0 auto}.mw--page .mw-result{max-width:none}}
 .mw--compact{display:flex;flex-direction:column;gap:8px;width:min(100%,calc(var(--mw-size) + 18px));padding:8px;background:var(--mw-surface);border:1px solid var(--mw-border);border-radius:16px}
 .mw-btn--overlay{position:absolute;top:8px;right:8px;min-height:30px;padding:4px 12px;font-size:13px;background:var(--mw-surface)}

@@ -167,6 +167,8 @@ describe('number mode on the page', () => {
       await writeAndRead(tab, '2025');
       await animationsDone(tab);
       await tab.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      // docs/screenshot-number.png is committed: refreshed only when asked, as page.test.ts does docs/screenshot.png
+      if (process.env.UPDATE_DOCS_SCREENSHOT && name === 'page-number.png') await tab.locator('main').screenshot({ path: join(ROOT, 'docs/screenshot-number.png') });
       await tab.context().close();
     }
   });

@@ -161,6 +161,9 @@ describe('the drawing page', () => {
     await expect.poll(prediction).toBe('7');
     await animationsDone(page); // the bars' transition
     await page.screenshot({ path: join(SCREENSHOTS, 'page.png'), fullPage: true });
+    // the pad's buttons wrap under the pad rather than widen its column and squeeze the answer
+    const [pad, answer] = await Promise.all([page.locator('.mw-pad-wrap').boundingBox(), page.locator('.mw-result').boundingBox()]);
+    expect(answer!.width).toBeGreaterThan(pad!.width);
     const card = join(SCREENSHOTS, 'page-card.png');
     await page.locator('main').screenshot({ path: card });
     expect(statSync(card).size).toBeLessThan(100 * 1024); // small enough for the docs
