@@ -10,7 +10,7 @@ import { imageLimits } from './images';
 /**
  * a progressive JPEG's AC refinement scans are left out (shared/image/jpeg/jpeg.ts JpegDetail): most
  * of a photo's decoding work, for grain that box-averaging to READ_SIDE smooths away (bench:edge
- * 640×480 progressive photo of 6 digits: 11.5 → 5.5 ms p50 main thread, the baseline one 7.4)
+ * 640×480 progressive photo of 6 digits: 11.5 → 5.5 ms CPU p50, the baseline one 7.4)
  */
 export const READ_JPEG: JpegDetail = { coarseRefinement: true };
 
