@@ -1,6 +1,6 @@
 import { D } from '../dims';
 import { ImageError, type DecodedImage } from '../image/decoded';
-import { dropSpecks, flattenLighting } from '../image/normalize';
+import { flattenLighting } from '../image/normalize';
 import { inkMap, reduceImage, toMnist } from '../image/preprocess';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
@@ -204,8 +204,7 @@ function bestPath(nodes: number, candidates: Candidate[]): { path: Candidate[]; 
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): NumberReading {
   const { ink, width, height } = picture;
-  dropSpecks(ink, width, height, READ_SPECK_FRACTION);
-  const labels: Labels = labelMarks(ink, width, height);
+  const labels: Labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
   const marks = digitMarks(labels);
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   checkOneLine(marks);

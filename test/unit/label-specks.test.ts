@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dropSpecks } from '../../shared/image/normalize';
+import { labelMarks } from '../../shared/image/segment';
+
+// POST /read labels the marks once, dropping specks as it goes (labelMarks with a speck fraction):
+// the same marks, labels and cleared ink as dropping specks first (normalize.ts dropSpecks) and
+// labelling what is left, which is what it replaced.
+
+describe('labelMarks with a speck fraction', () => {
+  it('gives what dropSpecks then labelMarks give, on random ink of blobs and specks', () => {
+    const picture = fc.integer({ min: 1, max: 24 }).chain((width) =>
+      fc.integer({ min: 1, max: 24 }).chain((height) =>
+        fc.record({
+          width: fc.constant(width),
+          height: fc.constant(height),
+          ink: fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.double({ min: 0, max: 255, noNaN: true })), { minLength: width * height, maxLength: width * height }),
+          fraction: fc.double({ min: 0.01, max: 0.9, noNaN: true }),
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(picture, ({ width, height, ink, fraction }) => {
+        const once = Float32Array.from(ink), twice = Float32Array.from(ink);
+        const labels = labelMarks(once, width, height, fraction);
+        dropSpecks(twice, width, height, fraction);
+        const expected = labelMarks(twice, width, height);
+        expect(labels.marks).toEqual(expected.marks);
+        expect(labels.label).toEqual(expected.label);
+        expect(once).toEqual(twice);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops the light marks: a speck beside a stroke goes, its ink zeroed, and the stroke is mark 1', () => {
+    const width = 10, height = 5;
+    const ink = new Float32Array(width * height);
+    ink[0] = 10; // a faint speck, first in scan order
+    for (let y = 0; y < height; y++) ink[y * width + 6] = 255; // a stroke
+    const labels = labelMarks(ink, width, height, 0.04);
+    expect(labels.marks).toEqual([{ id: 1, mass: 5 * 255, left: 6, right: 6, top: 0, bottom: 4 }]);
+    expect(ink[0]).toBe(0);
+    expect(labels.label[0]).toBe(0);
+    expect(labels.label[6]).toBe(1);
+  });
+});
