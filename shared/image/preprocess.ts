@@ -89,7 +89,9 @@ function visibleLuminance({ gray, alpha }: DecodedImage): { count: number; media
   let count = 0;
   for (let i = 0; i < gray.length; i++) {
     if (alpha && alpha[i] < 0.5) continue;
-    histogram[Math.min(PIXEL_MAX, Math.max(0, Math.round(gray[i])))]++;
+    // Math.round, clamped, as an integer: a Math.round result as the index made this loop most of inkMap's time
+    const g = gray[i];
+    if (g === g) histogram[g < 0 ? 0 : g > PIXEL_MAX ? PIXEL_MAX : (g + 0.5) | 0]++;
     count++;
   }
   let seen = 0;

@@ -79,3 +79,19 @@ describe('inkBounds', () => {
     );
   });
 });
+
+describe('the histogram bin of a luminance (preprocess.ts visibleLuminance, normalize.ts flattenLighting)', () => {
+  /** as both now index their histograms */
+  const bin = (g: number) => (g < 0 ? 0 : g > 255 ? 255 : (g + 0.5) | 0);
+
+  it('is Math.round clamped to 0..255, as before, for every float32 luminance (a Float32Array holds them)', () => {
+    const edges = [0, -0, 0.5, 1.5, 2.5, 254.5, 255, 255.5, -0.5, -0.49999997, 0.49999997, 254.49998, 1e-45, -1e30, 1e30];
+    for (const g of edges.map(Math.fround)) expect(bin(g), String(g)).toBe(Math.min(255, Math.max(0, Math.round(g))));
+    fc.assert(
+      fc.property(fc.float({ min: -300, max: 300, noNaN: true }), (g) => {
+        expect(bin(g)).toBe(Math.min(255, Math.max(0, Math.round(g))) || 0);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
