@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { dropSpecks } from '../../shared/image/normalize';
 import { labelMarks } from '../../shared/image/segment';
 import { inkBounds } from '../../shared/image/preprocess';
+import { crc32 } from '../../shared/image/png';
 
 // code made cheaper for POST /read's budget gives what the code it replaced gave: labelMarks with a
 // speck fraction (one labelling) the same marks, labels and cleared ink as dropping specks first
 // (normalize.ts dropSpecks) and labelling what is left; inkBounds (each row scanned from its ends)
-// the box of every pixel that is not <= 0.
+// the box of every pixel that is not <= 0; crc32 (four bytes at a time) the byte-at-a-time crc.
 
 describe('labelMarks with a speck fraction', () => {
   it('gives what dropSpecks then labelMarks give, on random ink of blobs and specks', () => {
@@ -92,6 +93,29 @@ describe('the histogram bin of a luminance (preprocess.ts visibleLuminance, norm
         expect(bin(g)).toBe(Math.min(255, Math.max(0, Math.round(g))) || 0);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('crc32 (png.ts, sliced by four)', () => {
+  /** the byte-at-a-time crc-32 it replaced */
+  function bytewise(bytes: Uint8Array, start: number, end: number): number {
+    let c = 0xffffffff;
+    for (let i = start; i < end; i++) {
+      c ^= bytes[i];
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  }
+
+  it('is the byte-at-a-time crc of any stretch of any bytes, and the check value of "123456789"', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.nat(70), fc.nat(70), (bytes, a, b) => {
+        const start = Math.min(a, b, bytes.length), end = Math.min(Math.max(a, b), bytes.length);
+        expect(crc32(bytes, start, end)).toBe(bytewise(bytes, start, end));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
