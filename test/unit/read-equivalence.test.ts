@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { dropSpecks } from '../../shared/image/normalize';
 import { labelMarks } from '../../shared/image/segment';
 import { inkBounds } from '../../shared/image/preprocess';
-import { crc32 } from '../../shared/image/png';
+import { crc32, decodePngReduced } from '../../shared/image/png';
+import { encodeGrayPng } from '../../shared/image/png-encode';
 
 // code made cheaper for POST /read's budget gives what the code it replaced gave: labelMarks with a
 // speck fraction (one labelling) the same marks, labels and cleared ink as dropping specks first
 // (normalize.ts dropSpecks) and labelling what is left; inkBounds (each row scanned from its ends)
-// the box of every pixel that is not <= 0; crc32 (four bytes at a time) the byte-at-a-time crc.
+// the box of every pixel that is not <= 0; crc32 (four bytes at a time) the byte-at-a-time crc;
+// a PNG decoded into the inflate buffer the last one used the picture it decodes to alone.
 
 describe('labelMarks with a speck fraction', () => {
   it('gives what dropSpecks then labelMarks give, on random ink of blobs and specks', () => {
@@ -117,5 +119,17 @@ describe('crc32 (png.ts, sliced by four)', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('png.ts decoding into the inflate buffer of the picture before', () => {
+  it('gives each picture its own pixels, after a larger one and a smaller one', async () => {
+    const picture = (w: number, h: number, seed: number) => encodeGrayPng(w, h, Uint8Array.from({ length: w * h }, (_, i) => (i * seed) % 251));
+    const [a, big, small] = [picture(40, 30, 7), picture(90, 80, 13), picture(5, 4, 3)];
+    const alone = await decodePngReduced(a, 256);
+    await decodePngReduced(big, 256);
+    await decodePngReduced(small, 256);
+    expect(await decodePngReduced(a, 256)).toEqual(alone);
+    expect(Array.from((await decodePngReduced(small, 256)).gray)).toEqual(Array.from({ length: 20 }, (_, i) => (i * 3) % 251));
   });
 });
