@@ -1,8 +1,8 @@
 import { ImageError, type DecodedImage } from './decoded';
 import { decodeJpegReduced, isJpeg, readJpegInfo, type JpegDetail, type JpegLimits } from './jpeg/jpeg';
+import { decodePngReduced, isPng, readPngInfo, type PngLimits } from './png';
 
 export type { JpegDetail } from './jpeg/jpeg';
-import { decodePngReduced, isPng, readPngInfo, type PngLimits } from './png';
 
 // one door for uploaded pictures: the bytes say what they are (a PNG signature or a JPEG start of
 // image), whatever the Content-Type claimed, and each format's decoder checks its own limits.
