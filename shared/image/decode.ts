@@ -1,6 +1,8 @@
 import { ImageError, type DecodedImage } from './decoded';
-import { decodeJpegReduced, isJpeg, readJpegInfo, type JpegLimits } from './jpeg/jpeg';
+import { decodeJpegReduced, isJpeg, readJpegInfo, type JpegDetail, type JpegLimits } from './jpeg/jpeg';
 import { decodePngReduced, isPng, readPngInfo, type PngLimits } from './png';
+
+export type { JpegDetail } from './jpeg/jpeg';
 
 // one door for uploaded pictures: the bytes say what they are (a PNG signature or a JPEG start of
 // image), whatever the Content-Type claimed, and each format's decoder checks its own limits.
@@ -17,12 +19,13 @@ export const sniffImage = (bytes: Uint8Array): ImageFormat | null => (isPng(byte
 
 /**
  * the picture's luminance (and alpha for PNGs), its longer side reduced to at most maxSide.
- * `declared` is the format the upload claimed, to name in the error when the bytes are neither.
+ * `declared` is the format the upload claimed, to name in the error when the bytes are neither;
+ * `jpeg` how exactly a JPEG is decoded (exactly unless asked).
  * throws ImageError: 415 not_png / not_jpeg / not_an_image, and each decoder's 400, 413 and 422.
  */
-export async function decodeImageReduced(bytes: Uint8Array, maxSide: number, limits: ImageLimits, declared?: ImageFormat): Promise<DecodedImage> {
+export async function decodeImageReduced(bytes: Uint8Array, maxSide: number, limits: ImageLimits, declared?: ImageFormat, jpeg?: JpegDetail): Promise<DecodedImage> {
   const format = formatOf(bytes, declared);
-  return format === 'png' ? decodePngReduced(bytes, maxSide, limits.png) : decodeJpegReduced(bytes, maxSide, limits.jpeg);
+  return format === 'png' ? decodePngReduced(bytes, maxSide, limits.png) : decodeJpegReduced(bytes, maxSide, limits.jpeg, jpeg);
 }
 
 /** the upright size from the header alone, checked against the limits */

@@ -95,7 +95,8 @@ export function flattenLighting(img: DecodedImage): DecodedImage {
       for (let y = y0; y < y1; y += step) {
         for (let x = x0; x < x1; x += step) {
           const v = gray[y * width + x];
-          histogram[v < 0 ? 0 : v > PIXEL_MAX ? PIXEL_MAX : Math.round(v)]++;
+          // Math.round as an integer ((v + 0.5) | 0 on 0..255; NaN has no bin): a Math.round result as the index was slow
+          if (v === v) histogram[v < 0 ? 0 : v > PIXEL_MAX ? PIXEL_MAX : (v + 0.5) | 0]++;
           count++;
         }
       }

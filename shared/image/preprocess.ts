@@ -89,7 +89,9 @@ function visibleLuminance({ gray, alpha }: DecodedImage): { count: number; media
   let count = 0;
   for (let i = 0; i < gray.length; i++) {
     if (alpha && alpha[i] < 0.5) continue;
-    histogram[Math.min(PIXEL_MAX, Math.max(0, Math.round(gray[i])))]++;
+    // Math.round, clamped, as an integer: a Math.round result as the index made this loop most of inkMap's time
+    const g = gray[i];
+    if (g === g) histogram[g < 0 ? 0 : g > PIXEL_MAX ? PIXEL_MAX : (g + 0.5) | 0]++;
     count++;
   }
   let seen = 0;
@@ -121,19 +123,23 @@ interface Box {
   height: number;
 }
 
-function inkBounds(ink: Float32Array, width: number, height: number): Box | null {
+/** the box around the ink (> 0, or NaN): each row is scanned from both ends to its first ink only */
+export function inkBounds(ink: Float32Array, width: number, height: number): Box | null {
   let left = width;
   let right = -1;
-  let top = height;
+  let top = -1;
   let bottom = -1;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (ink[y * width + x] <= 0) continue;
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-      top = Math.min(top, y);
-      bottom = Math.max(bottom, y);
-    }
+    const row = y * width;
+    let x0 = 0;
+    while (x0 < width && ink[row + x0] <= 0) x0++;
+    if (x0 === width) continue;
+    let x1 = width - 1;
+    while (ink[row + x1] <= 0) x1--;
+    if (top < 0) top = y;
+    bottom = y;
+    if (x0 < left) left = x0;
+    if (x1 > right) right = x1;
   }
   return right < 0 ? null : { left, top, width: right - left + 1, height: bottom - top + 1 };
 }

@@ -39,8 +39,41 @@ export function tooManyDigits(message: string): ImageError {
   return new ImageError('too_many_digits', `${message}; /read answers one line of up to ${MAX_DIGITS} digits`, 422);
 }
 
-/** the 8-connected marks of ink > 0, each with its bounds and mass */
-export function labelMarks(ink: Float32Array, width: number, height: number): Labels {
+/**
+ * the 8-connected marks of ink > 0, each with its bounds and mass. with `speckFraction`, the marks
+ * lighter than that share of the heaviest are dropped as specks first, their ink zeroed in place:
+ * what normalize.ts dropSpecks then labelling again gives, with one labelling (dropSpecks)
+ */
+export function labelMarks(ink: Float32Array, width: number, height: number, speckFraction = 0): Labels {
+  const labels = labelAll(ink, width, height);
+  return speckFraction > 0 ? withoutSpecks(labels, ink, speckFraction) : labels;
+}
+
+/** drops the marks lighter than `fraction` of the heaviest (zeroing their ink) and numbers the rest from 1 again */
+function withoutSpecks(labels: Labels, ink: Float32Array, fraction: number): Labels {
+  const { marks, label } = labels;
+  if (marks.length <= 1) return labels;
+  let heaviest = 0;
+  for (const m of marks) heaviest = Math.max(heaviest, m.mass);
+  const cut = fraction * heaviest;
+  const kept: Mark[] = [];
+  const renumber = new Int32Array(marks.length + 1); // old id → new id, 0 for a speck
+  for (const m of marks) {
+    if (m.mass < cut) continue;
+    renumber[m.id] = kept.length + 1;
+    kept.push({ ...m, id: kept.length + 1 });
+  }
+  if (kept.length === marks.length) return labels;
+  for (let p = 0; p < label.length; p++) {
+    const id = label[p];
+    if (id === 0) continue;
+    label[p] = renumber[id];
+    if (renumber[id] === 0) ink[p] = 0;
+  }
+  return { ...labels, marks: kept };
+}
+
+function labelAll(ink: Float32Array, width: number, height: number): Labels {
   const n = width * height;
   const label = new Int32Array(n);
   const stack = new Int32Array(n);

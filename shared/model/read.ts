@@ -1,7 +1,7 @@
 import { D } from '../dims';
 import { ImageError, type DecodedImage } from '../image/decoded';
-import { dropSpecks, flattenLighting } from '../image/normalize';
-import { inkMap, reduceImage, toMnist } from '../image/preprocess';
+import { flattenLighting } from '../image/normalize';
+import { inkBounds, inkMap, reduceImage, toMnist } from '../image/preprocess';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
 } from '../image/segment';
@@ -146,17 +146,8 @@ export interface Candidate {
 
 /** the bounds of the ink in a crop (offset by left, top), or null when it is empty */
 function cropBox(ink: Float32Array, width: number, height: number, left: number, top: number): Box | null {
-  let x0 = width, x1 = -1, y0 = height, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (ink[y * width + x] <= 0) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  return x1 < 0 ? null : { x: left + x0, y: top + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  const b = inkBounds(ink, width, height);
+  return b && { x: left + b.left, y: top + b.top, width: b.width, height: b.height };
 }
 
 /** the weights of a reading's score, in log-units (tuned on the dev numbers' lattices: scripts/dev/read-tune.ts) */
@@ -243,8 +234,7 @@ export interface Lattice {
 /** the lattice of an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): Lattice {
   const { ink, width, height } = picture;
-  dropSpecks(ink, width, height, READ_SPECK_FRACTION);
-  const labels: Labels = labelMarks(ink, width, height);
+  const labels: Labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
   const marks = digitMarks(labels);
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   checkOneLine(marks);

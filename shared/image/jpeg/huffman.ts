@@ -21,6 +21,11 @@ export interface HuffmanTable {
    * zigzag positions to advance (run + 1; 16 for ZRL, 64 for EOB); 0 when they do not fit in FAST_BITS
    */
   skip: Uint16Array;
+  /**
+   * (2^FAST_BITS) an AC coefficient whose code and value both fit in FAST_BITS, read in one look-up
+   * (as stb_image's fast_ac): (value << 8) | (run << 4) | bits of code and value; 0 otherwise
+   */
+  fastAc: Int32Array;
 }
 
 /**
@@ -56,6 +61,7 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array, maxSymbol:
   }
   maxCode[17] = 0x7fffffff;
   const skip = new Uint16Array(1 << FAST_BITS);
+  const fastAc = new Int32Array(1 << FAST_BITS);
   for (let p = 0; p < skip.length; p++) {
     const e = fast[p];
     if (e === 0) continue;
@@ -63,7 +69,13 @@ export function buildHuffman(counts: Uint8Array, symbols: Uint8Array, maxSymbol:
     if (size === 0) {
       if (run === 15) skip[p] = (len << 8) | 16;
       else if (run === 0) skip[p] = (len << 8) | 64;
-    } else if (len + size <= FAST_BITS) skip[p] = ((len + size) << 8) | (run + 1);
+    } else if (len + size <= FAST_BITS) {
+      skip[p] = ((len + size) << 8) | (run + 1);
+      // the value's bits follow the code's (EXTEND in the spec: a leading 0 bit means negative)
+      const bits = (p >> (FAST_BITS - len - size)) & ((1 << size) - 1);
+      const value = bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
+      fastAc[p] = (value << 8) | (run << 4) | (len + size);
+    }
   }
-  return { fast, maxCode, valOffset, symbols: table, skip };
+  return { fast, maxCode, valOffset, symbols: table, skip, fastAc };
 }

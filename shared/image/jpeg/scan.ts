@@ -1,6 +1,7 @@
 import { BitReader } from './bits';
 import { badJpeg } from './errors';
 import type { Component, Frame } from './frame';
+import { FAST_BITS } from './huffman';
 
 // one scan's entropy-coded data, block by block (ITU T.81 F.2 and G.1.2). only the luminance
 // component's coefficients are kept; a colour component's blocks are decoded into a scratch block
@@ -120,7 +121,20 @@ function decodeDc(r: BitReader, c: Component, b: Int16Array, at: number): void {
 function decodeBaseline(r: BitReader, c: Component, b: Int16Array, at: number): void {
   decodeDc(r, c, b, at);
   const ac = c.ac!;
+  const fastAc = ac.fastAc;
   for (let k = 1; k < 64; ) {
+    // most coefficients: code and value in one look-up
+    if (r.count < 16) r.fill();
+    const e = fastAc[r.buf >>> (r.count - FAST_BITS)];
+    if (e !== 0) {
+      r.count -= e & 15;
+      r.buf &= (1 << r.count) - 1;
+      k += (e >> 4) & 15;
+      if (k > 63) throw badJpeg('a block has more than 64 coefficients');
+      b[at + ZIGZAG[k]] = e >> 8;
+      k++;
+      continue;
+    }
     const rs = r.decode(ac);
     const s = rs & 15, run = rs >> 4;
     if (s === 0) {

@@ -8,6 +8,7 @@ import upright6 from '../../fixtures/jpeg/upright-6.jpg?inline';
 import photo640 from '../../fixtures/jpeg/photo-640x480.jpg?inline';
 import photo640Progressive from '../../fixtures/jpeg/photo-640x480-progressive.jpg?inline';
 import number640 from '../../fixtures/jpeg/number-640x480.jpg?inline';
+import number640Progressive from '../../fixtures/jpeg/number-640x480-progressive.jpg?inline';
 import truncated from '../../fixtures/jpegsuite/x-truncated.jpg?inline';
 import badHuffman from '../../fixtures/jpegsuite/x-bad-huffman.jpg?inline';
 import garbageScan from '../../fixtures/jpegsuite/x-garbage-scan.jpg?inline';
@@ -30,6 +31,7 @@ export const JPEGS = {
   upright6: bytes(upright6),
   photo640: bytes(photo640),
   number640: bytes(number640),
+  number640Progressive: bytes(number640Progressive),
   photo640Progressive: bytes(photo640Progressive),
 };
 
