@@ -100,15 +100,15 @@ export function readBody(limits: BodyLimits): MiddlewareHandler {
     if (kind === 'json' && jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw new ApiError(400, 'invalid_json', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels; no request needs that`);
     }
-    // an image or pixel bytes go to the handler as they are; JSON and forms go back into the request
-    // for the validators, which read it from there
-    if (kind === 'png' || kind === 'jpeg' || kind === 'bytes') c.set(BODY, bytes);
-    else c.req.raw = new Request(c.req.raw, { body: bytes });
+    // the bytes go to the handler as they are (bodyBytes: images, pixel bytes, and JSON for
+    // batch-json.ts); JSON and forms also go back into the request for the validators, which read it there
+    if (kind !== 'multipart') c.set(BODY, bytes);
+    if (kind === 'json' || kind === 'multipart') c.req.raw = new Request(c.req.raw, { body: bytes });
     await next();
   };
 }
 
 const BODY = 'body' as never;
 
-/** the body readBody read, for image and byte bodies: the bytes themselves, not a copy */
+/** the body readBody read, for image, byte and JSON bodies: the bytes themselves, not a copy */
 export const bodyBytes = (c: Context): Uint8Array => c.get(BODY) as Uint8Array;
