@@ -661,6 +661,7 @@ async function measure(config: MeasureConfig): Promise<void> {
       return ms;
     };
     const perRequest = await warmUp(run, config.warmup);
+    threadTimes.length = 0; // the main thread's p99, as the process's, of the measured requests only (not the warm-up's first, unoptimised ones)
     // at least 50 repetitions; slow classes get fewer than --reps so that a run ends in minutes
     const n = Math.max(50, Math.min(config.reps, Math.ceil(5000 / Math.max(perRequest, 0.01))));
     const times: number[] = [];
