@@ -1,5 +1,5 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { TrieRouter } from 'hono/router/trie-router';
 import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
@@ -120,16 +120,14 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
   }
 
   // a JSON batch in the shape clients write is read from its bytes straight into packed pixels and
-  // answered here, before the route's validator would JSON.parse it (batch-json.ts); any other JSON
-  // goes on to that validator and the handler, which word every error as they always have
-  const batchRoute = routes.classifyBatchRoute(limits);
-  const packedJson: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const packed = bodyKind(c.req.header('content-type')) === 'json' ? packBatchJson(bodyBytes(c), limits.batchImages) : null;
-    if (packed === null) return next();
-    return answerBatch(c, packed.pixels, packed.B, packed.preprocess);
+  // answered before the route's validator would JSON.parse it (batch-json.ts); any other JSON goes on
+  // to that validator and the handler, which word every error as they always have
+  const packedJson = (c: Context<AppEnv>, bytes: Uint8Array) => {
+    const packed = packBatchJson(bytes, limits.batchImages);
+    return packed && answerBatch(c, packed.pixels, packed.B, packed.preprocess);
   };
 
-  app.openapi({ ...batchRoute, middleware: [...batchRoute.middleware, packedJson] as const }, async (c) => {
+  app.openapi(routes.classifyBatchRoute(limits, packedJson), async (c) => {
     if (bodyKind(c.req.header('content-type')) === 'bytes') {
       const pixels = imagesFromBytes(bodyBytes(c), limits.batchImages);
       return answerBatch(c, pixels, pixels.length / D, c.req.valid('query').preprocess === 'true');
