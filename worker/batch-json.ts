@@ -24,10 +24,14 @@ const PREPROCESS_KEY = ascii('"preprocess"');
 const TRUE = ascii('true');
 const FALSE = ascii('false');
 
-/** 10^0 .. 10^22: every one exact in a double, so m / 10^k and m × 10^k round once, as JSON.parse's */
+/** 10^0 .. 10^22: every one exact in a double */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-/** digits of a mantissa that stay exact in a double (< 2^53) */
-const MAX_DIGITS = 15;
+/** significant digits of a mantissa that stay exact in a double (< 2^53) */
+const EXACT_DIGITS = 15;
+/** significant digits kept of a longer mantissa (the rest can move its value by less than 10^-18 of it) */
+const KEPT_DIGITS = 19;
+/** more than the relative error of a long mantissa's double: ≤ 19 roundings of 2^-53 and the digits dropped */
+const SLACK = 2 ** -49;
 
 /** the fewest bytes an image takes: D one-digit numbers, D − 1 commas and its brackets */
 const MIN_IMAGE_BYTES = 2 * D + 1;
@@ -68,10 +72,12 @@ class Reader {
 let decimalValue = 0;
 
 /**
- * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? from b[at]: the index after it, its value in
- * decimalValue; -1 when it is not a JSON number, or not one whose double is surely JSON.parse's:
- * mantissa × 10^exponent is computed only when both are exact doubles (Clinger's fast case), so it
- * rounds once, as JSON.parse does. anything else is left to JSON.parse.
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? from b[at]: the index after it, and in decimalValue
+ * the value it packs to; -1 when it is not a JSON number, or when its packed value might differ from
+ * JSON.parse's (left to JSON.parse then). mantissa × 10^exponent rounds once, as JSON.parse does, when
+ * both are exact doubles (Clinger's fast case); a longer mantissa (numpy's 127.49999999999999) is
+ * computed to within SLACK and kept only when every double that close packs to the same float32 and
+ * lies in 0..255, so the pixel is JSON.parse's to the bit either way.
  */
 function decimal(b: Uint8Array, at: number): number {
   const negative = b[at] === MINUS;
@@ -81,8 +87,10 @@ function decimal(b: Uint8Array, at: number): number {
   if (c === ZERO) c = b[++at];
   else if (c > ZERO && c <= NINE) {
     do {
-      mantissa = mantissa * 10 + (c - ZERO);
-      digits++;
+      if (digits < KEPT_DIGITS) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        digits++;
+      } else scale++; // a digit dropped from the integer part still counts its power of ten
       c = b[++at];
     } while (isDigit(c));
   } else return -1;
@@ -90,9 +98,13 @@ function decimal(b: Uint8Array, at: number): number {
     c = b[++at];
     if (!isDigit(c)) return -1;
     do {
-      if (mantissa !== 0 || c !== ZERO) digits++; // the zeros of 0.00… are no digits of the mantissa
-      mantissa = mantissa * 10 + (c - ZERO);
-      scale--;
+      // the zeros of 0.00… are no digits of the mantissa, only of the scale
+      if (mantissa === 0 && c === ZERO) scale--;
+      else if (digits < KEPT_DIGITS) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        digits++;
+        scale--;
+      }
       c = b[++at];
     } while (isDigit(c));
   }
@@ -108,13 +120,19 @@ function decimal(b: Uint8Array, at: number): number {
     } while (isDigit(c));
     scale += minus ? -exponent : exponent;
   }
-  if (digits > MAX_DIGITS) return -1;
-  let v: number;
-  if (mantissa === 0) v = 0;
-  else if (scale < 0 && scale >= -22) v = mantissa / POW10[-scale];
-  else if (scale >= 0 && scale <= 22) v = mantissa * POW10[scale];
-  else return -1;
-  decimalValue = negative ? -v : v;
+  if (mantissa === 0) {
+    decimalValue = negative ? -0 : 0;
+    return at;
+  }
+  if (negative || scale < -22 || scale > 22) return -1; // below 0 (JSON.parse refuses it too), or out of the exact powers
+  const v = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+  if (digits <= EXACT_DIGITS) decimalValue = v; // exact, none dropped: the double JSON.parse makes
+  else {
+    const lo = v - v * SLACK, hi = v + v * SLACK;
+    const packed = Math.fround(v);
+    if (!(lo >= 0 && hi <= PIXEL_MAX) || Math.fround(lo) !== packed || Math.fround(hi) !== packed) return -1;
+    decimalValue = packed;
+  }
   return at;
 }
 

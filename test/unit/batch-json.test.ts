@@ -102,6 +102,15 @@ describe('a batch read from its JSON bytes', () => {
     expect(Object.is(packed!.pixels[4], -0)).toBe(true);
   });
 
+  it('reads the long decimals of float pixels (numpy, pixel / 255 * 255) as JSON.parse packs them', () => {
+    const floats = Array.from({ length: D }, (_, i) => ((i * 37) % 255) / 255 * 255 + (i % 3) / 7);
+    const text = JSON.stringify({ images: [floats] });
+    expect(text).toMatch(/\d\.\d{13,}/); // 16- and 17-digit decimals
+    const packed = expectAgreement(bytesOf(text));
+    expect(packed, 'read by the bytes reader, not left to JSON.parse').not.toBeNull();
+    expect(Array.from(packed!.pixels)).toEqual(floats.map(Math.fround));
+  });
+
   it('leaves every body outside its shape to the validator, which words the error', () => {
     const one = JSON.stringify(image(3));
     const refused = [
@@ -111,7 +120,7 @@ describe('a batch read from its JSON bytes', () => {
       `{"images":[${one}],"preprocess":"true"}`, `{"images":[${one}],"extra":1}`, `{"images":[${one.replace(']', ',0]')}]}`,
       `{"images":[${one.replace('[', '[256,').replace(/,\d+\]$/, ']')}]}`, `{"images":[${one.replace('[', '[-1,').replace(/,\d+\]$/, ']')}]}`,
       `{"images":[${one.replace('[', '[01,').replace(/,\d+\]$/, ']')}]}`, `{"images":[${one.replace('[', '[1.,').replace(/,\d+\]$/, ']')}]}`,
-      `{"images":[${one.replace('[', '[1e400,').replace(/,\d+\]$/, ']')}]}`, `{"images":[${one.replace('[', '[1.0000000000000001,').replace(/,\d+\]$/, ']')}]}`,
+      `{"images":[${one.replace('[', '[1e400,').replace(/,\d+\]$/, ']')}]}`, `{"images":[${one.replace('[', '[255.00000000000001,').replace(/,\d+\]$/, ']')}]}`,
       `{"images":[${JSON.stringify(rows(image(4)).slice(1))}]}`, `{"images":[${JSON.stringify([...rows(image(4)).slice(1), image(4).slice(0, 27)])}]}`,
     ];
     for (const text of refused) {
@@ -119,7 +128,7 @@ describe('a batch read from its JSON bytes', () => {
       expectAgreement(bytesOf(text));
     }
     // a number outside the fast cases but valid JSON is still answered, by the slow path
-    expect(slowPath(bytesOf(`{"images":[${one.replace('[', '[1.0000000000000001,').replace(/,\d+\]$/, ']')}]}`), MAX)).not.toBe('refused');
+    expect(slowPath(bytesOf(`{"images":[${one.replace('[', '[255.00000000000001,').replace(/,\d+\]$/, ']')}]}`), MAX)).not.toBe('refused');
   });
 
   it('reads any valid body in its shape, with any whitespace, number forms and key order, as the validator packs it', () => {
@@ -160,6 +169,7 @@ describe('a batch read from its JSON bytes', () => {
   it('never packs a number differently from JSON.parse', () => {
     const anyNumber = fc.oneof(
       fc.double({ noNaN: true, noDefaultInfinity: true, min: -1, max: 300 }).map((v) => JSON.stringify(v)),
+      fc.integer({ min: 0, max: 2 ** 31 }).map((k) => JSON.stringify((k / 2 ** 31) * 255)), // 16-17 digit decimals across 0..255
       fc.tuple(fc.nat({ max: 255 }), fc.nat({ max: 99999 }), fc.integer({ min: -30, max: 30 })).map(([i, f, e]) => `${i}.${f}e${e}`),
       fc.stringMatching(/^-?(0|[1-9]\d{0,3})(\.\d{1,20})?([eE][+-]?\d{1,3})?$/),
     );
