@@ -5,9 +5,11 @@ import { D, IMAGE_SIDE, PIXEL_MAX } from '../shared/dims';
 // them once more and the packing once more, and the young generation fills with what is thrown away.
 // only the shape clients write is read here: {"images": [[784 numbers] or [28 rows of 28], ...],
 // "preprocess": true|false}, keys in any order, any JSON whitespace, numbers in 0..255 written as
-// JSON writes them (1, 1.0, 1e2, -0). anything else, valid or not, gives null and goes through
-// JSON.parse and the zod schema (schemas.ts batchJson), which word every error; so this path never
-// answers anything that path would refuse, and gives the same pixels for what it accepts.
+// JSON writes them (1, 1.0, 1e2, -0, 127.49999999999999), after a UTF-8 BOM or not. anything else,
+// valid or not (escaped or repeated keys), gives null and goes through JSON.parse and the zod schema
+// (schemas.ts batchJson), which word every error, and only up to limits.batchParsedImages images:
+// so this path never answers anything that path would refuse, and gives the same pixels for what it
+// accepts.
 
 export interface PackedBatch {
   pixels: Float32Array; // (B, D) 0..255
@@ -23,6 +25,7 @@ const IMAGES_KEY = ascii('"images"');
 const PREPROCESS_KEY = ascii('"preprocess"');
 const TRUE = ascii('true');
 const FALSE = ascii('false');
+const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 
 /** 10^0 .. 10^22: every one exact in a double */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
@@ -209,6 +212,7 @@ function readImages(r: Reader, maxImages: number): { pixels: Float32Array; B: nu
 /** a batch body in the shape above, packed; null for anything else (the caller then parses it as JSON) */
 export function packBatchJson(bytes: Uint8Array, maxImages: number): PackedBatch | null {
   const r = new Reader(bytes);
+  r.literal(UTF8_BOM); // a body's text drops it before JSON.parse (some Windows tools write one)
   if (!r.eat(BRACE)) return null;
   let images: { pixels: Float32Array; B: number } | null = null;
   let preprocess: boolean | null = null;

@@ -135,6 +135,10 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     // typed as either body, as for /classify; the Content-Type says JSON
     const body = c.req.valid('json') as z.infer<ReturnType<typeof batchJson>>;
     const images: JsonPixels[] = body.images;
+    if (images.length > limits.batchParsedImages) {
+      // JSON.parse and the checks cost what a plan's largest batch cannot also spend (shared/limits.ts)
+      throw new ApiError(400, 'invalid_input', `images: ${images.length} images need the JSON written plainly, each key once and unescaped (as JSON.stringify and json.dumps write it); written otherwise, a batch may have at most ${limits.batchParsedImages}`);
+    }
     const pixels = new Float32Array(images.length * D); // (B, D) 0..255
     for (let i = 0; i < images.length; i++) packPixels(images[i], pixels, i * D);
     return answerBatch(c, pixels, images.length, body.preprocess ?? false);

@@ -92,6 +92,8 @@ describe('a batch read from its JSON bytes', () => {
     expect(Array.from(asRows!.pixels)).toEqual([...images[0], ...images[1]]);
     // Python's json.dumps: ", " and ": "
     expect(expectAgreement(bytesOf(JSON.stringify({ images }).replaceAll(',', ', ').replaceAll(':', ': ')))).not.toBeNull();
+    // a UTF-8 BOM, which a body's text drops before JSON.parse
+    expect(expectAgreement(bytesOf('\ufeff' + JSON.stringify({ images })))).not.toBeNull();
   });
 
   it('reads 1.0, 1e2, 2.55E2, 0.5 and -0 as JSON.parse does, keeping -0', () => {
@@ -114,7 +116,7 @@ describe('a batch read from its JSON bytes', () => {
   it('leaves every body outside its shape to the validator, which words the error', () => {
     const one = JSON.stringify(image(3));
     const refused = [
-      '', '{}', '[]', 'null', `{"images":[${one}]`, `{"images":[${one}]}x`, `\ufeff{"images":[${one}]}`,
+      '', '{}', '[]', 'null', `{"images":[${one}]`, `{"images":[${one}]}x`, `\ufeff\ufeff{"images":[${one}]}`,
       `{"images":[]}`, `{"images":[${one}],}`, `{"images":[${one},]}`, `{"images":[${[one, one, one, one].join(',')}]}`, // 4 > MAX
       `{"\\u0069mages":[${one}]}`, `{"images":[${one}],"images":[${one}]}`, `{"images":[${one}],"preprocess":null}`,
       `{"images":[${one}],"preprocess":"true"}`, `{"images":[${one}],"extra":1}`, `{"images":[${one.replace(']', ',0]')}]}`,

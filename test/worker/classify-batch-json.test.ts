@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { D } from '../../shared/dims';
+import { LIMITS } from '../../shared/limits';
 import { expectError, postBytes, postJson } from './helpers/http';
 import { dotImage, handNetwork, modelFile, publish } from './helpers/models';
 
@@ -28,6 +29,7 @@ describe('POST /classify/batch with JSON written any way JSON allows', () => {
       "Python's json.dumps": plain.replaceAll(',', ', ').replaceAll(':', ': '),
       'pretty-printed, preprocess false first': JSON.stringify({ preprocess: false, images: [images[0], rows(images[1]), images[2]] }, null, 2),
       'numbers as 7.0, 7e0 and -0': plain.replaceAll(/\b255\b/g, '255.0').replaceAll(/\b200\b/g, '2e2').replace(/\b0\b/, '-0'),
+      'after a UTF-8 BOM': '\ufeff' + plain,
       // outside the bytes reader's shape: JSON.parse and the schema read these
       'an escaped key': plain.replace('"images"', '"\\u0069mages"'),
       'a number with 17 digits': plain.replace(/\b0\b/, '0.0000000000000000'),
@@ -37,6 +39,17 @@ describe('POST /classify/batch with JSON written any way JSON allows', () => {
       expect(res.status, what).toBe(200);
       expect(await res.json(), what).toEqual(expected);
     }
+  });
+
+  it(`takes at most ${LIMITS.free.batchParsedImages} images in JSON it must parse (escaped or repeated keys), and says how to send ${LIMITS.free.batchImages}`, async () => {
+    const { batchImages, batchParsedImages } = LIMITS.free;
+    const many = (n: number) => JSON.stringify({ images: Array.from({ length: n }, (_, i) => dotImage(i % 10)) });
+    expect((await postJson('/classify/batch', many(batchImages))).status).toBe(200);
+    expect((await postJson('/classify/batch', many(batchParsedImages).replace('"images"', '"\\u0069mages"'))).status).toBe(200);
+    const message = await expectError(await postJson('/classify/batch', many(batchParsedImages + 1).replace('"images"', '"\\u0069mages"')), 400, 'invalid_input');
+    expect(message).toBe(
+      `images: ${batchParsedImages + 1} images need the JSON written plainly, each key once and unescaped (as JSON.stringify and json.dumps write it); written otherwise, a batch may have at most ${batchParsedImages}`,
+    );
   });
 
   it('words the errors of bodies near the shape as the validator always has', async () => {
