@@ -20,6 +20,11 @@ export interface Limits {
   batchImages: number;
   /** bytes of JSON for POST /classify/batch */
   batchJsonBytes: number;
+  /**
+   * images in a batch's JSON that cannot be read straight from its bytes (escaped or repeated keys,
+   * worker/batch-json.ts) and goes through JSON.parse and the checks, which cost more an image
+   */
+  batchParsedImages: number;
 }
 
 /**
@@ -30,16 +35,18 @@ export interface Limits {
  * that fit 128 KiB with the most pixels or pixel data: 600² 8-bit gray (352 KiB, 360k pixels) and 283²
  * 16-bit RGB (470 KiB), ~7–8 ms p50 and 9.5–11 ms main-thread p99 as the machine's load varies (640²
  * gray measured 8.6–8.7 ms p50: the side stops at 600). batches: the costliest is every pixel inked
- * (the forward pass cannot skip zeros; kernels/linear.ts linearForwardBatched runs four images per load
- * of a weight row, ~0.09 ms an image) sent as JSON, whose parse and garbage add ~0.07 ms an image at
- * p99: 64 such images measured 9.5 ms p50 and 14.1 ms main-thread p99 as JSON (8.1 / 9.4 as bytes), 32
- * measured 4.8 / 6.0–8.0, so the plan takes 32; 128 KiB of JSON holds them as Python's json.dumps
- * writes them (", " separators). POST /read decodes the same PNGs (a number on a 600×200 pad).
+ * (the forward pass cannot skip zeros: kernels/linear.ts linearForwardBatched is ~5.3 ms of 64 such
+ * images' ~8). JSON in the shape clients write is read straight from its bytes (worker/batch-json.ts):
+ * 64 fully inked images measured 8.5–9.3 ms p50 and 9.4–10.1 ms main-thread p99 as JSON, 8.7–9.4 /
+ * 9.3–10.0 with json.dumps's ", " (224 KiB: the plan takes 256 KiB of JSON), 8.0–8.4 / 8.6–9.4 as
+ * bytes (six runs, load average 4–6). JSON that must go through JSON.parse and the checks (escaped or
+ * repeated keys) costs ~0.05 ms more an image: the plan takes 32 of those (inked: 4.9–5.0 / 7.0–9.5).
+ * POST /read decodes the same PNGs (a number on a 600×200 pad).
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 32, batchJsonBytes: 128 * KiB },
-  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 32 },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256 },
 };
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */

@@ -5,6 +5,7 @@ import { D } from '../shared/dims';
 import { ImageError } from '../shared/image/decoded';
 import { preprocessPixels } from '../shared/image/preprocess';
 import { predictWith } from './answer';
+import { packBatchJson } from './batch-json';
 import { bodyBytes, bodyKind } from './body';
 import type { ImageFormat } from '../shared/image/decode';
 import { renderDocsPage } from './docs-page';
@@ -106,21 +107,8 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     return c.json({ ...prediction, model: { version: loaded.model.version }, ...(returnInput ? { preprocessed: Array.from(pixels) } : {}) }, 200);
   });
 
-  app.openapi(routes.classifyBatchRoute(limits), async (c) => {
-    let pixels: Float32Array; // (B, D) 0..255
-    let preprocess: boolean;
-    if (bodyKind(c.req.header('content-type')) === 'bytes') {
-      pixels = imagesFromBytes(bodyBytes(c), limits.batchImages);
-      preprocess = c.req.valid('query').preprocess === 'true';
-    } else {
-      // typed as either body, as for /classify; the Content-Type says JSON
-      const body = c.req.valid('json') as z.infer<ReturnType<typeof batchJson>>;
-      const images: JsonPixels[] = body.images;
-      pixels = new Float32Array(images.length * D);
-      for (let i = 0; i < images.length; i++) packPixels(images[i], pixels, i * D);
-      preprocess = body.preprocess ?? false;
-    }
-    const B = pixels.length / D;
+  /** a batch's packed pixels (B, D) 0..255: preprocessed, or refused when one is blank, then classified */
+  async function answerBatch(c: Context<AppEnv>, pixels: Float32Array, B: number, preprocess: boolean) {
     if (preprocess) preprocessEach(pixels, B, (i) => `images[${i}]`);
     else {
       // as with preprocessing: one blank image fails the batch, named, rather than get a guess
@@ -129,6 +117,31 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     }
     const loaded = await model(c);
     return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
+  }
+
+  // a JSON batch in the shape clients write is read from its bytes straight into packed pixels and
+  // answered before the route's validator would JSON.parse it (batch-json.ts); any other JSON goes on
+  // to that validator and the handler, which word every error as they always have
+  const packedJson = (c: Context<AppEnv>, bytes: Uint8Array) => {
+    const packed = packBatchJson(bytes, limits.batchImages);
+    return packed && answerBatch(c, packed.pixels, packed.B, packed.preprocess);
+  };
+
+  app.openapi(routes.classifyBatchRoute(limits, packedJson), async (c) => {
+    if (bodyKind(c.req.header('content-type')) === 'bytes') {
+      const pixels = imagesFromBytes(bodyBytes(c), limits.batchImages);
+      return answerBatch(c, pixels, pixels.length / D, c.req.valid('query').preprocess === 'true');
+    }
+    // typed as either body, as for /classify; the Content-Type says JSON
+    const body = c.req.valid('json') as z.infer<ReturnType<typeof batchJson>>;
+    const images: JsonPixels[] = body.images;
+    if (images.length > limits.batchParsedImages) {
+      // JSON.parse and the checks cost what a plan's largest batch cannot also spend (shared/limits.ts)
+      throw new ApiError(400, 'invalid_input', `images: ${images.length} images need the JSON written plainly, each key once and unescaped (as JSON.stringify and json.dumps write it); written otherwise, a batch may have at most ${limits.batchParsedImages}`);
+    }
+    const pixels = new Float32Array(images.length * D); // (B, D) 0..255
+    for (let i = 0; i < images.length; i++) packPixels(images[i], pixels, i * D);
+    return answerBatch(c, pixels, images.length, body.preprocess ?? false);
   });
 
   app.openapi(routes.readRoute(limits), async (c) => {

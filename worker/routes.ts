@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { D } from '../shared/dims';
-import { readBody } from './body';
+import { readBody, type JsonShortcut } from './body';
 import { JPEG_LIMITS, KiB, MiB, type Limits } from '../shared/limits';
 import { modelRateLimit, rateLimit } from './rate-limit';
 import {
@@ -86,7 +86,8 @@ export const classifyRoute = (l: Limits) =>
     responses: { 200: json(ClassifyResponse, 'the digit, its probability, all ten probabilities and the model that answered'), ...errors(400, 413, 415, 422, 429, 503) },
   });
 
-export const classifyBatchRoute = (l: Limits) =>
+/** `packedJson` reads a batch's JSON in the shape clients write without JSON.parse (index.ts, batch-json.ts) */
+export const classifyBatchRoute = (l: Limits, packedJson?: JsonShortcut) =>
   createRoute({
     method: 'post',
     path: '/classify/batch',
@@ -96,7 +97,7 @@ export const classifyBatchRoute = (l: Limits) =>
       `\`application/octet-stream\`, N × ${D} bytes (one byte per pixel, images one after another), with \`?preprocess=true\` to preprocess them. ` +
       'A blank image fails the whole batch with 422 `no_digit` naming it (`images[i]: …`), as with preprocessing. ' +
       `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON.`,
-    middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D })] as const,
+    middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D }, packedJson)] as const,
     request: {
       query: BatchQuery,
       // not `required` in zod-openapi's sense, as for /classify: the JSON validator must not see byte bodies

@@ -51,7 +51,8 @@ const SOLID_MIN_SIDE = 6;
 const PART_MIN_MASS = 0.08; // a mark with less of the ink is a speck, not a part
 const PART_MIN_HEIGHT = 0.45;
 
-interface Part {
+/** a mark of ink: its mass (the sum of its pixels) and its bounds in the image */
+export interface Part {
   mass: number;
   left: number;
   right: number;
@@ -59,68 +60,92 @@ interface Part {
   bottom: number;
 }
 
-/** the side of the ink mask: the image with a border of no ink, so a pixel's 8 neighbours need no bounds checks */
-const P = S + 2;
-/** the image column and row of each mask index (no division in the fill's inner loop) */
-const COLUMN = new Int8Array(P * P).map((_, i) => (i % P) - 1);
-const ROW = new Int8Array(P * P).map((_, i) => Math.floor(i / P) - 1);
+/** the most runs of ink a 28×28 image can hold: 14 a row (ink, gap, ink, …) */
+const MAX_RUNS = (S / 2) * S;
 
-/**
- * the 8-connected marks of ink; `ink` (P²) and `stack` (D) are scratch space. a fill of its own rather
- * than normalize.ts dropSpecks's: that one labels any ink on a picture of any size and keeps masses, this
- * one thresholds the 28×28 input at INK and keeps each mark's bounds, allocation-free per request.
- * the mask is cleared as the fill visits it, so each pixel is visited once.
- */
-function parts(pixels: Float32Array, ink: Uint8Array, stack: Int32Array): Part[] {
-  ink.fill(0);
-  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) if (pixels[y * S + x] >= INK) ink[(y + 1) * P + x + 1] = 1;
-  const found: Part[] = [];
-  for (let start = P + 1; start < P * (P - 1); start++) {
-    if (ink[start] === 0) continue;
-    ink[start] = 0;
-    const part: Part = { mass: 0, left: S, right: -1, top: S, bottom: -1 };
-    let mass = 0, left = S, right = -1, top = S, bottom = -1;
-    let n = 0;
-    stack[n++] = start;
-    while (n > 0) {
-      const i = stack[--n];
-      const x = COLUMN[i], y = ROW[i];
-      mass += pixels[y * S + x];
-      if (x < left) left = x;
-      if (x > right) right = x;
-      if (y < top) top = y;
-      if (y > bottom) bottom = y;
-      let j = i - P - 1;
-      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      j = i - 1;
-      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      j = i + 1;
-      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      j = i + P - 1;
-      if (ink[j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
-      if (ink[++j] !== 0) { ink[j] = 0; stack[n++] = j; }
-    }
-    part.mass = mass;
-    part.left = left;
-    part.right = right;
-    part.top = top;
-    part.bottom = bottom;
-    found.push(part);
-  }
-  return found;
-}
-
-/** scratch space for the flood fill: reuse one per predictor so judging allocates nothing */
+/** scratch space for inkParts: reuse one per predictor so judging allocates nothing but its few marks */
 export interface ShapeScratch {
   pixels: Float32Array; // (D) the image, copied
-  ink: Uint8Array; // (P²) its ink mask
-  stack: Int32Array; // (D)
+  // per run of ink (a row's pixels ≥ INK side by side), then per mark at its first run: (MAX_RUNS) each
+  start: Int32Array; // first column of the run
+  end: Int32Array; // last column
+  parent: Int32Array; // union-find: a run of the same mark found earlier, or itself
+  mass: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  top: Int32Array;
+  bottom: Int32Array;
 }
 
-export const createShapeScratch = (): ShapeScratch => ({ pixels: new Float32Array(S * S), ink: new Uint8Array(P * P), stack: new Int32Array(S * S) });
+export const createShapeScratch = (): ShapeScratch => ({
+  pixels: new Float32Array(S * S),
+  start: new Int32Array(MAX_RUNS), end: new Int32Array(MAX_RUNS), parent: new Int32Array(MAX_RUNS), mass: new Float64Array(MAX_RUNS),
+  left: new Int32Array(MAX_RUNS), right: new Int32Array(MAX_RUNS), top: new Int32Array(MAX_RUNS), bottom: new Int32Array(MAX_RUNS),
+});
+
+/** the first run of r's mark, halving the path on the way */
+function root(parent: Int32Array, r: number): number {
+  while (parent[r] !== r) {
+    const up = parent[parent[r]];
+    parent[r] = up;
+    r = up;
+  }
+  return r;
+}
+
+/**
+ * the 8-connected marks of ink (pixels ≥ INK) of a 28×28 image, in the order of their first pixel
+ * (row by row, left to right). labelled by runs: each row's runs of ink are joined to the runs of the
+ * row above that they touch (columns overlapping or diagonal), so the work follows the runs, not
+ * every pixel's 8 neighbours. a mark's mass is the same whatever order its pixels are summed in: the
+ * pixels are float32 in 64..255 (multiples of 2^-17), whose sums stay exact in a double.
+ */
+export function inkParts(pixels: Float32Array, s: ShapeScratch): Part[] {
+  const { start, end, parent, mass, left, right, top, bottom } = s;
+  let n = 0;
+  let aboveFrom = 0, aboveTo = 0; // the runs of the row above: [aboveFrom, aboveTo)
+  for (let y = 0; y < S; y++) {
+    const rowFrom = n;
+    let a = aboveFrom; // the first run above that can still touch this row's next run
+    const o = y * S;
+    let x = 0;
+    while (x < S) {
+      if (pixels[o + x] < INK) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      let m = 0;
+      do m += pixels[o + x++];
+      while (x < S && pixels[o + x] >= INK);
+      const x1 = x - 1;
+      start[n] = x0; end[n] = x1; parent[n] = n; mass[n] = m;
+      left[n] = x0; right[n] = x1; top[n] = y; bottom[n] = y;
+      while (a < aboveTo && end[a] < x0 - 1) a++;
+      for (let q = a; q < aboveTo && start[q] <= x1 + 1; q++) {
+        // join the two marks under the earlier first run, so a mark's root is its first run
+        const rq = root(parent, q), rn = root(parent, n);
+        if (rq < rn) parent[rn] = rq;
+        else if (rn < rq) parent[rq] = rn;
+      }
+      n++;
+    }
+    aboveFrom = rowFrom;
+    aboveTo = n;
+  }
+  // each run's mass and bounds into its mark's first run; runs come in order, so a root is met before its other runs
+  const found: Part[] = [];
+  for (let r = 0; r < n; r++) {
+    const f = root(parent, r);
+    if (f === r) continue;
+    mass[f] += mass[r];
+    if (left[r] < left[f]) left[f] = left[r];
+    if (right[r] > right[f]) right[f] = right[r];
+    if (bottom[r] > bottom[f]) bottom[f] = bottom[r]; // top: the first run's row is the mark's top
+  }
+  for (let r = 0; r < n; r++) if (parent[r] === r) found.push({ mass: mass[r], left: left[r], right: right[r], top: top[r], bottom: bottom[r] });
+  return found;
+}
 
 /** what the ink looks like, on the 28×28 image the model saw (0..255, ink bright) */
 export interface InkShape {
@@ -132,7 +157,7 @@ export function inkShape(image: ArrayLike<number>, scratch: ShapeScratch = creat
   // one copy into a typed array: the fill then reads one kind of array (callers pass arrays and typed views)
   const pixels = scratch.pixels;
   for (let i = 0; i < S * S; i++) pixels[i] = image[i];
-  const marks = parts(pixels, scratch.ink, scratch.stack);
+  const marks = inkParts(pixels, scratch);
   if (marks.length === 0) return { severalParts: false, solid: false };
   let left = S, right = -1, top = S, bottom = -1, total = 0;
   for (const m of marks) {
