@@ -6,6 +6,18 @@ import { convName, type ConvSpec } from '../../shared/model/network';
 export type OptimizerName = 'adam' | 'sgd' | 'gd';
 export type ScheduleName = 'constant' | 'cosine';
 
+/** --teacher: the student also learns the teacher's softened probabilities on the same augmented inputs (scripts/train/teacher.ts) */
+export interface DistillSettings {
+  teacher: string; // the teacher's model file, as given
+  alpha: number; // the hard-label loss's weight; the soft loss has 1 − alpha
+  temperature: number; // T: both networks' logits are divided by it in the soft loss
+  teacherVersion?: string; // filled once the file is read: its version, architecture and claimed MNIST test accuracy
+  teacherArchitecture?: string;
+  teacherTestAccuracy?: number | null;
+}
+
+export const DISTILL_DEFAULTS = { alpha: 0.5, temperature: 4 };
+
 export interface TrainConfig {
   conv: ConvSpec[]; // convolutions before the dense layers (--arch); [] for an MLP
   hidden: number[]; // hidden dense layer sizes, e.g. [128] or [256, 128]
@@ -31,6 +43,7 @@ export interface TrainConfig {
   threads: number; // worker threads computing shards in parallel (≤ shards)
   trainLimit: number; // use only the first N training images (0 = all), for quick runs and tests
   calibrationHoldout: number; // the last N MNIST training images are never trained on: the temperature is fitted on them (0 = no calibration)
+  distill: DistillSettings | null; // --teacher; null: labels only
 }
 
 /**
@@ -65,6 +78,7 @@ export const CLASSIC_CONFIG: TrainConfig = {
   threads: 2,
   trainLimit: 0,
   calibrationHoldout: 5000,
+  distill: null,
 };
 
 /**
@@ -132,6 +146,20 @@ export function runSettings(c: TrainConfig): Record<string, string | number | bo
     shards: c.shards,
     trainLimit: c.trainLimit,
     calibrationHoldout: c.calibrationHoldout,
+    // only with a teacher, so the other models' headers and bytes stay as they were
+    ...(c.distill ? distillSettings(c.distill) : {}),
     threads: c.threads,
+  };
+}
+
+/** the teacher's settings as the model header's training flags record them */
+function distillSettings(d: DistillSettings): Record<string, string | number | boolean> {
+  return {
+    teacher: d.teacher,
+    ...(d.teacherVersion ? { teacherVersion: d.teacherVersion } : {}),
+    ...(d.teacherArchitecture ? { teacherArchitecture: d.teacherArchitecture } : {}),
+    ...(typeof d.teacherTestAccuracy === 'number' ? { teacherTestAccuracy: d.teacherTestAccuracy } : {}),
+    distillAlpha: d.alpha,
+    distillTemperature: d.temperature,
   };
 }

@@ -7,6 +7,7 @@ import { measureRobustness } from '../lib/robustness';
 import { writeReport } from '../report/write';
 import { runSettings } from './config';
 import { describeArchitecture } from './engine';
+import { describeTeacher } from './progress';
 import { epochRecords, type FinishedRun } from './outcome';
 import { describeExtra } from './data';
 
@@ -29,6 +30,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
     settings: runSettings(config),
     figures: {
       'fine-tuned from': from ? `${from.path} (${from.version}, ${from.testAccuracy === null ? 'accuracy not recorded' : percent(from.testAccuracy)})` : 'no (trained from scratch)',
+      'distilled from (--teacher)': config.distill ? describeTeacher(config.distill) : 'no (labels only)',
       'extra training data (--extra)': extra ? describeExtra(extra) : 'none',
       'test accuracy': percent(test.accuracy),
       'test loss': test.loss.toFixed(4),
