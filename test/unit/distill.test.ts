@@ -35,7 +35,7 @@ async function teacherFile(deskew: boolean): Promise<string> {
 describe('distillation (--teacher)', () => {
   it('reads --teacher, --distill-alpha and --distill-temperature, and refuses the last two without a teacher', () => {
     expect(parseCli([]).config.distill).toBeNull();
-    expect(parseCli(['--teacher', 't.bin']).config.distill).toEqual({ teacher: 't.bin', alpha: 0.5, temperature: 4 });
+    expect(parseCli(['--teacher', 't.bin']).config.distill).toEqual({ teacher: 't.bin', alpha: 0.5, temperature: 1 });
     expect(parseCli(['--teacher', 't.bin', '--distill-alpha', '0.2', '--distill-temperature', '3']).config.distill).toEqual({ teacher: 't.bin', alpha: 0.2, temperature: 3 });
     expect(() => parseCli(['--distill-alpha', '0.2'])).toThrow(/need --teacher/);
     expect(() => parseCli(['--teacher', 't.bin', '--distill-alpha', '1.5'])).toThrow(/--distill-alpha must be a number in 0..1/);
