@@ -9,6 +9,7 @@ import { inputSpec } from './train/config';
 import { datasetLine, loadTrainingData } from './train/data';
 import { fitAfterTraining } from './train/after-training';
 import { train } from './train/engine';
+import { readTeacher } from './train/teacher';
 import { modelMetadata } from './train/metadata';
 import { reproducibleMetadata } from './train/reproducible';
 import { saveInt8Copy, saveModel, uploadToLocalKv } from './train/model-files';
@@ -27,13 +28,16 @@ runCli(async () => {
     opts = parseCli(argv, fineTuneBase(from));
     checkFineTune(opts.config, from);
   }
+  // --teacher: read before the data, so a wrong file fails at once; its version joins the recorded settings
+  const teacher = await readTeacher(opts.config);
+  if (teacher) opts = { ...opts, config: { ...opts.config, distill: teacher.settings } };
   const { config, out } = opts;
   const input = inputSpec(config);
   const data = loadTrainingData(opts);
   if (from) console.log(`fine-tuning ${from.path} (${from.model.version}, ${from.model.header.metadata.testAccuracy === undefined ? 'no test accuracy in its header' : `${(from.model.header.metadata.testAccuracy * 100).toFixed(2)}% on the MNIST test set`})`);
   console.log(headline(config));
 
-  const result = await train(config, data, progressDisplay(config), from?.model.network.params);
+  const result = await train(config, data, progressDisplay(config), from?.model.network.params, teacher?.network ?? null);
   // the temperature and the uncertain flag's probe, fitted on the training images the run held out (never the test set)
   const fitted = fitAfterTraining(config, result.network, data.train, input);
   const uncalibrated = evaluate(result.network, data.test, input);

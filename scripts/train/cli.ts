@@ -3,7 +3,7 @@ import { D } from '../../shared/dims';
 import { convSizes, type ConvSpec } from '../../shared/model/network';
 import { DEFAULT_EXTRA_MAX_SHARE } from '../lib/extra-data';
 import { FINE_TUNE } from './fine-tune';
-import { CLASSIC_CONFIG, DEFAULT_CONFIG, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
+import { CLASSIC_CONFIG, DEFAULT_CONFIG, DISTILL_DEFAULTS, type OptimizerName, type ScheduleName, type TrainConfig } from './config';
 
 // flags → TrainConfig, with errors that say which flag is wrong.
 
@@ -53,6 +53,11 @@ export const USAGE = `usage: npm run train -- [flags]
   --from FILE           fine-tune: start from this model's weights, architecture, input and recipe, and train
                         ${FINE_TUNE.epochs} epoch at lr ${FINE_TUNE.lr} with --extra mixed in; the temperature and the uncertain
                         flag's probe are fitted again (the flags above still apply)
+  --teacher FILE        distillation: a model file (e.g. a CNN) whose probabilities the network also learns,
+                        the teacher reading the same augmented images; it must read its input as this run does
+  --distill-alpha A     the loss is A × cross-entropy with the labels + (1 − A) × T² × KL(teacher ‖ student)
+                        at temperature T (default ${DISTILL_DEFAULTS.alpha})
+  --distill-temperature T  softens both networks' probabilities in that second term (default ${DISTILL_DEFAULTS.temperature})
   --extra-max-share X   per label, at most X × that label's training images come from --extra (default ${DEFAULT_EXTRA_MAX_SHARE})
   --no-report           skip the HTML report
   --no-robustness       leave the report's robustness sections out: scoring the evaluation sets
@@ -153,7 +158,7 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
         augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, arch: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
-        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, from: { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
+        'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, from: { type: 'string' }, teacher: { type: 'string' }, 'distill-alpha': { type: 'string' }, 'distill-temperature': { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -176,6 +181,14 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
     hidden = v.hidden.split(',').map((s) => Number(s.trim()));
     if (hidden.length === 0 || hidden.length > 8 || !hidden.every(int(1, 8192))) throw new UsageError(`--hidden must be 1 to 8 comma-separated sizes in 1..8192, got "${v.hidden}"`);
   }
+  if (v.teacher === undefined && (v['distill-alpha'] !== undefined || v['distill-temperature'] !== undefined)) {
+    throw new UsageError('--distill-alpha and --distill-temperature need --teacher FILE (the model to distill from)');
+  }
+  const distill = v.teacher === undefined ? null : {
+    teacher: v.teacher,
+    alpha: num('distill-alpha', v['distill-alpha'], DISTILL_DEFAULTS.alpha, (n) => n >= 0 && n <= 1, 'a number in 0..1'),
+    temperature: num('distill-temperature', v['distill-temperature'], DISTILL_DEFAULTS.temperature, (n) => n > 0 && n <= 100, 'a number in (0, 100]'),
+  };
   const shards = num('shards', v.shards, base.shards, int(1, 64), 'an integer in 1..64');
   const config: TrainConfig = {
     conv,
@@ -202,6 +215,7 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
     threads: num('threads', v.threads, Math.min(base.threads, shards), int(1, shards), `an integer in 1..${shards} (--shards)`),
     trainLimit: num('train-limit', v['train-limit'], base.trainLimit, int(0, 60000), 'an integer in 0..60000'),
     calibrationHoldout: num('calibration-holdout', v['calibration-holdout'], base.calibrationHoldout, int(0, 30000), 'an integer in 0..30000'),
+    distill,
   };
   return {
     config,

@@ -93,9 +93,13 @@ function send(threads: Worker[], command: ThreadCommand): Promise<void> {
 
 /**
  * data.extra (--extra: people's corrections) joins the training images after --train-limit, never the test set or the calibration images.
- * `initial`: the parameters to start from (--from: a fine-tune), instead of the seeded initialisation
+ * `initial`: the parameters to start from (--from: a fine-tune), instead of the seeded initialisation;
+ * `teacher`: the network config.distill names (scripts/train/teacher.ts), run on every training batch
  */
-export async function train(config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}, initial?: Float32Array): Promise<TrainResult> {
+export async function train(
+  config: TrainConfig, data: Mnist & { extra?: Split | null }, hooks: TrainHooks = {}, initial?: Float32Array, teacher: Network | null = null,
+): Promise<TrainResult> {
+  if ((teacher === null) !== (config.distill === null)) throw new Error(config.distill ? `--teacher ${config.distill.teacher} was not loaded` : 'a teacher network without config.distill');
   if (config.threads < 1 || config.threads > config.shards) throw new Error(`--threads must be between 1 and --shards (${config.shards})`);
   const sizes = architecture(config);
   const kinds = layerKinds(config);
@@ -121,7 +125,7 @@ export async function train(config: TrainConfig, data: Mnist & { extra?: Split |
 
   const threads: Worker[] = [];
   for (let t = 0; t < config.threads; t++) {
-    const init: ThreadInit = { buffers, config, sizes, kinds, thread: t };
+    const init: ThreadInit = { buffers, config, sizes, kinds, thread: t, teacher: teacher && { sizes: teacher.sizes, kinds: teacher.kinds, params: teacher.params } };
     // the thread is TypeScript: load it through tsx whether we run under tsx, vitest or plain node
     threads.push(new Worker(new URL('./thread.ts', import.meta.url), { workerData: init, execArgv: ['--import', 'tsx'] }));
   }

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { percent, thousands } from '../lib/format';
-import type { TrainConfig } from './config';
+import type { DistillSettings, TrainConfig } from './config';
 import { describeArchitecture, type EpochResult, type Progress, type TrainHooks } from './engine';
 
 // what a training prints while it runs: a headline, a progress bar on a terminal, a line per epoch.
@@ -8,7 +8,14 @@ import { describeArchitecture, type EpochResult, type Progress, type TrainHooks 
 export function headline(config: TrainConfig): string {
   const threads = `${config.threads} thread${config.threads > 1 ? 's' : ''}`;
   return `training ${describeArchitecture(config)} · ${config.optimizer} lr ${config.lr} (${config.schedule}) · batch ${config.optimizer === 'gd' ? 'full' : config.batch} · ` +
-    `${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''} · seed ${config.seed} · ${threads}`;
+    `${config.epochs} epochs${config.augment ? ' · augmented' : ''}${config.deskew ? ' · deskewed' : ''} · seed ${config.seed} · ${threads}` +
+    (config.distill ? `\ndistilling from ${describeTeacher(config.distill)}` : '');
+}
+
+/** "runs/teacher/model.bin (784-conv16k3s2-conv32k3s2-64-10, 99.13%, version …) · alpha 0.5 · T 4" */
+export function describeTeacher(d: DistillSettings): string {
+  const about = [d.teacherArchitecture, typeof d.teacherTestAccuracy === 'number' ? percent(d.teacherTestAccuracy) : null, d.teacherVersion ? `version ${d.teacherVersion}` : null].filter(Boolean);
+  return `${d.teacher}${about.length ? ` (${about.join(', ')})` : ''} · alpha ${d.alpha} (hard labels) · T ${d.temperature}`;
 }
 
 export function epochLine(r: EpochResult, epochs: number): string {

@@ -11,6 +11,7 @@ import { loadSources } from '../eval/set';
 import { predictorFor } from '../../shared/model/predict';
 import { runSettings } from './config';
 import { describeArchitecture } from './engine';
+import { describeTeacher } from './progress';
 import { epochRecords, type FinishedRun } from './outcome';
 import { describeExtra } from './data';
 
@@ -33,6 +34,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
     settings: runSettings(config),
     figures: {
       'fine-tuned from': from ? `${from.path} (${from.version}, ${from.testAccuracy === null ? 'accuracy not recorded' : percent(from.testAccuracy)})` : 'no (trained from scratch)',
+      'distilled from (--teacher)': config.distill ? describeTeacher(config.distill) : 'no (labels only)',
       'extra training data (--extra)': extra ? describeExtra(extra) : 'none',
       'test accuracy': percent(test.accuracy),
       'test loss': test.loss.toFixed(4),

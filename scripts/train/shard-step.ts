@@ -41,7 +41,8 @@ export function scaledAugment(strength: number): AugmentOptions {
   };
 }
 
-export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, input: InputSpec) {
+/** `teacher`: config.distill's network, run on the very inputs the student reads */
+export function createShardStepper(config: TrainConfig, sizes: readonly number[], capacity: number, input: InputSpec, teacher: Network | null = null) {
   const ws = createWorkspace(sizes, capacity);
   const x = new Float32Array(capacity * D); // (B, D) network input
   const raw = new Float32Array(D); // one image before augmentation
@@ -50,6 +51,9 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
   const augment = config.augment ? createAugmenter(scaledAugment(config.augmentStrength)) : null;
   const degrade = config.degrade ? createDegrader(DEFAULT_DEGRADE) : null;
   const K = sizes[sizes.length - 1];
+  const distill = config.distill && teacher
+    ? { ...config.distill, ws: createWorkspace(teacher.sizes, capacity), studentSoft: new Float32Array(capacity * K) }
+    : null;
 
   return function run(
     net: Network, grads: Network, images: Uint8Array, labels: Uint8Array,
@@ -77,7 +81,13 @@ export function createShardStepper(config: TrainConfig, sizes: readonly number[]
     forward(net, x, count, ws);
     let correct = 0;
     for (let b = 0; b < count; b++) if (argmax(ws.probs, b * K, K) === y[b]) correct++;
-    const loss = backward(net, grads, x, y, count, ws, { scale: gradScale, labelSmoothing: config.labelSmoothing });
+    // the teacher's softened probabilities: the shared forward pass at temperature T
+    const teacherSoft = distill ? forward(teacher!, x, count, distill.ws, distill.temperature) : null;
+    const loss = backward(net, grads, x, y, count, ws, {
+      scale: gradScale,
+      labelSmoothing: config.labelSmoothing,
+      ...(distill ? { distill: { alpha: distill.alpha, temperature: distill.temperature, teacherSoft: teacherSoft!, studentSoft: distill.studentSoft } } : {}),
+    });
     return { loss, correct };
   };
 }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNetwork, type LayerKind } from '../../shared/model/network';
+import { createNetwork, type LayerKind, type Network } from '../../shared/model/network';
 import { adamUpdate, ADAM_DEFAULTS } from '../../shared/train/optim/adam';
 import { sgdUpdate } from '../../shared/train/optim/sgd';
 import { tallyPredictions } from '../lib/evaluate';
@@ -16,13 +16,14 @@ export interface ThreadInit {
   sizes: number[];
   kinds: LayerKind[];
   thread: number;
+  teacher: Pick<Network, 'sizes' | 'kinds' | 'params'> | null; // --teacher: a copy per thread (structured clone)
 }
 
 export type ThreadCommand =
   | { type: 'epoch'; epoch: number; firstStep: number; totalSteps: number; stepsPerEpoch: number; count: number; stopAt: number }
   | { type: 'evaluate' };
 
-const { buffers, config, sizes, kinds, thread } = workerData as ThreadInit;
+const { buffers, config, sizes, kinds, thread, teacher } = workerData as ThreadInit;
 const { threads, shards } = config;
 const sv = views(buffers, sizes, kinds, shards);
 const net = createNetwork(sizes, sv.params, kinds);
@@ -33,7 +34,7 @@ const input = inputSpec(config);
 const batch = config.optimizer === 'gd' ? sv.trainLabels.length : config.batch;
 const shardCapacity = Math.ceil(batch / shards);
 const CHUNK = Math.min(shardCapacity, 2048);
-const step = createShardStepper(config, sizes, CHUNK, input);
+const step = createShardStepper(config, sizes, CHUNK, input, teacher && createNetwork(teacher.sizes, teacher.params, teacher.kinds));
 
 // this thread's slice of the parameters for the update, aligned to 16 floats
 const sliceSize = Math.ceil(P / threads / 16) * 16;

@@ -1,7 +1,7 @@
 import { conv2dBackward } from '../model/kernels/conv2d';
 import { linearBackward } from '../model/kernels/linear';
 import { reluBackward } from '../model/kernels/relu';
-import { crossEntropyForward, softmaxCrossEntropyBackward } from '../model/kernels/softmax';
+import { crossEntropyForward, distillationBackward, distillationForward, softmaxCrossEntropyBackward, softmaxForward } from '../model/kernels/softmax';
 import type { Network } from '../model/network';
 import type { Workspace } from '../model/forward';
 
@@ -9,10 +9,20 @@ export interface BackwardOptions {
   /** gradients are multiplied by this: 1 / (whole batch size), so shards of one batch add up to its mean */
   scale: number;
   labelSmoothing?: number;
+  /** distillation: the loss becomes alpha·CE(labels) + (1 − alpha)·T²·KL(teacher ‖ student), both softened by T */
+  distill?: DistillTerm;
+}
+
+export interface DistillTerm {
+  alpha: number; // the hard-label loss's weight; the soft loss has 1 − alpha
+  temperature: number; // T
+  teacherSoft: Float32Array; // (B, K) softmax(teacher logits / T) for the same inputs
+  studentSoft: Float32Array; // (≥ B·K) scratch: softmax(student logits / T) is written here
 }
 
 /**
  * after forward(net, x, B, ws): accumulates (+=) the gradient of the summed cross-entropy × scale
+ * (with options.distill, of the summed distillation loss × scale)
  * into `grads` (a Network of the same sizes used as gradient storage) and returns the summed loss.
  */
 export function backward(
@@ -21,8 +31,18 @@ export function backward(
   const L = net.layers.length;
   const K = net.sizes[L];
   const smoothing = options.labelSmoothing ?? 0;
-  const loss = crossEntropyForward(ws.probs, targets, B, K, smoothing);
-  softmaxCrossEntropyBackward(ws.grads[L - 1], ws.probs, targets, B, K, options.scale, smoothing);
+  const distill = options.distill;
+  let loss: number;
+  if (!distill) {
+    loss = crossEntropyForward(ws.probs, targets, B, K, smoothing);
+    softmaxCrossEntropyBackward(ws.grads[L - 1], ws.probs, targets, B, K, options.scale, smoothing);
+  } else {
+    const { alpha, temperature: T, teacherSoft, studentSoft } = distill;
+    softmaxForward(studentSoft, ws.acts[L - 1], B, K, T);
+    loss = alpha * crossEntropyForward(ws.probs, targets, B, K, smoothing) + (1 - alpha) * T * T * distillationForward(studentSoft, teacherSoft, B, K);
+    softmaxCrossEntropyBackward(ws.grads[L - 1], ws.probs, targets, B, K, options.scale * alpha, smoothing);
+    distillationBackward(ws.grads[L - 1], studentSoft, teacherSoft, B, K, T, options.scale * (1 - alpha));
+  }
   for (let l = L - 1; l >= 0; l--) {
     const { weight, inSize, outSize, conv } = net.layers[l];
     const inp = l === 0 ? x : ws.acts[l - 1];

@@ -3,7 +3,8 @@ import { backward } from '../../shared/train/backward';
 import { createWorkspace, forward } from '../../shared/model/forward';
 import { convSizes, createNetwork, initHe, type ConvSpec, type LayerKind } from '../../shared/model/network';
 import { createRng } from '../../shared/rng';
-import { naiveLoss } from './reference';
+import { naiveLogits, naiveLoss, naiveSoftLoss } from './reference';
+import { softmaxForward } from '../../shared/model/kernels/softmax';
 
 // the analytic gradient (float32 kernels) against central differences of a float64 naive loss.
 
@@ -71,6 +72,48 @@ describe('backward pass', () => {
     const convs: ConvSpec[] = [{ kind: 'conv', channels: 4, kernel: 3, stride: 2, pad: 1 }];
     const worst = gradientCheck([...convSizes(7, convs), 3], 2, 12, 0, [...convs, 'dense']);
     expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+  });
+
+  it('matches central finite differences of alpha·CE + (1 − alpha)·T²·KL(teacher ‖ student) when distilling, conv layers included', () => {
+    const convs: ConvSpec[] = [{ kind: 'conv', channels: 3, kernel: 3, stride: 2, pad: 0 }];
+    const kinds: LayerKind[] = [...convs, 'dense', 'dense'];
+    const sizes = [...convSizes(7, convs), 5, 4], B = 3, K = 4, alpha = 0.3, T = 2.5, smoothing = 0.1;
+    const rng = createRng(21);
+    const net = createNetwork(sizes, undefined, kinds);
+    initHe(net, rng);
+    for (let i = 0; i < net.params.length; i++) net.params[i] += 0.05 * rng.normal();
+    const x = Float32Array.from({ length: B * sizes[0] }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform()));
+    const targets = Array.from({ length: B }, () => rng.int(K));
+    const teacherLogits = Float32Array.from({ length: B * K }, () => rng.normal() * 3);
+    const teacherSoft = new Float32Array(B * K);
+    softmaxForward(teacherSoft, teacherLogits, B, K, T);
+    const grads = createNetwork(sizes, undefined, kinds);
+    const ws = createWorkspace(sizes, B);
+    forward(net, x, B, ws);
+    const loss = backward(net, grads, x, targets, B, ws, { scale: 1, labelSmoothing: smoothing, distill: { alpha, temperature: T, teacherSoft, studentSoft: new Float32Array(B * K) } });
+    const lossOf = (p: Float64Array) =>
+      alpha * naiveLoss(p, sizes, x, targets, B, smoothing, kinds) + (1 - alpha) * naiveSoftLoss(naiveLogits(p, sizes, x, B, kinds), teacherLogits, B, K, T);
+    const params = Float64Array.from(net.params);
+    expect(loss).toBeCloseTo(lossOf(params), 3);
+    const h = 1e-5;
+    let worst = { i: -1, analytic: 0, numeric: 0, err: 0 };
+    for (let i = 0; i < params.length; i++) {
+      const keep = params[i];
+      params[i] = keep + h;
+      const up = lossOf(params);
+      params[i] = keep - h;
+      const down = lossOf(params);
+      params[i] = keep;
+      const numeric = (up - down) / (2 * h);
+      const err = Math.abs(numeric - grads.params[i]) / (1e-4 + Math.abs(numeric));
+      if (err > worst.err) worst = { i, analytic: grads.params[i], numeric, err };
+    }
+    expect(worst.err, `worst parameter ${worst.i}: analytic ${worst.analytic}, numeric ${worst.numeric}`).toBeLessThan(2e-3);
+    // alpha 1 is the labels alone, to the bit
+    const plain = createNetwork(sizes, undefined, kinds), hard = createNetwork(sizes, undefined, kinds);
+    backward(net, plain, x, targets, B, ws, { scale: 1, labelSmoothing: smoothing });
+    backward(net, hard, x, targets, B, ws, { scale: 1, labelSmoothing: smoothing, distill: { alpha: 1, temperature: T, teacherSoft, studentSoft: new Float32Array(B * K) } });
+    expect(hard.params).toEqual(plain.params);
   });
 
   it('gradients of shards add up to the gradient of the whole batch', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { linearBackward, linearForward, linearForwardBatched } from '../../shared/model/kernels/linear';
 import { reluBackward, reluForward } from '../../shared/model/kernels/relu';
-import { crossEntropyForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/model/kernels/softmax';
+import { crossEntropyForward, distillationBackward, distillationForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/model/kernels/softmax';
 import { createRng } from '../../shared/rng';
-import { expectClose, naiveLinear, naiveSoftmax } from './reference';
+import { expectClose, naiveLinear, naiveSoftLoss, naiveSoftmax } from './reference';
 
 const rng = createRng(42);
 /** random values with about `zeros` of them exactly 0, like MNIST pixels */
@@ -143,5 +143,39 @@ describe('softmax and cross-entropy', () => {
     softmaxCrossEntropyBackward(d, p, targets, B, K, 1, 0.1);
     expect(d[3]).toBeCloseTo(p[3] - 0.91, 6);
     expect(d[4]).toBeCloseTo(p[4] - 0.01, 6);
+  });
+});
+
+describe('distillation\'s soft loss', () => {
+  const B = 3, K = 10;
+  const student = Float64Array.from({ length: B * K }, () => rng.normal() * 3);
+  const teacher = Float64Array.from({ length: B * K }, () => rng.normal() * 3);
+  const soft = (z: ArrayLike<number>, T: number) => {
+    const p = new Float32Array(B * K);
+    softmaxForward(p, Float32Array.from(z), B, K, T);
+    return p;
+  };
+
+  it('T² times its KL divergence is the float64 reference, and 0 when the student already agrees with the teacher', () => {
+    for (const T of [1, 2, 4]) {
+      const kl = distillationForward(soft(student, T), soft(teacher, T), B, K);
+      expect(T * T * kl).toBeCloseTo(naiveSoftLoss(student, teacher, B, K, T), 4);
+      expect(distillationForward(soft(teacher, T), soft(teacher, T), B, K)).toBeCloseTo(0, 6);
+    }
+  });
+
+  it('its gradient, T·(softmax(s/T) − softmax(t/T))·scale added to what is there, matches central differences of the float64 loss', () => {
+    for (const T of [1, 3]) {
+      const d = new Float32Array(B * K).fill(0.5); // the hard term's gradient, already written
+      distillationBackward(d, soft(student, T), soft(teacher, T), B, K, T, 0.25);
+      const h = 1e-5;
+      for (let i = 0; i < B * K; i++) {
+        const up = Float64Array.from(student), down = Float64Array.from(student);
+        up[i] += h;
+        down[i] -= h;
+        const numeric = (naiveSoftLoss(up, teacher, B, K, T) - naiveSoftLoss(down, teacher, B, K, T)) / (2 * h);
+        expect(d[i] - 0.5, `T ${T}, logit ${i}`).toBeCloseTo(numeric * 0.25, 5);
+      }
+    }
   });
 });

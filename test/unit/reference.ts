@@ -30,7 +30,8 @@ export function naiveSoftmax(logits: ArrayLike<number>, B: number, K: number): F
  * summed cross-entropy of an MLP (ReLU hidden, softmax out) with params laid out as shared/network.ts,
  * against targets smoothed by `smoothing`: (1 - s) on the label and s / K spread over all K classes
  */
-export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number, smoothing = 0, kinds?: LayerKind[]): number {
+/** the network's logits (B, K) in float64, layer by layer from the flat parameters */
+export function naiveLogits(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, B: number, kinds?: LayerKind[]): ArrayLike<number> {
   let a: ArrayLike<number> = x;
   let offset = 0;
   const shapes = layerShapes(sizes, kinds);
@@ -44,13 +45,26 @@ export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLi
     if (l + 2 < sizes.length) for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]);
     a = z;
   }
+  return a;
+}
+
+export function naiveLoss(params: ArrayLike<number>, sizes: number[], x: ArrayLike<number>, targets: ArrayLike<number>, B: number, smoothing = 0, kinds?: LayerKind[]): number {
   const K = sizes[sizes.length - 1];
-  const p = naiveSoftmax(a, B, K);
+  const p = naiveSoftmax(naiveLogits(params, sizes, x, B, kinds), B, K);
   let loss = 0;
   for (let b = 0; b < B; b++) {
     for (let k = 0; k < K; k++) loss -= ((k === targets[b] ? 1 - smoothing : 0) + smoothing / K) * Math.log(p[b * K + k]);
   }
   return loss;
+}
+
+/** Σ_b T²·KL(softmax(teacher/T) ‖ softmax(student/T)) in float64: distillation's soft term */
+export function naiveSoftLoss(studentLogits: ArrayLike<number>, teacherLogits: ArrayLike<number>, B: number, K: number, T: number): number {
+  const scaled = (z: ArrayLike<number>) => Array.from({ length: B * K }, (_, i) => z[i] / T);
+  const s = naiveSoftmax(scaled(studentLogits), B, K), t = naiveSoftmax(scaled(teacherLogits), B, K);
+  let kl = 0;
+  for (let i = 0; i < B * K; i++) kl += t[i] * (Math.log(t[i]) - Math.log(s[i]));
+  return T * T * kl;
 }
 
 /** the first index where |a - b| > atol + rtol·|b|, or -1 */

@@ -50,3 +50,33 @@ export function softmaxCrossEntropyBackward(
     for (let k = 0; k < K; k++) dlogits[o + k] = (probs[o + k] - target(k, targets[b], smoothing, K)) * scale;
   }
 }
+
+// distillation (Hinton et al. 2015): the student also matches the teacher's softened probabilities.
+// studentSoft = softmax(student logits / T), teacherSoft = softmax(teacher logits / T), both (B, K).
+
+/**
+ * Σ_b KL(teacherSoft ‖ studentSoft) = Σ t·(log t − log s), summed over the batch (not the mean) so
+ * shards add up; a teacher probability of 0 contributes 0
+ */
+export function distillationForward(studentSoft: Float32Array, teacherSoft: Float32Array, B: number, K: number): number {
+  let kl = 0;
+  for (let i = 0; i < B * K; i++) {
+    const t = teacherSoft[i];
+    if (t > 0) kl += t * (Math.log(t) - Math.log(studentSoft[i] + 1e-12));
+  }
+  return kl;
+}
+
+/**
+ * dlogits (B, K) += (studentSoft − teacherSoft) · T · scale: the gradient of T²·KL(teacherSoft ‖ studentSoft)
+ * with respect to the student's logits (the T² keeps the soft term's gradients the size of the hard
+ * term's as T grows; one T is taken back by the softmax's 1/T). accumulates: the caller writes the
+ * hard term first
+ */
+export function distillationBackward(
+  dlogits: Float32Array, studentSoft: Float32Array, teacherSoft: Float32Array,
+  B: number, K: number, temperature: number, scale: number,
+): void {
+  const f = temperature * scale;
+  for (let i = 0; i < B * K; i++) dlogits[i] += (studentSoft[i] - teacherSoft[i]) * f;
+}
