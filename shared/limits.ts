@@ -25,6 +25,12 @@ export interface Limits {
    * worker/batch-json.ts) and goes through JSON.parse and the checks, which cost more an image
    */
   batchParsedImages: number;
+  /**
+   * non-zero network inputs over one batch, counted after preprocessing and deskewing: what the
+   * first layer's work grows with (kernels/linear.ts skips zeros), so a batch of real digits gets
+   * every image the plan takes while one of fully inked images is priced by its ink
+   */
+  batchInkedInputs: number;
 }
 
 /**
@@ -36,17 +42,22 @@ export interface Limits {
  * 16-bit RGB (470 KiB), ~7–8 ms p50 and 9.5–11 ms main-thread p99 as the machine's load varies (640²
  * gray measured 8.6–8.7 ms p50: the side stops at 600). batches: the costliest is every pixel inked
  * (the forward pass cannot skip zeros: kernels/linear.ts linearForwardBatched is ~5.3 ms of 64 such
- * images' ~8). JSON in the shape clients write is read straight from its bytes (worker/batch-json.ts):
- * 64 fully inked images measured 8.5–9.3 ms p50 and 9.4–10.1 ms main-thread p99 as JSON, 8.7–9.4 /
- * 9.3–10.0 with json.dumps's ", " (224 KiB: the plan takes 256 KiB of JSON), 8.0–8.4 / 8.6–9.4 as
- * bytes (six runs, load average 4–6). JSON that must go through JSON.parse and the checks (escaped or
- * repeated keys) costs ~0.05 ms more an image: the plan takes 32 of those (inked: 4.9–5.0 / 7.0–9.5).
+ * images' ~8.5). JSON in the shape clients write is read straight from its bytes (worker/batch-json.ts),
+ * yet 64 fully inked images still measured 8.7–9.0 ms p50 and 9.8–10.5 ms main-thread p99 on an idle
+ * machine (bytes: 8.0 / 8.8–12.1), over the budget. so the plan takes 64 images but at most 40,000
+ * non-zero inputs (batchInkedInputs: ~51 fully inked images; 64 MNIST digits hold ~12,000); a denser
+ * batch is a 413 that says how to split it, found before the forward pass. the batch of 64 at the
+ * budget (50 images inked edge to edge, 14 a dot) measured 7.6 ms p50 / 8.4 ms main-thread p99 as
+ * JSON (", " too) and 7.1 / 7.7 as bytes, idle (bench:edge). 256 KiB of JSON holds 64 fully inked images
+ * as json.dumps writes them (", ": 224 KiB). JSON that must go through JSON.parse and the checks
+ * (escaped or repeated keys) costs ~0.05 ms more an image and its garbage shows at p99: 32 fully inked
+ * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
  * POST /read decodes the same PNGs (a number on a 600×200 pad).
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 32 },
-  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 40_000 },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784 },
 };
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */

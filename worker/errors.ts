@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'body_too_large'
+  | 'batch_too_dense'
   | 'unsupported_media_type'
   | 'unusable_image'
   | 'rate_limited'

@@ -116,7 +116,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       if (blank >= 0) throw new ApiError(422, 'no_digit', `images[${blank}]: ${BLANK_PIXELS}`);
     }
     const loaded = await model(c);
-    return c.json({ results: predictWith(loaded, pixels, B), model: { version: loaded.model.version } }, 200);
+    return c.json({ results: predictWith(loaded, pixels, B, limits.batchInkedInputs), model: { version: loaded.model.version } }, 200);
   }
 
   // a JSON batch in the shape clients write is read from its bytes straight into packed pixels and

@@ -16,7 +16,7 @@ const ERRORS = {
   400: 'invalid_json, invalid_input, invalid_multipart, bad_png or bad_jpeg: the message names the problem',
   404: 'not_found: no such route',
   405: 'method_not_allowed: the path exists for other methods (see the Allow header)',
-  413: 'body_too_large, file_too_large or image_too_large',
+  413: 'body_too_large, file_too_large, image_too_large (or for a batch: batch_too_dense, more inked pixels than one request may hold)',
   415: 'unsupported_media_type, not_png, not_jpeg or not_an_image',
   422: 'well-formed but unusable: no_digit, unsupported_png, unsupported_jpeg, unusable_image (and for /read: too_many_digits, several_lines)',
   429: 'rate_limited: see Retry-After',
@@ -96,7 +96,9 @@ export const classifyBatchRoute = (l: Limits, packedJson?: JsonShortcut) =>
       'Results come back in the order of the images. Send JSON `{"images": [...]}`, or the pixels as bytes: ' +
       `\`application/octet-stream\`, N × ${D} bytes (one byte per pixel, images one after another), with \`?preprocess=true\` to preprocess them. ` +
       'A blank image fails the whole batch with 422 `no_digit` naming it (`images[i]: …`), as with preprocessing. ' +
-      `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON.`,
+      `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON, ` +
+      `and ${l.batchInkedInputs.toLocaleString('en-US')} inked pixels over the batch once preprocessed (the network's work grows with them: ` +
+      `about ${Math.floor(l.batchInkedInputs / D)} images inked edge to edge, while a digit drawn as in MNIST holds ~200); a denser batch is a 413 \`batch_too_dense\` that says how to split it.`,
     middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D }, packedJson)] as const,
     request: {
       query: BatchQuery,

@@ -286,9 +286,15 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
   const N = limits.batchImages;
   const sizes = [...new Set([1, 64, N])].filter((n) => n <= N);
   for (const n of sizes) json('/classify/batch', `JSON batch of ${n} MNIST digits`, () => ({ images: Array.from({ length: n }, (_, i) => image(i)) }), 200);
-  json('/classify/batch', `JSON batch of ${N}, every pixel inked (worst case)`, () => ({ images: Array.from({ length: N }, (_, i) => dense(i)) }), 200);
-  // json.dumps in Python separates with ", ": the largest honest body of a fully inked batch
-  json('/classify/batch', `JSON batch of ${N}, every pixel inked, ", " separators (Python's json.dumps)`, () => JSON.stringify({ images: Array.from({ length: N }, (_, i) => dense(i)) }).replaceAll(',', ', '), 200);
+  // the costliest batch accepted: as many images inked edge to edge as the ink budget holds (shared/limits.ts
+  // batchInkedInputs), the rest one dot each (at most 2 inputs once deskewed)
+  const F = Math.min(N, Math.floor((limits.batchInkedInputs - 2 * N) / D));
+  const dot = (i: number) => Array.from({ length: D }, (_, d) => (d === 300 + (i % 200) ? 255 : 0));
+  const atBudget = (i: number) => (i < F ? dense(i) : dot(i));
+  json('/classify/batch', `JSON batch of ${N} at the ink budget: ${F} every pixel inked, the rest a dot (worst case)`, () => ({ images: Array.from({ length: N }, (_, i) => atBudget(i)) }), 200);
+  // json.dumps in Python separates with ", ": the largest honest body of a dense batch
+  json('/classify/batch', `JSON batch of ${N} at the ink budget, ", " separators (Python's json.dumps)`, () => JSON.stringify({ images: Array.from({ length: N }, (_, i) => atBudget(i)) }).replaceAll(',', ', '), 200);
+  if (F < N) json('/classify/batch', `too dense: ${N} images, every pixel inked`, () => ({ images: Array.from({ length: N }, (_, i) => dense(i)) }), 413);
   json('/classify/batch', `JSON batch of ${N} × 28×28`, () => ({ images: Array.from({ length: N }, (_, i) => grid(image(i))) }), 200);
   // a key escaped: not read from the bytes (worker/batch-json.ts) but by JSON.parse, which takes fewer images
   const P = limits.batchParsedImages;
@@ -316,7 +322,8 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
     return bytes;
   };
   for (const n of sizes) raw(`bytes: ${n} MNIST digits`, '/classify/batch', () => packed(n, image), 200);
-  raw(`bytes: ${N}, every pixel inked (worst case)`, '/classify/batch', () => packed(N, dense), 200);
+  raw(`bytes: ${N} at the ink budget: ${F} every pixel inked (worst case)`, '/classify/batch', () => packed(N, atBudget), 200);
+  if (F < N) raw(`too dense: bytes, ${N} images, every pixel inked`, '/classify/batch', () => packed(N, dense), 413);
   raw(`bytes: ${N}, preprocess on`, '/classify/batch?preprocess=true', () => packed(N, image), 200);
   raw(`invalid: bytes, ${N} × 784 − 1`, '/classify/batch', () => packed(N, image).subarray(0, N * D - 1), 400);
   raw(`oversized: bytes, ${N + 1} × 784`, '/classify/batch', () => packed(N + 1, image), 413);

@@ -25,6 +25,24 @@ export class NonFiniteAnswerError extends Error {
   override name = 'NonFiniteAnswerError';
 }
 
+/**
+ * a batch holds more non-zero network inputs (after scaling and deskewing) than the caller's budget:
+ * refused before the forward pass, whose first layer costs in proportion to them
+ */
+export class InkBudgetError extends Error {
+  override name = 'InkBudgetError';
+  constructor(readonly inked: number, readonly max: number) {
+    super(`the batch holds ${inked} non-zero inputs, more than the ${max} allowed`);
+  }
+}
+
+/** non-zero values of x[0, n) */
+function countNonZero(x: Float32Array, n: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (x[i] !== 0) count++;
+  return count;
+}
+
 /** what the model file adds to its network: the calibrated temperature and the uncertainty probe */
 export interface PredictorOptions {
   temperature?: number; // default 1
@@ -41,8 +59,11 @@ export function argmax(a: ArrayLike<number>, from = 0, n = a.length - from): num
 export interface Predictor {
   /** images: B images of D values 0..255, ink bright on dark */
   predict(images: ArrayLike<number>[]): Prediction[];
-  /** the same for B images packed one after another: pixels (B, D) */
-  predictPacked(pixels: Float32Array, B: number): Prediction[];
+  /**
+   * the same for B images packed one after another: pixels (B, D). with maxInked, a batch whose
+   * network inputs hold more non-zero values throws InkBudgetError before the forward pass
+   */
+  predictPacked(pixels: Float32Array, B: number, maxInked?: number): Prediction[];
 }
 
 /** wraps a network with reusable buffers; B grows as needed. the input spec, temperature and probe come from the model header (predictorFor) */
@@ -94,11 +115,15 @@ export function createPredictor(net: Network, input: InputSpec = PLAIN_INPUT, { 
       }
       return run(B, workspace, (b) => images[b]);
     },
-    predictPacked(pixels, B) {
+    predictPacked(pixels, B, maxInked = Infinity) {
       if (pixels.length < B * D) throw new Error(`${pixels.length} values do not hold ${B} images of ${D} pixels`);
       if (B === 0) return [];
       const workspace = reserve(B);
       for (let b = 0; b < B; b++) writeInput(x, b * D, pixels, b * D, input, inputScratch);
+      if (maxInked < B * D) {
+        const inked = countNonZero(x, B * D);
+        if (inked > maxInked) throw new InkBudgetError(inked, maxInked);
+      }
       return run(B, workspace, (b) => pixels.subarray(b * D, (b + 1) * D));
     },
   };
