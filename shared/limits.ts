@@ -45,7 +45,7 @@ export interface Limits {
  * images' ~8.5). JSON in the shape clients write is read straight from its bytes (worker/batch-json.ts),
  * yet 64 fully inked images still measured 8.7–9.0 ms p50 and 9.8–10.5 ms main-thread p99 on an idle
  * machine (bytes: 8.0 / 8.8–12.1), over the budget. so the plan takes 64 images but at most 40,000
- * non-zero inputs (batchInkedInputs: ~51 fully inked images; 64 MNIST digits hold ~12,000); a denser
+ * non-zero inputs (batchInkedInputs: ~51 fully inked images; 64 MNIST test digits hold ~11,300 on average, 21,504 if each were the inkiest); a denser
  * batch is a 413 that says how to split it, found before the forward pass. the batch of 64 at the
  * budget (50 images inked edge to edge, 14 a dot) measured 7.6 ms p50 / 8.4 ms main-thread p99 as
  * JSON (", " too) and 7.1 / 7.7 as bytes, idle (bench:edge). 256 KiB of JSON holds 64 fully inked images

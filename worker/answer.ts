@@ -23,7 +23,7 @@ export function predictWith(loaded: LoadedModel, pixels: Float32Array, B: number
         413,
         'batch_too_dense',
         `the batch holds ${e.inked} inked inputs once preprocessed (non-zero pixels of the 28×28 images the network reads), more than the ${e.max} one request may hold here ` +
-          `(about ${Math.floor(e.max / D)} images inked edge to edge; digits drawn as in MNIST hold ~200 each): send it in ${Math.ceil(e.inked / e.max)} requests, or crop each digit with "preprocess": true`,
+          `(about ${Math.floor(e.max / D)} images inked edge to edge; digits drawn as in MNIST hold ~180 each): send it in ${Math.ceil(e.inked / e.max)} requests, or crop each digit with "preprocess": true`,
       );
     }
     if (!(e instanceof NonFiniteAnswerError)) throw e;

@@ -98,7 +98,7 @@ export const classifyBatchRoute = (l: Limits, packedJson?: JsonShortcut) =>
       'A blank image fails the whole batch with 422 `no_digit` naming it (`images[i]: …`), as with preprocessing. ' +
       `Limits on this deployment (${l.plan} plan): ${l.batchImages} images, ${size(l.batchJsonBytes)} of JSON, ` +
       `and ${l.batchInkedInputs.toLocaleString('en-US')} inked pixels over the batch once preprocessed (the network's work grows with them: ` +
-      `about ${Math.floor(l.batchInkedInputs / D)} images inked edge to edge, while a digit drawn as in MNIST holds ~200); a denser batch is a 413 \`batch_too_dense\` that says how to split it.`,
+      `about ${Math.floor(l.batchInkedInputs / D)} images inked edge to edge, while a digit drawn as in MNIST holds ~180); a denser batch is a 413 \`batch_too_dense\` that says how to split it.`,
     middleware: [rateLimit, readBody({ json: l.batchJsonBytes, bytes: l.batchImages * D }, packedJson)] as const,
     request: {
       query: BatchQuery,

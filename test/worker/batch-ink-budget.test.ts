@@ -38,7 +38,7 @@ describe('POST /classify/batch priced by its ink', () => {
     const message = await expectError(await postBytes('/classify/batch', batchOf(over, inked), 'application/octet-stream'), 413, 'batch_too_dense');
     expect(message).toBe(
       `the batch holds ${over * D} inked inputs once preprocessed (non-zero pixels of the 28×28 images the network reads), more than the ${batchInkedInputs} one request may hold here ` +
-        `(about ${fits} images inked edge to edge; digits drawn as in MNIST hold ~200 each): send it in 2 requests, or crop each digit with "preprocess": true`,
+        `(about ${fits} images inked edge to edge; digits drawn as in MNIST hold ~180 each): send it in 2 requests, or crop each digit with "preprocess": true`,
     );
     await expectError(await postJson('/classify/batch', JSON.stringify({ images: Array.from({ length: batchImages }, inked) })), 413, 'batch_too_dense');
   });
