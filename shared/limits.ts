@@ -44,11 +44,12 @@ export interface Limits {
  * (the forward pass cannot skip zeros: kernels/linear.ts linearForwardBatched is ~5.3 ms of 64 such
  * images' ~8.5). JSON in the shape clients write is read straight from its bytes (worker/batch-json.ts),
  * yet 64 fully inked images still measured 8.7–9.0 ms p50 and 9.8–10.5 ms main-thread p99 on an idle
- * machine (bytes: 8.0 / 8.8–12.1), over the budget. so the plan takes 64 images but at most 40,000
- * non-zero inputs (batchInkedInputs: ~51 fully inked images; 64 MNIST test digits hold ~11,300 on average, 21,504 if each were the inkiest); a denser
- * batch is a 413 that says how to split it, found before the forward pass. the batch of 64 at the
- * budget (50 images inked edge to edge, 14 a dot) measured 7.6 ms p50 / 8.4 ms main-thread p99 as
- * JSON (", " too) and 7.1 / 7.7 as bytes, idle (bench:edge). 256 KiB of JSON holds 64 fully inked images
+ * machine (bytes: 8.0 / 8.8–12.1), over the budget. so the plan takes 64 images but at most 32,000
+ * non-zero inputs (batchInkedInputs: ~40 fully inked images; 64 MNIST test digits hold ~11,300 on
+ * average, 21,504 if each were the inkiest); a denser batch is a 413 that says how to split it, found
+ * before the forward pass. at 40,000 (50 images inked edge to edge, 14 a dot) the batch measured 7.4–7.6 ms
+ * p50 but 8.3–10.3 ms main-thread p99 as JSON: once the isolate's heap has grown, a collection lands on
+ * it, so the budget keeps that much room below 10 ms. 256 KiB of JSON holds 64 fully inked images
  * as json.dumps writes them (", ": 224 KiB). JSON that must go through JSON.parse and the checks
  * (escaped or repeated keys) costs ~0.05 ms more an image and its garbage shows at p99: 32 fully inked
  * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
@@ -56,7 +57,7 @@ export interface Limits {
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 40_000 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000 },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784 },
 };
 
