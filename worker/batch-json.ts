@@ -149,7 +149,7 @@ function readNumbers(b: Uint8Array, at: number, out: Float32Array, o: number, n:
     let c = b[at];
     while (c <= SPACE && isSpace(c)) c = b[++at];
     const from = at;
-    let v = c - ZERO; // NaN past the end, negative for a separator: both fail the range check below
+    let v = c - ZERO; // not a digit: nothing is read below, and decimal() judges it
     if (v >= 0 && v <= 9) {
       c = b[++at];
       let d = c - ZERO;
@@ -163,8 +163,9 @@ function readNumbers(b: Uint8Array, at: number, out: Float32Array, o: number, n:
         }
       }
     }
-    if (c !== COMMA && c !== CLOSE) {
-      // a fraction, an exponent, a sign, a longer number or a space before the separator
+    if (at === from || (c !== COMMA && c !== CLOSE)) {
+      // no digit (a separator where a number belongs: `[1,]` must not read `]` as 93 − 48), or a
+      // fraction, an exponent, a sign, a longer number or a space before the separator
       at = decimal(b, from);
       if (at < 0) return -1;
       v = decimalValue;

@@ -183,3 +183,16 @@ describe('a batch read from its JSON bytes', () => {
     );
   });
 });
+
+describe('a batch read from its JSON bytes, at the edges the mutations found', () => {
+  it('leaves a separator where a number belongs to the validator, never reading it as a pixel', () => {
+    const body = (row: string) => `{"images": [[${[...Array.from({ length: IMAGE_SIDE - 1 }, () => `[${new Array(IMAGE_SIDE).fill(1).join(',')}]`), row].join(',')}]]}`;
+    const valid = `[${new Array(IMAGE_SIDE).fill(1).join(',')}]`;
+    expect(expectAgreement(bytesOf(body(valid)))).not.toBeNull();
+    // `]` is 93 and `}` 125: minus '0' (48) they fall in 0..255, which once read `[…, 1,]` as a pixel of 45
+    for (const bad of [`[${new Array(IMAGE_SIDE - 1).fill(1).join(',')},]`, `[${new Array(IMAGE_SIDE - 1).fill(1).join(',')}, ]`, `[${new Array(IMAGE_SIDE - 1).fill(1).join(',')},}`]) {
+      expect(packBatchJson(bytesOf(body(bad)), MAX), bad).toBeNull();
+      expect(slowPath(bytesOf(body(bad)), MAX)).toBe('refused');
+    }
+  });
+});
