@@ -30,12 +30,16 @@ for (const root of document.querySelectorAll<HTMLElement>('[data-mnist-widget]')
   followModeInHeading(root);
 }
 
-/** the page's heading says what the pad is for: the Digit / Number toggle sets data-mode on the widget */
+/** the page's heading and title say what the pad is for: the Digit / Number toggle sets data-mode on the widget */
 function followModeInHeading(root: HTMLElement): void {
   const pad = root.querySelector<HTMLElement>('.mw');
   const heading = document.querySelector<HTMLElement>('main h1');
   if (!pad || !heading) return;
-  const follow = () => void (heading.textContent = pad.dataset.mode === 'number' ? 'Write a number' : 'Draw a digit');
+  const site = document.title.includes(' · ') ? document.title.slice(document.title.indexOf(' · ')) : '';
+  const follow = () => {
+    heading.textContent = pad.dataset.mode === 'number' ? 'Write a number' : 'Draw a digit';
+    document.title = heading.textContent + site;
+  };
   follow();
   new MutationObserver(follow).observe(pad, { attributes: true, attributeFilter: ['data-mode'] });
 }

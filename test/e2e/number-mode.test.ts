@@ -96,6 +96,7 @@ describe('number mode on the page', () => {
     await writeAndRead(tab, '2025');
     expect(await tab.locator('.mw-confidence').textContent()).toMatch(/^4 digits, the least sure/);
     expect(await tab.locator('main h1').textContent()).toBe('Write a number');
+    expect(await tab.title()).toBe('Write a number · mnist-edge');
     // the marks: something drawn over the pad for each digit
     const marked = await tab.getByTestId('marks').evaluate((c: HTMLCanvasElement) => {
       const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
@@ -119,6 +120,7 @@ describe('number mode on the page', () => {
     expect(box.width).toBeCloseTo(box.height, 0);
     expect(await text(tab)).toBe('');
     expect(await tab.locator('main h1').textContent()).toBe('Draw a digit');
+    expect(await tab.title()).toBe('Draw a digit · mnist-edge');
     await tab.context().close();
   });
 
