@@ -8,8 +8,8 @@ import { limitsFor } from '../../shared/limits';
 import { inkFromImage } from '../../worker/read';
 import { encodeAnyPng } from '../lib/png';
 import { createRng } from '../../shared/rng';
-import { D } from '../../shared/dims';
 import { loadMnist } from '../lib/mnist';
+import { numberInk } from '../lib/number-ink';
 
 const model = predictorFor(await decodeModel(new Uint8Array(readFileSync('models/default.bin'))));
 let B = 0, forward = 0;
@@ -22,31 +22,7 @@ const grain = createRng(W + H);
 const noisePng = encodeAnyPng({ width: W, height: H, bitDepth: 8, colorType: 0, samples: Uint16Array.from(noiseInk, (v) => Math.round(Math.min(255, Math.max(0, 235 - (205 * v) / 255 + grain.int(7) - 3)))), filter: 4 });
 // bench:edge's RGBA canvas class: its numberInk (6 MNIST digits 3.5× their size, 12 px apart) as strokes on a transparent canvas
 const mnist = loadMnist().test.images;
-function bigDigit(digit: Uint8Array, side: number): Float32Array {
-  const out = new Float32Array(side * side);
-  const size = Math.max(28, Math.round(side * 0.7));
-  const off = Math.floor((side - size) / 2);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const sy = Math.min(27, Math.max(0, ((y + 0.5) * 28) / size - 0.5)), sx = Math.min(27, Math.max(0, ((x + 0.5) * 28) / size - 0.5));
-    const y0 = Math.floor(sy), x0 = Math.floor(sx), y1 = Math.min(27, y0 + 1), x1 = Math.min(27, x0 + 1), fy = sy - y0, fx = sx - x0;
-    const at = (yy: number, xx: number) => digit[yy * 28 + xx];
-    out[(y + off) * side + x + off] = (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
-  }
-  return out;
-}
-const digitsInk = new Float32Array(W * H);
-{
-  let at = 12;
-  const side = Math.round((28 * 3.5) / 0.7);
-  for (let k = 0; k < 6; k++) {
-    const big = bigDigit(mnist.subarray(k * D, (k + 1) * D), side);
-    let l = side, r = -1;
-    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (big[y * side + x] > 0) { l = Math.min(l, x); r = Math.max(r, x); }
-    const top = Math.max(0, Math.floor((H - side) / 2));
-    for (let y = 0; y < Math.min(side, H); y++) for (let x = l; x <= r && at + x - l < W; x++) digitsInk[(top + y) * W + at + x - l] = Math.max(digitsInk[(top + y) * W + at + x - l], big[y * side + x]);
-    at += r - l + 1 + 12;
-  }
-}
+const digitsInk = numberInk(mnist, 6, W, H, 12, 3.5);
 const rgba = new Uint16Array(W * H * 4);
 for (let i = 0; i < W * H; i++) rgba.set([20, 30, 120, Math.round(digitsInk[i])], i * 4);
 const rgbaPng = encodeAnyPng({ width: W, height: H, bitDepth: 8, colorType: 6, samples: rgba, filter: 4 });
