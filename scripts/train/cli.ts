@@ -24,6 +24,9 @@ export const USAGE = `usage: npm run train -- [flags]
   --degrade             pen width, blur, low resolution, ink response, noise and photos, as real inputs
                         bring them (default ${DEFAULT_CONFIG.degrade ? 'on; --no-degrade' : 'off'})
   --font-digits N       renderings per digit of each training font (data/train/glyphs.json) added to training (default ${DEFAULT_CONFIG.fontDigits})
+  --piece-lines N       N lines of 2–5 training digits (touching, close or apart) cut as POST /read cuts them:
+                        the pieces that are one digit join training with its label, those that are not (a
+                        cut through two, a stroke cut off one) with a uniform target (default ${DEFAULT_CONFIG.pieceLines})
   --deskew              straighten every input's slant by its moments, in training and wherever the model
                         is served (the model file says so) (default ${DEFAULT_CONFIG.deskew ? 'on; --no-deskew' : 'off'})
   --hidden LIST         hidden layer sizes, e.g. 128 or 256,128 (default ${DEFAULT_CONFIG.hidden.join(',')})
@@ -155,7 +158,7 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         schedule: { type: 'string' }, 'warmup-epochs': { type: 'string' }, 'min-lr-factor': { type: 'string' },
         momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, 'label-smoothing': { type: 'string' },
-        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, arch: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
+        augment: { type: 'boolean' }, 'augment-strength': { type: 'string' }, degrade: { type: 'boolean' }, 'font-digits': { type: 'string' }, 'piece-lines': { type: 'string' }, deskew: { type: 'boolean' }, hidden: { type: 'string' }, arch: { type: 'string' }, init: { type: 'string' }, scale: { type: 'string' },
         seed: { type: 'string' }, threads: { type: 'string' }, shards: { type: 'string' }, 'train-limit': { type: 'string' }, 'calibration-holdout': { type: 'string' },
         preset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, reproducible: { type: 'boolean' }, int8: { type: 'boolean' }, upload: { type: 'boolean' },
         'min-accuracy': { type: 'string' }, data: { type: 'string' }, extra: { type: 'string' }, 'extra-max-share': { type: 'string' }, from: { type: 'string' }, teacher: { type: 'string' }, 'distill-alpha': { type: 'string' }, 'distill-temperature': { type: 'string' }, report: { type: 'boolean' }, robustness: { type: 'boolean' },
@@ -207,6 +210,7 @@ export function parseCli(argv: string[], base0?: TrainConfig): CliOptions {
     augmentStrength: num('augment-strength', v['augment-strength'], base.augmentStrength, (n) => n > 0 && n <= 3, 'a number in (0, 3]'),
     degrade: v.degrade ?? base.degrade,
     fontDigits: num('font-digits', v['font-digits'], base.fontDigits, int(0, 1000), 'an integer in 0..1000'),
+    pieceLines: num('piece-lines', v['piece-lines'], base.pieceLines, int(0, 200000), 'an integer in 0..200000'),
     deskew: v.deskew ?? base.deskew,
     init: oneOf('init', v.init, base.init, ['he', 'uniform'] as const),
     scale: oneOf('scale', v.scale, base.scale, ['unit', 'raw'] as const),

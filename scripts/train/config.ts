@@ -45,6 +45,7 @@ export interface TrainConfig {
   augmentStrength: number; // scales every augmentation range (1 = shared/augment.ts defaults)
   degrade: boolean; // pen width, blur, low resolution, ink response and noise as real inputs have them (shared/train/degrade.ts)
   fontDigits: number; // renderings per digit of each training font (data/train/glyphs.json) joining the training images; 0 = none
+  pieceLines: number; // lines of training digits cut by POST /read's lattice, whose pieces join the training images (shared/train/number-pieces.ts); 0 = none
   deskew: boolean; // every network input straightened by its moments, in training and wherever the model is used (header.architecture.deskew)
   init: 'he' | 'uniform'; // uniform: U(-0.5, 0.5) as the seed article
   scale: 'unit' | 'raw'; // unit: pixels / 255; raw: 0..255 as the seed article
@@ -80,6 +81,7 @@ export const CLASSIC_CONFIG: TrainConfig = {
   augmentStrength: 0.6, // measured: 0.6 gave 98.97%, 1.0 gave 98.72% (50 epochs, seed 1): 128 units cannot fit the full-strength distortions
   degrade: false,
   fontDigits: 0,
+  pieceLines: 0,
   deskew: false,
   init: 'he',
   scale: 'unit',
@@ -149,6 +151,8 @@ export function runSettings(c: TrainConfig): Record<string, string | number | bo
     augmentStrength: c.augmentStrength,
     degrade: c.degrade,
     fontDigits: c.fontDigits,
+    // only when pieces join: the other models' headers and bytes stay as they were
+    ...(c.pieceLines > 0 ? { pieceLines: c.pieceLines } : {}),
     deskew: c.deskew,
     init: c.init,
     scale: c.scale,

@@ -6,6 +6,7 @@ import { trainableCount } from '../lib/calibration';
 import { confusionRows } from '../lib/evaluate';
 import { appendSplit } from '../lib/extra-data';
 import { fontTrainingSet } from '../synth/font-set';
+import { pieceTrainingSet } from '../synth/piece-set';
 import type { Mnist, Split } from '../lib/mnist';
 import { learningRate, type TrainConfig } from './config';
 import { allocate, CTRL, EVAL_STRIDE, views } from './shared-state';
@@ -109,6 +110,8 @@ export async function train(
   let trainSplit = appendSplit({ images: data.train.images.subarray(0, limit * D), labels: data.train.labels.subarray(0, limit) }, data.extra);
   // synthetic printed digits (--font-digits) join the training images, never the test set
   if (config.fontDigits > 0) trainSplit = appendSplit(trainSplit, fontTrainingSet(config.fontDigits, config.seed));
+  // pieces of numbers cut as POST /read cuts them, from the same training images (never the calibration ones)
+  if (config.pieceLines > 0) trainSplit = appendSplit(trainSplit, pieceTrainingSet(data.train, limit, config.pieceLines, config.seed));
   const N = trainSplit.labels.length;
   const buffers = allocate(sizes, kinds, config.shards, config.threads, trainSplit, data.test);
   const sv = views(buffers, sizes, kinds, config.shards);

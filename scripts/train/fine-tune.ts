@@ -72,6 +72,7 @@ export function fineTuneBase({ model }: StartingModel): TrainConfig {
     augmentStrength: number(t.augmentStrength, DEFAULT_CONFIG.augmentStrength),
     degrade: bool(t.degrade, DEFAULT_CONFIG.degrade),
     fontDigits: number(t.fontDigits, DEFAULT_CONFIG.fontDigits),
+    pieceLines: number(t.pieceLines, 0),
     trainLimit: number(t.trainLimit, DEFAULT_CONFIG.trainLimit),
     seed: number(t.seed, DEFAULT_CONFIG.seed),
     // the same images held out, so the temperature is fitted again on images neither run trained on

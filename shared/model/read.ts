@@ -131,6 +131,19 @@ export function rawInk(pixels: Float32Array, width: number, height: number): Ink
   return { ink: Float32Array.from(img.gray), width: img.width, height: img.height, factor, sentWidth: width, sentHeight: height };
 }
 
+/** where a candidate's ink comes from: its group's marks between two columns, or between two cut paths */
+export interface PieceSpec {
+  group: Group;
+  from: number | Cut;
+  to: number | Cut;
+}
+
+/** a candidate's crop of an ink map labelled by `labels` (the training pieces crop each digit's own ink this way) */
+export function pieceCrop(ink: Float32Array, labels: Labels, { group, from, to }: PieceSpec, alone?: GroupCrop): { ink: Float32Array; width: number; height: number; left: number } {
+  if (typeof from === 'number') return { ...groupInk(ink, labels, group, from, to as number), left: from };
+  return pieceInk(alone ?? groupCrop(ink, labels, group), from, to as Cut);
+}
+
 export interface Candidate {
   from: number; // node of the line where it starts: a group's edge or a cut point
   to: number;
@@ -140,8 +153,9 @@ export interface Candidate {
   box: Box; // in ink pixels
   aspect: number; // ink width / height of its group
   tall: number; // ink height / height of its group
+  piece: PieceSpec;
   prediction?: Prediction;
-  input?: Float32Array; // (D) what the classifier saw
+  input: Float32Array; // (D) what the classifier saw
 }
 
 /** the bounds of the ink in a crop (offset by left, top), or null when it is empty */
@@ -233,6 +247,22 @@ export interface Lattice {
 
 /** the lattice of an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): Lattice {
+  const lattice = latticeCandidates(picture);
+  // one forward pass for every candidate
+  const { candidates } = lattice;
+  const B = candidates.length;
+  const packed = new Float32Array(B * D);
+  candidates.forEach((c, b) => packed.set(c.input, b * D));
+  const predictions = predictor.predictPacked(packed, B);
+  candidates.forEach((c, b) => (c.prediction = predictions[b]));
+  return lattice;
+}
+
+/**
+ * the candidates of an ink map before the classifier speaks (its specks are cleared in place), with
+ * the labelled marks they were cropped from; throws no_digit, several_lines or too_many_digits (422)
+ */
+export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labels } {
   const { ink, width, height } = picture;
   const labels: Labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
   const marks = digitMarks(labels);
@@ -248,7 +278,6 @@ export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'pre
   // groups meet): every group whole, for wide ones every stretch between two of its cut points,
   // and two close neighbours as one digit (a stroke broken across, a part that did not overlap)
   const candidates: Candidate[] = [];
-  const crops: Float32Array[] = [];
   let capped = false;
   let alternatives = false;
   let node = 0;
@@ -264,14 +293,14 @@ export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'pre
       capped = true;
       return;
     }
-    const crop = typeof from === 'number' ? { ...groupInk(ink, labels, group, from, to as number), left: from } : pieceInk(alone!, from, to as Cut);
+    const piece: PieceSpec = { group, from, to };
+    const crop = pieceCrop(ink, labels, piece, alone);
     const box = cropBox(crop.ink, crop.width, crop.height, crop.left, group.top);
     if (!box) return;
     const input = toMnist(crop.ink, crop.width, crop.height);
     cropArea += crop.width * crop.height;
     for (let d = 0; d < D; d++) if (input[d] > 0) inputInk++;
-    candidates.push({ input, from: nodeFrom, to: nodeTo, kind, box, aspect: box.width / boxHeight(group), groupAspect: boxWidth(group) / boxHeight(group), tall: box.height / boxHeight(group) });
-    crops.push(input);
+    candidates.push({ input, piece, from: nodeFrom, to: nodeTo, kind, box, aspect: box.width / boxHeight(group), groupAspect: boxWidth(group) / boxHeight(group), tall: box.height / boxHeight(group) });
   };
   groups.forEach((g, gi) => {
     const h = boxHeight(g);
@@ -330,14 +359,7 @@ export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'pre
     later.push(() => add(merged, merged.left, merged.right + 1, from, to, 'merge', true));
   }
   for (const f of later) f();
-
-  // one forward pass for every candidate
-  const B = crops.length;
-  const packed = new Float32Array(B * D);
-  crops.forEach((c, b) => packed.set(c, b * D));
-  const predictions = predictor.predictPacked(packed, B);
-  candidates.forEach((c, b) => (c.prediction = predictions[b]));
-  return { nodes: node + 1, candidates, capped, alternatives };
+  return { nodes: node + 1, candidates, capped, alternatives, labels };
 }
 
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */

@@ -3,6 +3,7 @@ import { linearBackward, linearForward, linearForwardBatched } from '../../share
 import { reluBackward, reluForward } from '../../shared/model/kernels/relu';
 import { crossEntropyForward, distillationBackward, distillationForward, softmaxCrossEntropyBackward, softmaxForward } from '../../shared/model/kernels/softmax';
 import { createRng } from '../../shared/rng';
+import { NOT_A_DIGIT_LABEL } from '../../shared/train/number-pieces';
 import { expectClose, naiveLinear, naiveSoftLoss, naiveSoftmax } from './reference';
 
 const rng = createRng(42);
@@ -143,6 +144,24 @@ describe('softmax and cross-entropy', () => {
     softmaxCrossEntropyBackward(d, p, targets, B, K, 1, 0.1);
     expect(d[3]).toBeCloseTo(p[3] - 0.91, 6);
     expect(d[4]).toBeCloseTo(p[4] - 0.01, 6);
+  });
+
+  it('a label that is no digit (NOT_A_DIGIT_LABEL) has a uniform target, smoothed or not: loss −Σ log(p)/K, gradient p − 1/K', () => {
+    const p = new Float32Array(B * K);
+    softmaxForward(p, logits, B, K);
+    const mixed = [3, NOT_A_DIGIT_LABEL, 9, NOT_A_DIGIT_LABEL];
+    let ref = -Math.log(p[0 * K + 3]) - Math.log(p[2 * K + 9]);
+    for (const b of [1, 3]) for (let k = 0; k < K; k++) ref -= Math.log(p[b * K + k]) / K;
+    expect(crossEntropyForward(p, mixed, B, K)).toBeCloseTo(ref, 3);
+    for (const smoothing of [0, 0.1]) {
+      const d = new Float32Array(B * K);
+      softmaxCrossEntropyBackward(d, p, mixed, B, K, 0.5, smoothing);
+      for (let k = 0; k < K; k++) expect(d[K + k]).toBeCloseTo((p[K + k] - 0.1) * 0.5, 6);
+      // a uniform output is already right: no gradient at all
+      const flat = new Float32Array(K).fill(0.1), g = new Float32Array(K);
+      softmaxCrossEntropyBackward(g, flat, [NOT_A_DIGIT_LABEL], 1, K, 1, smoothing);
+      expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-7);
+    }
   });
 });
 

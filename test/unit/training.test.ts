@@ -51,6 +51,20 @@ describe('training on real MNIST', () => {
     expect(evaluate(one.network, data.test, PLAIN_INPUT).loss).not.toBeCloseTo(one.epochs[0].testLoss, 3);
   });
 
+  it('trains on pieces of numbers (--piece-lines) too: other weights, the same with 1 or 2 threads, and the header says so', async () => {
+    const config: TrainConfig = { ...CLASSIC_CONFIG, hidden: [32], epochs: 1, trainLimit: 1000, calibrationHoldout: 0 };
+    const without = await train({ ...config, threads: 1 }, data);
+    const one = await train({ ...config, pieceLines: 40, threads: 1 }, data);
+    const two = await train({ ...config, pieceLines: 40, threads: 2, shards: 2 }, data);
+    expect(await hash(one.network.params)).not.toBe(await hash(without.network.params));
+    expect(await hash(two.network.params)).toBe(await hash((await train({ ...config, pieceLines: 40, threads: 1, shards: 2 }, data)).network.params));
+    expect(runSettings({ ...config, pieceLines: 40 })).toMatchObject({ pieceLines: 40 });
+    // a run without pieces records nothing new, so the other models' headers and bytes stay as they were
+    expect(runSettings(config)).not.toHaveProperty('pieceLines');
+    expect(parseCli(['--piece-lines', '300']).config.pieceLines).toBe(300);
+    expect(DEFAULT_CONFIG.pieceLines).toBe(0);
+  });
+
   // 1011 = 20 batches of 50 and one of 11: 4 shards of 13, 13, 13 and 11 samples, then 3, 3, 3 and 2,
   // dealt round-robin to threads that get 4, 2 or 1 shards, or 2, 1 and 1 (thread 0 takes shards 0 and 3)
   const uneven = { ...CLASSIC_CONFIG, epochs: 1, trainLimit: 1011, batch: 50, shards: 4, augment: true };

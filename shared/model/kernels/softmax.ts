@@ -21,8 +21,12 @@ export function softmaxForward(probs: Float32Array, logits: Float32Array, B: num
   }
 }
 
-/** the smoothed target probability of class k when the label is t: (1 - s)·onehot + s/K */
-const target = (k: number, t: number, smoothing: number, K: number): number => (k === t ? 1 - smoothing : 0) + smoothing / K;
+/**
+ * the smoothed target probability of class k when the label is t: (1 - s)·onehot + s/K. a label of K
+ * or more (NOT_A_DIGIT) is no class: its target is uniform, 1/K each (outlier exposure, Hendrycks et al.
+ * 2019), so what is not one digit (a cut through two, a stroke cut off one) is read with low confidence.
+ */
+const target = (k: number, t: number, smoothing: number, K: number): number => (t >= K ? 1 / K : (k === t ? 1 - smoothing : 0) + smoothing / K);
 
 /**
  * Σ_b cross-entropy of probs (B, K) against targets (B) smoothed by `smoothing`
