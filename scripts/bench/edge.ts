@@ -39,6 +39,7 @@ import { CURRENT_POINTER_KEY, modelKey } from '../../shared/model/registry';
 import { limitsFor, type Limits } from '../../shared/limits';
 import { loadMnist } from '../lib/mnist';
 import { bigDigit, numberInk } from '../lib/number-ink';
+import { morphBy } from '../../shared/train/morph';
 import { runCli } from '../lib/cli';
 import { jpegCases } from './jpeg-cases';
 import { openLocalBindings } from '../lib/wrangler';
@@ -437,6 +438,13 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
   png(`PNG ${W}×${H} gray, 6 MNIST digits in thin slices (most marks)`, () => {
     const ink = numberInk(mnist, 6, W, H, 12, 3.5);
     for (let x = 0; x < W; x += 3) for (let y = 0; y < H; y++) ink[y * W + x] = 0;
+    return numberPng(ink, W, H, 0);
+  }, fits(0));
+  // a thick marker: the touching digits overlapping and dilated until 63% of the line's box is ink, which the
+  // noise guard (MAX_LINE_FILL in shared/model/read.ts) refused before it went from 0.55 to 0.65
+  png(`PNG ${W}×${H} gray, 6 MNIST digits touching in a thick marker (63% of the line inked)`, () => {
+    const ink = numberInk(mnist, 6, W, H, -25, 3.5);
+    morphBy(ink, new Float32Array(W * H), W, H, 8);
     return numberPng(ink, W, H, 0);
   }, fits(0));
   png(`PNG ${W}×${H} gray, speckled noise`, () => {

@@ -7,6 +7,7 @@ import { decodeModel } from '../../shared/model/format';
 import { predictorFor } from '../../shared/model/predict';
 import { rawInk, readInk, readPicture } from '../../shared/model/read';
 import { loadMnist } from '../../scripts/lib/mnist';
+import { morphBy } from '../../shared/train/morph';
 
 // segmentation on constructed pictures: strokes drawn with a round pen on an ink map (ink bright on
 // dark), then the real reading of mnist TEST digits laid side by side with the committed default model.
@@ -220,6 +221,26 @@ describe('reading numbers made of mnist test digits', () => {
       const r = readInk(rawInk(n.ink, n.width, n.height), predictor);
       expect(r.text).toBe(n.text);
     }
+  });
+
+  it('reads digits in a thick marker (over half their line\'s box inked) instead of refusing them as a filled shape, and still refuses a filled shape', () => {
+    // mnist test digits 3, 4, 5 (0 4 1) 2 px apart and 6, 7, 8 (4 9 5) touching, the pen thickened by 3 morph steps
+    for (const [indices, gap] of [[[3, 4, 5], 2], [[6, 7, 8], -2]] as const) {
+      const n = numberOf([...indices], gap);
+      morphBy(n.ink, new Float32Array(n.ink.length), n.width, n.height, 3);
+      const picture = rawInk(n.ink, n.width, n.height);
+      const marks = digitMarks(labelMarks(picture.ink.slice(), picture.width, picture.height));
+      const [l, r] = [Math.min(...marks.map((m) => m.left)), Math.max(...marks.map((m) => m.right))];
+      const [t, b] = [Math.min(...marks.map((m) => m.top)), Math.max(...marks.map((m) => m.bottom))];
+      let inked = 0;
+      for (let y = t; y <= b; y++) for (let x = l; x <= r; x++) if (picture.ink[y * picture.width + x] > 0) inked++;
+      // over the 0.55 of the line's box that the guard refused before (shared/model/read.ts MAX_LINE_FILL)
+      expect(inked / ((r - l + 1) * (b - t + 1))).toBeGreaterThan(0.55);
+      expect(readInk(picture, predictor).text).toBe(n.text);
+    }
+    const solid = new Float32Array(200 * 80);
+    for (let y = 10; y < 70; y++) for (let x = 20; x < 180; x++) solid[y * 200 + x] = (x * 7 + y * 3) % 11 === 0 ? 0 : 255;
+    expect(() => readInk(rawInk(solid, 200, 80), predictor)).toThrow(expect.objectContaining({ code: 'no_digit' }));
   });
 
   it('refuses more than 12 digits', () => {
