@@ -269,7 +269,7 @@ export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labe
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   checkOneLine(marks);
   if (lineFill(ink, width, marks) > MAX_LINE_FILL) {
-    throw noDigit(`most of the picture is ink (${Math.round(100 * lineFill(ink, width, marks))}% of the area the marks cover): noise or a filled shape, not writing`);
+    throw noDigit(`most of the picture is ink (${Math.round(100 * lineFill(ink, width, marks))}% of the area the marks cover): a filled shape or a blot, not writing; write with a thinner pen or leave more paper between the digits`);
   }
   const groups: Group[] = joinParts(marks);
   if (groups.length > MAX_DIGITS) throw tooManyDigits(`found ${groups.length} digits`);
