@@ -6,6 +6,7 @@
 // error type the png decoder throws, so the worker turns every image problem into a response in
 // one place. bad raw pixel input is an ImageError with code 'bad_pixels' and status 400.
 
+import { removeRulings } from './rulings';
 import { IMAGE_SIDE, PIXEL_MAX } from '../dims';
 import { ImageError, type DecodedImage } from './decoded';
 import { dropSpecks, flattenLighting } from './normalize';
@@ -276,6 +277,7 @@ export interface CropBox {
 export function preprocessImageWithCrop(picture: DecodedImage, options: InkOptions = {}): { pixels: Float32Array; crop: CropBox } {
   const img = reduceImage(picture);
   const { ink, contrast } = measureInk(flattenLighting(img), options);
+  removeRulings(ink, img.width, img.height); // a digit on lined or squared paper
   dropSpecks(ink, img.width, img.height);
   if (contrast < (options.minContrast ?? DEFAULT_MIN_CONTRAST)) throw noDigit(BLANK);
   const box = inkBounds(ink, img.width, img.height);

@@ -2,6 +2,7 @@ import { D } from '../dims';
 import { ImageError, type DecodedImage } from '../image/decoded';
 import { flattenLighting } from '../image/normalize';
 import { inkBounds, inkMap, reduceImage, toMnist } from '../image/preprocess';
+import { removeRulings } from '../image/rulings';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
 } from '../image/segment';
@@ -264,6 +265,7 @@ export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'pre
  */
 export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labels } {
   const { ink, width, height } = picture;
+  removeRulings(ink, width, height); // lined paper: the digits written on it would be one mark with each line
   const labels: Labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
   const marks = digitMarks(labels);
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
