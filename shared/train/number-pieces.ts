@@ -1,6 +1,7 @@
 import { D, IMAGE_SIDE } from '../dims';
 import { latticeCandidates, pictureInk, pieceCrop, READ_SIDE, type Candidate } from '../model/read';
 import { ImageError } from '../image/decoded';
+import { inkBounds } from '../image/preprocess';
 import type { Rng } from '../rng';
 import { morphBy } from './morph';
 
@@ -46,16 +47,10 @@ export type DigitSource = (i: number) => { image: Uint8Array; label: number };
 
 const between = (rng: Rng, a: number, b: number) => a + (b - a) * rng.uniform();
 
-/** the ink box of a 28×28 digit, or null when it is blank */
+/** the ink box of a 28×28 digit as [x0, x1) × [y0, y1), or null when it is blank */
 function digitBox(img: Uint8Array): { x0: number; y0: number; x1: number; y1: number } | null {
-  let x0 = IMAGE_SIDE, y0 = IMAGE_SIDE, x1 = -1, y1 = -1;
-  for (let y = 0; y < IMAGE_SIDE; y++)
-    for (let x = 0; x < IMAGE_SIDE; x++)
-      if (img[y * IMAGE_SIDE + x] > 0) {
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-      }
-  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+  const b = inkBounds(Float32Array.from(img), IMAGE_SIDE, IMAGE_SIDE);
+  return b && { x0: b.left, y0: b.top, x1: b.left + b.width, y1: b.top + b.height };
 }
 
 /** bilinear sample of a 28×28 digit at (x, y), 0 outside */
