@@ -53,6 +53,8 @@ export default defineConfig({
             miniflare: { bindings: { MODEL_REFRESH_SECONDS: '1', TEST_MIGRATIONS: await readD1Migrations('migrations') } },
           })),
         ],
+        // model files as data: URLs (test/worker/read.test.ts publishes the committed default model)
+        assetsInclude: ['**/*.bin'],
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],

@@ -1,4 +1,4 @@
-// npm run read:score [-- --model models/default.bin] [--sets a,b] [--count N] [--sheets DIR] [--misses N] [--record]:
+// npm run read:score [-- --model models/default.bin] [--reader FILE | --no-reader] [--plan free|paid] [--sets a,b] [--count N] [--sheets DIR] [--misses N] [--record]:
 // reads the number sets (scripts/eval/numbers.ts) the way POST /read does and prints exact-match and
 // per-digit accuracy by set, length and gap, beside the same digits' single-digit accuracy.
 // --record writes each set's recipe and hashes to data/eval/numbers.json (test/unit/number-sets.test.ts checks them).
@@ -6,11 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeModel } from '../shared/model/format';
+import { LIMITS, type Plan } from '../shared/limits';
 import { predictorFor } from '../shared/model/predict';
 import { runCli } from './lib/cli';
 import { loadMnist } from './lib/mnist';
 import { generateNumberSet, manifestEntry, NUMBER_MANIFEST, NUMBER_RECIPES, type NumberManifestEntry } from './eval/numbers';
-import { formatTallies, mnistShortApart, scoreNumberSet, type ItemResult } from './eval/read-score';
+import { formatTallies, mnistShortApart, readNumberText, scoreNumberSet, type ItemResult } from './eval/read-score';
+import { decodeLineReader } from '../shared/model/line-reader';
+import { bundledLineReader } from '../shared/model/line-reader-bundled';
 import { loadSources } from './eval/set';
 import { writeSheet } from './eval/sheet';
 
@@ -23,8 +26,16 @@ runCli(async () => {
       sheets: { type: 'string' },
       misses: { type: 'string', default: '0' },
       record: { type: 'boolean' },
+      reader: { type: 'string' },
+      'no-reader': { type: 'boolean' },
+      plan: { type: 'string', default: 'free' },
     },
   });
+  if (values.plan !== 'free' && values.plan !== 'paid') throw new Error(`--plan is free or paid, not ${values.plan}`);
+  const plan: Plan = values.plan;
+  // the line reader the Worker bundles, another file (--reader), or none: touching digits cut apart as before it existed
+  const lineReader = values['no-reader'] ? null : values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
+  console.error(lineReader ? `line reader ${lineReader.version}, the ${plan} plan's budget (${LIMITS[plan].readLineInk} inked inputs)` : 'no line reader: touching digits are cut apart');
   const model = await decodeModel(new Uint8Array(readFileSync(values.model!)));
   const predictor = predictorFor(model);
   const sources = loadSources(loadMnist().test);
@@ -37,7 +48,7 @@ runCli(async () => {
     const start = performance.now();
     const set = generateNumberSet(recipe, sources);
     const made = performance.now();
-    const { tally, results } = scoreNumberSet(set, predictor);
+    const { tally, results } = scoreNumberSet(set, predictor, readNumberText, true, { lineReader, lineInk: LIMITS[plan].readLineInk });
     console.error(`${recipe.name}: generated in ${((made - start) / 1000).toFixed(1)} s, read in ${((performance.now() - made) / 1000).toFixed(1)} s`);
     tallies.push(tally);
     all.push(...results);

@@ -19,6 +19,7 @@ import { loadMnist, type Split } from './lib/mnist';
 import { runCli } from './lib/cli';
 import { predictorFor } from '../shared/model/predict';
 import { formatTallies, mnistShortApart, scoreNumberSets } from './eval/read-score';
+import { bundledLineReader } from '../shared/model/line-reader-bundled';
 import { loadSources } from './eval/set';
 
 const S = IMAGE_SIDE;
@@ -88,14 +89,15 @@ runCli(async () => {
     if (thresholds.some((t) => !(t > 0 && t <= 1))) throw new Error(`--thresholds: expected probabilities between 0 and 1, got ${values.thresholds}`);
     printEvalSets(models, values.sets?.split(','), thresholds);
   }
-  if (values.numbers) printNumberSets(models);
+  if (values.numbers) await printNumberSets(models);
 });
 
 /** --numbers: the number sets read as POST /read reads them (what npm run read:score prints), per model */
-function printNumberSets(models: { path: string; model: Awaited<ReturnType<typeof decodeModel>> }[]): void {
+async function printNumberSets(models: { path: string; model: Awaited<ReturnType<typeof decodeModel>> }[]): Promise<void> {
   const sources = loadSources(loadMnist().test);
+  const lineReader = await bundledLineReader(); // the one the Worker bundles, as it reads touching digits
   for (const { path, model } of models) {
-    const { tallies, results } = scoreNumberSets(predictorFor(model), sources);
+    const { tallies, results } = scoreNumberSets(predictorFor(model), sources, { lineReader });
     const short = mnistShortApart(results);
     console.log(`\nnumbers read by ${path} (exact match, per digit, and the same digits alone; by length and gap):`);
     console.log(formatTallies(tallies));

@@ -20,7 +20,7 @@ import { buildOpenApiDocument, withServer } from './openapi';
 import { BLANK_PIXELS, firstBlank, packPixels, type JsonPixels } from './pixels';
 import * as routes from './routes';
 import type { batchJson, ClassifyJson, ImageUpload, readJson } from './schemas';
-import { inkFromImage, inkFromRows } from './read';
+import { inkFromImage, inkFromRows, lineReaderOrNone } from './read';
 import { readInk } from '../shared/model/read';
 import { validationHook } from './validation';
 import { registerFeedback } from './feedback';
@@ -153,9 +153,10 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
       picture = await inkFromImage(bytes, limits, claimed);
     }
     const loaded = await model(c);
+    const lineReader = await lineReaderOrNone();
     // through predictWith: a non-finite answer is a 503, never a 200, as for /classify
-    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B) });
-    return c.json({ ...reading, model: { version: loaded.model.version } }, 200);
+    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B), lineReader, lineInk: limits.readLineInk });
+    return c.json({ ...reading, model: { version: loaded.model.version, lineReader: lineReader?.version ?? null } }, 200);
   });
 
   app.openapi(routes.healthz, async (c) => {

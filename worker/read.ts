@@ -1,6 +1,8 @@
 import { decodeImageReduced, readImageSize, type ImageFormat, type JpegDetail } from '../shared/image/decode';
 import { pictureInk, rawInk, READ_SIDE, type InkPicture } from '../shared/model/read';
 import type { Limits } from '../shared/limits';
+import { bundledLineReader } from '../shared/model/line-reader-bundled';
+import type { LineReader } from '../shared/model/line-reader';
 import { imageLimits } from './images';
 
 // POST /read's pictures as ink maps at the resolution segmentation works at (shared/model/read.ts
@@ -31,4 +33,23 @@ export function inkFromRows(rows: number[][]): InkPicture {
   const pixels = new Float32Array(width * height);
   for (let y = 0; y < height; y++) pixels.set(rows[y], y * width);
   return rawInk(pixels, width, height);
+}
+
+let readerFailure: string | null = null;
+
+/**
+ * the line reader bundled with the Worker (decoded once per isolate, on the first /read), or null when
+ * its file cannot be decoded: /read then cuts digits that touch apart, as it did before it had one,
+ * and says so in its answer's model.lineReader. the failure is logged once per isolate.
+ */
+export async function lineReaderOrNone(): Promise<LineReader | null> {
+  try {
+    return await bundledLineReader();
+  } catch (e) {
+    if (readerFailure === null) {
+      readerFailure = (e as Error)?.message ?? String(e);
+      console.error(`the bundled line reader cannot be decoded (${readerFailure}); /read cuts touching digits apart instead`);
+    }
+    return null;
+  }
 }

@@ -237,7 +237,7 @@ export const Box = z
 export const DigitReading = z
   .object({
     digit: z.number().int().min(0).max(K - 1),
-    confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`, calibrated as in /classify' }),
+    confidence: z.number().min(0).max(1).openapi({ description: 'probability of `digit`: calibrated as in /classify, or for digits that touch and were read by the line reader, its highest over the windows of that digit' }),
     box: Box,
     uncertain: z.boolean().openapi({ description: 'as /classify: this digit should not be trusted' }),
     reason: z.enum(DOUBT_REASONS).nullable().openapi({ description: 'why this digit is uncertain (as /classify), or null' }),
@@ -250,6 +250,11 @@ export const ReadResponse = z
     digits: z.array(DigitReading).openapi({ description: 'one per digit of text, left to right' }),
     uncertain: z.boolean().openapi({ description: 'true when any digit is uncertain, or when cutting digits that touch had to guess' }),
     reason: z.enum(NUMBER_DOUBTS).nullable().openapi({ description: 'uncertain_digit (a digit is uncertain) or ambiguous_split (where touching digits part was a guess); null when not uncertain' }),
-    model: ModelRef,
+    model: z
+      .object({
+        version: z.string().openapi({ example: '3f2a9c0d1e4b5a67', description: 'the digit model, as /classify answers it' }),
+        lineReader: z.string().nullable().openapi({ example: '9b1c47e2d05a3f68', description: 'the line reader that reads digits that touch (it ships with the Worker), or null when none could be loaded: then they are cut apart' }),
+      })
+      .openapi('ReadModelRef'),
   })
   .openapi('ReadResponse');

@@ -1,16 +1,20 @@
 // CPU of readPicture on the bench's hard classes (speckled noise, 12 touching digits), in this process
-// (npx tsx scripts/dev/read-cost.ts): quick before/after for cut changes; bench:edge is the budget's word.
+// (npx tsx scripts/dev/read-cost.ts; READER=none without the line reader, READER=FILE another one):
+// quick before/after for cut changes; bench:edge is the budget's word.
 import { readFileSync } from 'node:fs';
 import { createRng } from '../../shared/rng';
 import { decodeModel } from '../../shared/model/format';
 import { predictorFor } from '../../shared/model/predict';
 import { readPicture } from '../../shared/model/read';
+import { decodeLineReader } from '../../shared/model/line-reader';
+import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { loadMnist } from '../lib/mnist';
 import { numberInk } from '../lib/number-ink';
 
 const model = predictorFor(await decodeModel(new Uint8Array(readFileSync('models/default.bin'))));
 let B = 0, forward = 0;
-const predictor = { predictPacked: (p: Float32Array, b: number) => { B = b; const t = process.cpuUsage(); const r = model.predictPacked(p, b); const d = process.cpuUsage(t); forward += (d.user + d.system) / 1000; return r; } };
+const lineReader = process.env.READER === 'none' ? null : process.env.READER ? await decodeLineReader(new Uint8Array(readFileSync(process.env.READER))) : await bundledLineReader();
+const predictor = { lineReader, predictPacked: (p: Float32Array, b: number) => { B = b; const t = process.cpuUsage(); const r = model.predictPacked(p, b); const d = process.cpuUsage(t); forward += (d.user + d.system) / 1000; return r; } };
 const mnist = loadMnist().test.images;
 const W = 600, H = 200;
 const paper = (ink: Float32Array) => ({ width: W, height: H, gray: ink.map((v) => 235 - (205 * v) / 255), alpha: null });

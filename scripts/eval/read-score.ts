@@ -5,6 +5,7 @@ import type { DecodedImage } from '../../shared/image/decoded';
 import { ImageError } from '../../shared/image/decoded';
 import { preprocessImage } from '../../shared/image/preprocess';
 import type { Predictor } from '../../shared/model/predict';
+import type { LineReader } from '../../shared/model/line-reader';
 import { readPicture } from '../../shared/model/read';
 import { GAPS, generateNumberSet, NUMBER_RECIPES, type NumberItem, type NumberSet } from './numbers';
 import type { Sources } from './set';
@@ -31,9 +32,16 @@ export interface ItemResult {
   error: string | null;
 }
 
-export function readNumberText(image: DecodedImage, predictor: Predictor): { text: string | null; uncertain: boolean; error: string | null } {
+/** the number in a picture as POST /read reads it: with the line reader it bundles, or without one (null) */
+/** what reads touching digits besides the cuts: the line reader (null: none) and its budget (shared/limits.ts readLineInk) */
+export interface LineReading {
+  lineReader: LineReader | null;
+  lineInk?: number;
+}
+
+export function readNumberText(image: DecodedImage, predictor: Predictor, line: LineReading = { lineReader: null }): { text: string | null; uncertain: boolean; error: string | null } {
   try {
-    const r = readPicture(image, predictor);
+    const r = readPicture(image, { predictPacked: (pixels, B) => predictor.predictPacked(pixels, B), ...line });
     return { text: r.text, uncertain: r.uncertain, error: null };
   } catch (e) {
     if (e instanceof ImageError) return { text: null, uncertain: true, error: e.code };
@@ -62,11 +70,11 @@ export interface SetTally {
 }
 
 /** reads every number of a set and each of its digits alone */
-export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = readNumberText, singles = true): { tally: SetTally; results: ItemResult[] } {
+export function scoreNumberSet(set: NumberSet, predictor: Predictor, read = readNumberText, singles = true, line: LineReading = { lineReader: null }): { tally: SetTally; results: ItemResult[] } {
   const tally: SetTally = { name: set.name, all: emptyTally(), byLength: new Map(), byGap: new Map() };
   const results: ItemResult[] = [];
   for (const item of set.items) {
-    const r = read(item.image, predictor);
+    const r = read(item.image, predictor, line);
     let singlesRight = 0;
     for (let k = 0; singles && k < item.singles.length; k++) {
       try {
@@ -147,8 +155,8 @@ export function formatTallies(tallies: SetTally[]): string {
 }
 
 /** every number set of NUMBER_RECIPES generated from `sources` and read by `predictor`: what read:score, robustness --numbers and the training report show */
-export function scoreNumberSets(predictor: Predictor, sources: Sources): { tallies: SetTally[]; results: ItemResult[] } {
-  const scored = NUMBER_RECIPES.map((recipe) => scoreNumberSet(generateNumberSet(recipe, sources), predictor));
+export function scoreNumberSets(predictor: Predictor, sources: Sources, line: LineReading = { lineReader: null }): { tallies: SetTally[]; results: ItemResult[] } {
+  const scored = NUMBER_RECIPES.map((recipe) => scoreNumberSet(generateNumberSet(recipe, sources), predictor, readNumberText, true, line));
   return { tallies: scored.map((s) => s.tally), results: scored.flatMap((s) => s.results) };
 }
 

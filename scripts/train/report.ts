@@ -7,6 +7,7 @@ import { measureRobustness } from '../lib/robustness';
 import { writeReport } from '../report/write';
 import type { RobustnessReport } from '../report/types';
 import { mnistShortApart, rowFigures, scoreNumberSets, tallyRows } from '../eval/read-score';
+import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { loadSources } from '../eval/set';
 import { predictorFor } from '../../shared/model/predict';
 import { runSettings } from './config';
@@ -67,7 +68,7 @@ export async function writeRunReport(dir: string, run: FinishedRun, testSplit: S
 async function robustnessWithNumbers(file: Uint8Array, testSplit: Split): Promise<RobustnessReport> {
   const model = await decodeModel(file);
   const report = measureRobustness(model, testSplit);
-  const { tallies, results } = scoreNumberSets(predictorFor(model), loadSources(testSplit));
+  const { tallies, results } = scoreNumberSets(predictorFor(model), loadSources(testSplit), { lineReader: await bundledLineReader() });
   const rows = tallyRows(tallies).map(({ name, group, tally }) => ({ name, group, numbers: tally.numbers, ...rowFigures(tally) }));
   return { ...report, numbers: { rows, shortApart: mnistShortApart(results) } };
 }

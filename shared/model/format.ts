@@ -29,6 +29,9 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //                (shared/model/network.ts; convolutions first, HWC activations, weight (KH, KW, IC, OC)
 //                row-major, which is the (ROWS, COLS) matrix the payload and int8 rows describe).
 //                absent: every layer is dense, as in every file written before convolutions existed.
+//   architecture.task  "line": the file is a line reader (shared/model/line-reader.ts), its network
+//                reading windows of a line as a blank or a digit (K + 1 classes). absent: a digit
+//                model. a reader asks decodeModel for one or the other and refuses the wrong one.
 
 export const MODEL_MAGIC = 'MNISTMLP';
 export const MODEL_FORMAT_VERSION = 1;
@@ -77,6 +80,7 @@ export interface ModelHeader {
     inputScale: number; // the network sees pixel (0..255) × inputScale: 1/255, or 1 for the seed article's raw pixels
     deskew?: boolean; // then deskewed (shared/model/input.ts); absent in files written before it existed: false
     layers?: LayerKind[]; // one per layer; absent: all dense (files written before convolutions existed)
+    task?: 'line'; // a line reader (shared/model/line-reader.ts): blank + K classes per window; absent: a digit model
     input: string;
     layout: string;
   };
@@ -138,6 +142,15 @@ function writePayload(out: Uint8Array, net: Network, dtype: ModelDtype): void {
 export async function encodeModel(
   net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', input: InputSpec = PLAIN_INPUT, fitted: FittedAfterTraining = {},
 ): Promise<Uint8Array> {
+  return encodeFile(net, metadata, dtype, input, fitted, null);
+}
+
+/** the model file of a line reader: `net` reads 28×28 windows of a line (shared/image/line.ts) as a blank or a digit */
+export function encodeLineReader(net: Network, metadata: ModelMetadata, dtype: ModelDtype = 'float32', input: InputSpec = PLAIN_INPUT): Promise<Uint8Array> {
+  return encodeFile(net, metadata, dtype, input, {}, 'line');
+}
+
+async function encodeFile(net: Network, metadata: ModelMetadata, dtype: ModelDtype, input: InputSpec, fitted: FittedAfterTraining, task: 'line' | null): Promise<Uint8Array> {
   const header: ModelHeader = {
     architecture: {
       sizes: [...net.sizes],
@@ -147,7 +160,10 @@ export async function encodeModel(
       // written only when true, as the other fields added since version 1: a plain model's bytes stay the old format
       ...(input.deskew ? { deskew: true } : {}),
       ...(hasConv(net.kinds) ? { layers: [...net.kinds] } : {}),
-      input: `28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale${input.deskew ? ', then deskewed by its moments' : ''}`,
+      ...(task ? { task } : {}),
+      input: task === 'line'
+        ? `28x28 windows of a line of ink scaled to 28 rows (shared/image/line.ts), 0..255 ink bright on dark, times inputScale; classes: blank, then the digits`
+        : `28x28 grayscale, row-major, 0..255 ink bright on dark, times inputScale${input.deskew ? ', then deskewed by its moments' : ''}`,
       layout: hasConv(net.kinds)
         ? 'per layer: weight (rows, cols) row-major, then bias (cols); dense (in, out), conv (kh, kw, in channels, out channels) with HWC activations'
         : 'per layer: weight (in, out) row-major, then bias (out)',
@@ -180,7 +196,10 @@ function fail(message: string): never {
   throw new ModelFormatError(message);
 }
 
-function parseHeader(bytes: Uint8Array): ModelHeader {
+/** what a reader of model files wants: a digit model (the default) or a line reader */
+export type ModelTask = 'digits' | 'line';
+
+function parseHeader(bytes: Uint8Array, task: ModelTask): ModelHeader {
   let header: ModelHeader;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
@@ -194,7 +213,13 @@ function parseHeader(bytes: Uint8Array): ModelHeader {
   } catch (e) {
     fail(`the model header's architecture is invalid: ${(e as Error).message}`);
   }
-  if (sizes[0] !== D || sizes[sizes.length - 1] !== K) fail(`the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} classes; this server needs ${D} → ${K}`);
+  const fileTask = header.architecture.task;
+  if (fileTask !== undefined && fileTask !== 'line') fail(`the model header's architecture.task is ${JSON.stringify(fileTask)?.slice(0, 60)}, not "line" or absent`);
+  if ((fileTask === 'line') !== (task === 'line')) {
+    fail(task === 'line' ? 'this file is a digit model, not a line reader; train one with `npm run train:reader`' : `this file is a line reader, not a digit model; ${RETRAIN}`);
+  }
+  const classes = task === 'line' ? K + 1 : K;
+  if (sizes[0] !== D || sizes[sizes.length - 1] !== classes) fail(`the model maps ${sizes[0]} inputs to ${sizes[sizes.length - 1]} classes; this server needs ${D} → ${classes}`);
   if (header.architecture.hidden !== 'relu' || header.architecture.output !== 'softmax') fail('only ReLU hidden layers with a softmax output are supported');
   const scale = header.architecture.inputScale;
   if (typeof scale !== 'number' || !(scale > 0 && scale <= 1)) fail('the model header has no input scale in (0, 1]');
@@ -289,7 +314,7 @@ function readPayload(payload: Uint8Array, sizes: readonly number[], dtype: Model
 }
 
 /** checks everything before trusting anything: magic, version, sizes, checksum, then finite values */
-export async function decodeModel(bytes: Uint8Array): Promise<DecodedModel> {
+export async function decodeModel(bytes: Uint8Array, task: ModelTask = 'digits'): Promise<DecodedModel> {
   if (bytes.length < PREFIX_BYTES) fail(`the model file is ${bytes.length} bytes, too short to be a model; ${RETRAIN}`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== MODEL_MAGIC) fail(`not a model file (magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${MODEL_MAGIC}")`);
@@ -307,7 +332,7 @@ export async function decodeModel(bytes: Uint8Array): Promise<DecodedModel> {
   const checksum = await sha256Hex(bytes.subarray(PREFIX_BYTES));
   const stored = toHex(bytes.subarray(20, PREFIX_BYTES));
   if (checksum !== stored) fail(`the model's checksum does not match its contents (stored ${stored.slice(0, 16)}…, computed ${checksum.slice(0, 16)}…): the file is corrupt; upload it again`);
-  const header = parseHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
+  const header = parseHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength), task);
   const expected = payloadBytes(header.architecture.sizes, header.dtype, header.architecture.layers);
   if (payloadLength !== expected) fail(`the payload is ${payloadLength} bytes but a ${header.dtype} [${header.architecture.sizes.join(', ')}] model needs ${expected}`);
   const network = readPayload(bytes.subarray(PREFIX_BYTES + headerLength), header.architecture.sizes, header.dtype, header.architecture.layers);

@@ -3,11 +3,14 @@ import { ImageError, type DecodedImage } from '../image/decoded';
 import { flattenLighting } from '../image/normalize';
 import { inkBounds, inkMap, reduceImage, toMnist } from '../image/preprocess';
 import { removeRulings } from '../image/rulings';
+import { LIMITS } from '../limits';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
 } from '../image/segment';
+import { lineImage, windowCentre, type LineImage } from '../image/line';
+import { readerWindows, readLine, type LineReader, type LineReading } from './line-reader';
 import type { Prediction, Predictor } from './predict';
-import type { DoubtReason } from './uncertainty';
+import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
 // reading a number: the ink of the picture, its marks joined into digits and touching digits cut
 // (shared/image/segment.ts), every candidate digit through one batched forward pass with the same
@@ -244,19 +247,26 @@ export interface Lattice {
   capped: boolean;
   /** some group could be read as more than one digit, or two as one */
   alternatives: boolean;
+  /** inked pixels of all candidates' 28×28 inputs: the forward pass's work (MAX_INPUT_INK bounds it) */
+  inputInk: number;
+  /** pixels of all candidates' crops: the cutting's work (MAX_CROP_AREA bounds it) */
+  cropArea: number;
 }
 
 /** the lattice of an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readLattice(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): Lattice {
   const lattice = latticeCandidates(picture);
-  // one forward pass for every candidate
-  const { candidates } = lattice;
+  predictCandidates(lattice.candidates, predictor);
+  return lattice;
+}
+
+/** one forward pass for every candidate */
+function predictCandidates(candidates: Candidate[], predictor: Pick<Predictor, 'predictPacked'>): void {
   const B = candidates.length;
   const packed = new Float32Array(B * D);
   candidates.forEach((c, b) => packed.set(c.input, b * D));
   const predictions = predictor.predictPacked(packed, B);
   candidates.forEach((c, b) => (c.prediction = predictions[b]));
-  return lattice;
 }
 
 /**
@@ -361,15 +371,35 @@ export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labe
     later.push(() => add(merged, merged.left, merged.right + 1, from, to, 'merge', true));
   }
   for (const f of later) f();
-  return { nodes: node + 1, candidates, capped, alternatives, labels };
+  return { nodes: node + 1, candidates, capped, alternatives, labels, inputInk, cropArea };
 }
 
+/**
+ * what reads a number: the digit model's batched forward pass, and the line reader for digits that
+ * touch (absent or null: the lattice reads them too, by cutting)
+ */
+export type NumberReaders = Pick<Predictor, 'predictPacked'> & {
+  lineReader?: LineReader | null;
+  /** non-zero inputs the line reader may read over one picture (shared/limits.ts readLineInk; the free plan's when absent) */
+  lineInk?: number;
+};
+
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
-export function readInk(picture: InkPicture, predictor: Pick<Predictor, 'predictPacked'>): NumberReading {
-  const { nodes, candidates, capped, alternatives } = readLattice(picture, predictor);
+export function readInk(picture: InkPicture, readers: NumberReaders): NumberReading {
+  const lattice = latticeCandidates(picture);
+  predictCandidates(lattice.candidates, readers);
+  const { nodes, candidates, capped, alternatives, labels } = lattice;
   const { path, margin } = bestPath(nodes, candidates);
-  const digits = path.map((c) => reading(c, picture));
-  const guessed = capped || (alternatives && margin < GUESS_MARGIN);
+  let digits = path.map((c) => reading(c, picture));
+  let guessed = capped || (alternatives && margin < GUESS_MARGIN);
+  // a picture whose cutting already cost more than LINE_READ_MAX_AREA of crops (speckled noise reaches
+  // MAX_CROP_AREA; 6 touching digits on the 600×200 canvas ~23,000) gets no more work: its cuts' reading stands
+  if (readers.lineReader && lattice.cropArea <= LINE_READ_MAX_AREA) {
+    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineInk ?? LIMITS.free.readLineInk);
+    digits = reread.digits;
+    // where the line reader and the cuts agree on every group of touching digits, the cutting did not guess
+    guessed = capped || reread.disputed || (guessed && !reread.confirmed);
+  }
   if (digits.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   if (digits.length > MAX_DIGITS) throw tooManyDigits(`found ${digits.length} digits`);
   const anyUncertain = digits.some((d) => d.uncertain);
@@ -404,6 +434,13 @@ function lineFill(ink: Float32Array, width: number, marks: Mark[]): number {
   return inked / ((right - left + 1) * (bottom - top + 1));
 }
 
+/** non-zero values of x[0, n) */
+function countInked(x: Float32Array, n: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (x[i] !== 0) count++;
+  return count;
+}
+
 /** how many candidates the cut points `at` make: the whole, and every stretch up to maxSpan wide */
 function spans(at: number[], maxSpan: number): number {
   let n = 1;
@@ -413,13 +450,101 @@ function spans(at: number[], maxSpan: number): number {
 
 /** a candidate as the answer states it: its box in the sent picture's pixels */
 function reading(c: Candidate, picture: InkPicture): DigitReading {
-  const { factor: f, sentWidth, sentHeight } = picture;
-  const x = c.box.x * f, y = c.box.y * f;
-  const box = { x, y, width: Math.min(sentWidth, (c.box.x + c.box.width) * f) - x, height: Math.min(sentHeight, (c.box.y + c.box.height) * f) - y };
   const p = c.prediction!;
-  return { digit: p.digit, confidence: p.confidence, box, uncertain: p.uncertain, reason: p.reason };
+  return toSent({ digit: p.digit, confidence: p.confidence, box: c.box, uncertain: p.uncertain, reason: p.reason }, picture);
+}
+
+/** a reading whose box is in ink pixels, with its box in the sent picture's pixels */
+function toSent(d: DigitReading, picture: InkPicture): DigitReading {
+  const { factor: f, sentWidth, sentHeight } = picture;
+  const b = d.box;
+  const x = b.x * f, y = b.y * f;
+  return { ...d, box: { x, y, width: Math.min(sentWidth, (b.x + b.width) * f) - x, height: Math.min(sentHeight, (b.y + b.height) * f) - y } };
 }
 
 /** the number in a decoded picture (see pictureInk for factor and the sent size) */
-export const readPicture = (picture: DecodedImage, predictor: Pick<Predictor, 'predictPacked'>, factor = 1, sentWidth = picture.width, sentHeight = picture.height) =>
-  readInk(pictureInk(picture, factor, sentWidth, sentHeight), predictor);
+export const readPicture = (picture: DecodedImage, readers: NumberReaders, factor = 1, sentWidth = picture.width, sentHeight = picture.height) =>
+  readInk(pictureInk(picture, factor, sentWidth, sentHeight), readers);
+
+/** a group this much wider than tall may be several digits touching: the line reader reads it */
+const LINE_READ_ASPECT = 0.9;
+/** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its windows would cost more */
+const LINE_READ_MAX_ASPECT = 10;
+/**
+ * the line reader's digits replace the cuts' when they fit its frames this much better (natural
+ * log) than the cuts' digits do: the cuts read digits apart better (their classifier is the stronger
+ * one), the line reader digits that overlap. within LINE_SURE more the number is flagged
+ * ambiguous_split. tuned on the dev numbers (scripts/dev/read-lines.ts, mnist TRAINING digits).
+ */
+const LINE_MARGIN = 8;
+const LINE_SURE = 12;
+
+/** the lattice's crop area past which a picture gets no line reading (speckled noise reaches MAX_CROP_AREA) */
+const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
+
+/**
+ * each group of touching digits on the path read again by the line reader: its reading replaces the
+ * cuts' when it is clearly the better fit. `confirmed`: there was such a group and the two agreed on
+ * every one; `disputed`: they disagreed on one and neither was clearly better.
+ */
+/**
+ * `maxInk`: non-zero inputs of all the windows read (the first layer's work, as MAX_INPUT_INK is the
+ * lattice's): 6 touching digits on the 600×200 canvas hold ~10,000, 12 ~24,000, speckled noise
+ * ~16,000 (inked windows, not writing). groups past it keep the cuts' reading.
+ */
+function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxInk: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
+  const out: DigitReading[] = [];
+  let confirmed = false, disputed = false, reread = 0, inked = 0;
+  for (let i = 0; i < path.length;) {
+    const group = path[i].piece.group;
+    let j = i;
+    while (j < path.length && path[j].piece.group === group) j++;
+    const cut = digits.slice(i, j);
+    i = j;
+    const aspect = boxWidth(group) / boxHeight(group);
+    if (aspect <= LINE_READ_ASPECT || aspect > LINE_READ_MAX_ASPECT) {
+      out.push(...cut);
+      continue;
+    }
+    const line = lineImage(picture.ink, labels, group.marks);
+    const windows = readerWindows(reader, line);
+    const ink = countInked(windows.x, windows.T * D);
+    if (inked + ink > maxInk) {
+      out.push(...cut);
+      continue;
+    }
+    inked += ink;
+    reread++;
+    const read = readLine(reader, windows);
+    const cutDigits = cut.map((d) => d.digit);
+    if (read.digits.length > 0 && read.digits.join('') === cutDigits.join('')) {
+      out.push(...cut);
+      continue;
+    }
+    const gain = read.ownLogProbability - read.logProbability(cutDigits);
+    if (read.digits.length > 0 && gain > LINE_MARGIN) {
+      out.push(...lineDigits(read, line, group, picture));
+      if (gain < LINE_SURE) disputed = true;
+    } else {
+      out.push(...cut);
+      disputed = true;
+    }
+  }
+  confirmed = reread > 0 && !disputed && out.length === digits.length && out.every((d, k) => d.digit === digits[k].digit);
+  return { digits: out, confirmed, disputed };
+}
+
+/** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
+function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {
+  const centres = read.frames.map((t) => windowCentre(t));
+  return read.digits.map((digit, k) => {
+    const from = k === 0 ? 0 : (centres[k - 1] + centres[k]) / 2;
+    const to = k === centres.length - 1 ? line.width : (centres[k] + centres[k + 1]) / 2;
+    const left = Math.max(group.left, Math.floor(line.left + from * line.scale));
+    const right = Math.min(group.right + 1, Math.ceil(line.left + to * line.scale));
+    const box = { x: left, y: group.top, width: Math.max(1, right - left), height: boxHeight(group) };
+    const confidence = read.confidence[k];
+    const uncertain = confidence < MIN_CONFIDENCE;
+    return toSent({ digit, confidence, box, uncertain, reason: uncertain ? 'low_confidence' : null }, picture);
+  });
+}

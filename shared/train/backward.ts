@@ -43,6 +43,17 @@ export function backward(
     softmaxCrossEntropyBackward(ws.grads[L - 1], ws.probs, targets, B, K, options.scale * alpha, smoothing);
     distillationBackward(ws.grads[L - 1], studentSoft, teacherSoft, B, K, T, options.scale * (1 - alpha));
   }
+  backwardLayers(net, grads, x, B, ws);
+  return loss;
+}
+
+/**
+ * after forward(net, x, B, ws) and with the gradient wrt the logits in ws.grads[L-1] (whatever loss
+ * put it there: cross-entropy above, CTC for the line reader): accumulates (+=) every layer's
+ * parameter gradients into `grads`, layer by layer from the last.
+ */
+export function backwardLayers(net: Network, grads: Network, x: Float32Array, B: number, ws: Workspace): void {
+  const L = net.layers.length;
   for (let l = L - 1; l >= 0; l--) {
     const { weight, inSize, outSize, conv } = net.layers[l];
     const inp = l === 0 ? x : ws.acts[l - 1];
@@ -52,5 +63,4 @@ export function backward(
     else linearBackward(dinp, grads.layers[l].weight, grads.layers[l].bias, ws.grads[l], inp, weight, B, inSize, outSize);
     if (dinp !== null) reluBackward(dinp, dinp, ws.acts[l - 1], B * inSize);
   }
-  return loss;
 }

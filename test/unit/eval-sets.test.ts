@@ -147,7 +147,8 @@ describe('the sets are kept apart from training', () => {
     // sets after training; everything that trains or fits (temperature, uncertain flag) must not read them
     const report = join('scripts', 'train', 'report.ts');
     const fitting = ['scripts/lib/calibration.ts', 'scripts/lib/uncertainty.ts', ...filesUnder('scripts/tune')];
-    const trainer = ['scripts/train.ts', 'scripts/lib/mnist.ts', 'scripts/lib/extra-data.ts', ...filesUnder('scripts/train').filter((f) => f !== report), ...filesUnder('shared'), ...fitting];
+    // the line reader's trainer too (scripts/train-reader.ts, scripts/reader/)
+    const trainer = ['scripts/train.ts', 'scripts/train-reader.ts', 'scripts/lib/mnist.ts', 'scripts/lib/extra-data.ts', ...filesUnder('scripts/train').filter((f) => f !== report), ...filesUnder('scripts/reader'), ...filesUnder('shared'), ...fitting];
     for (const file of trainer) expect(readFileSync(file, 'utf8'), file).not.toMatch(/data\/eval\b|scripts\/eval\/|from '(\.\.?\/)+eval\//);
     for (const file of filesUnder('scripts/eval')) expect(readFileSync(file, 'utf8'), file).not.toMatch(/shared\/train\//);
   });

@@ -19,7 +19,7 @@ import arithmetic from '../../fixtures/jpegsuite/arithmetic.jpg?inline';
 import cmyk from '../../fixtures/jpegsuite/cmyk-adobe.jpg?inline';
 import { repeatScans } from '../../../scripts/lib/jpeg-bombs';
 
-function bytes(dataUrl: string): Uint8Array {
+export function bytes(dataUrl: string): Uint8Array {
   const b64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }

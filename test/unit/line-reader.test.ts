@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { D } from '../../shared/dims';
+import { lineImage, lineWindows, LINE_ROWS, windowCentre, windowCount, WINDOW_PAD, WINDOW_STRIDE } from '../../shared/image/line';
+import { labelMarks } from '../../shared/image/segment';
+import { decodeModel, encodeLineReader } from '../../shared/model/format';
+import { PLAIN_INPUT } from '../../shared/model/input';
+import { decodeLineReader, LINE_CLASSES, readerWindows, readLine } from '../../shared/model/line-reader';
+import { bundledLineReader } from '../../shared/model/line-reader-bundled';
+import { LINE_READER_VERSION } from '../../shared/model/line-reader-file';
+import { createNetwork, initHe } from '../../shared/model/network';
+import { predictorFor } from '../../shared/model/predict';
+import { readPicture } from '../../shared/model/read';
+import { createRng } from '../../shared/rng';
+import { numberLine } from '../../shared/train/number-pieces';
+import { loadMnist } from '../../scripts/lib/mnist';
+
+const DEFAULT_MODEL = await decodeModel(new Uint8Array(readFileSync('models/default.bin')));
+/** how many more of 60 lines of overlapping test digits the line reader must read exactly (measured: see the README's "Reading numbers") */
+const TOUCHING_GAIN = 6;
+
+/** filled discs of radius r centred at (x, y) on a width × height ink map */
+function discs(width: number, height: number, centres: [number, number][], r: number): Float32Array {
+  const ink = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (centres.some(([cx, cy]) => Math.hypot(x - cx, y - cy) <= r)) ink[y * width + x] = 255;
+  return ink;
+}
+
+describe('a line as the line reader sees it', () => {
+  it('straightens a tilted line and scales it to LINE_ROWS rows, keeping its proportions', () => {
+    // five dots along a slope of 0.1 (a photo turned ~6°): straightened, they share their rows
+    const W = 220, H = 80;
+    const centres: [number, number][] = [20, 60, 100, 140, 180].map((x) => [x, 25 + 0.1 * x]);
+    const ink = discs(W, H, centres, 8);
+    const labels = labelMarks(ink, W, H);
+    const line = lineImage(ink, labels, labels.marks.map((m) => m.id));
+    expect(line.pixels.length).toBe(LINE_ROWS * line.width);
+    // tilted, their box would be 17 + 16 rows tall; straight, it is the dots' own 17: 177 columns × 28/17
+    expect(Math.abs(line.width - Math.round((177 * LINE_ROWS) / 17))).toBeLessThanOrEqual(3);
+    const rowOf = (x0: number, x1: number) => {
+      let m = 0, my = 0;
+      for (let y = 0; y < LINE_ROWS; y++) for (let x = x0; x < x1; x++) (m += line.pixels[y * line.width + x]), (my += y * line.pixels[y * line.width + x]);
+      return my / m;
+    };
+    const first = rowOf(0, Math.round(line.width / 5)), last = rowOf(Math.round((4 * line.width) / 5), line.width);
+    expect(Math.abs(first - last)).toBeLessThan(1);
+    // where it lies in the ink map: its first column and ink columns per line column
+    expect(line.left).toBe(12);
+    expect(line.scale).toBeCloseTo(17 / LINE_ROWS, 5);
+  });
+
+  it('cuts windows as wide as the line is tall every WINDOW_STRIDE columns, the line padded by WINDOW_PAD', () => {
+    const width = 50;
+    const pixels = Float32Array.from({ length: LINE_ROWS * width }, (_, i) => (i % width) + 1);
+    const line = { pixels, width, scale: 1, left: 0 };
+    const { x, T } = lineWindows(line, 1 / 255, 1);
+    expect(T).toBe(windowCount(width, 1));
+    expect(T).toBe(Math.floor((width + 2 * WINDOW_PAD - 28 - 1) / WINDOW_STRIDE) + 1);
+    for (const t of [0, 5, T - 1]) {
+      for (const c of [0, 13, 27]) {
+        const col = t * WINDOW_STRIDE + 1 - WINDOW_PAD + c;
+        expect(x[t * D + 3 * 28 + c]).toBeCloseTo(col >= 0 && col < width ? (col + 1) / 255 : 0, 6);
+      }
+    }
+    expect(windowCentre(0)).toBe(0);
+    expect(windowCentre(4)).toBe(4 * WINDOW_STRIDE);
+  });
+});
+
+describe('the line reader model file', () => {
+  it('round-trips as a line reader, and neither kind of file is taken for the other', async () => {
+    const net = createNetwork([D, 8, LINE_CLASSES]);
+    initHe(net, createRng(1));
+    const file = await encodeLineReader(net, { dataset: 'test' }, 'float32', PLAIN_INPUT);
+    const reader = await decodeLineReader(file);
+    expect(reader.network.params).toEqual(net.params);
+    expect(reader.inputScale).toBeCloseTo(1 / 255, 9);
+    await expect(decodeModel(file)).rejects.toThrow(/a line reader, not a digit model/);
+    await expect(decodeModel(new Uint8Array(readFileSync('models/default.bin')), 'line')).rejects.toThrow(/a digit model, not a line reader/);
+  });
+
+  it('ships with the Worker: the bundled file decodes to the version it is named by', async () => {
+    const reader = await bundledLineReader();
+    expect(reader.version).toBe(LINE_READER_VERSION);
+    expect(reader.network.sizes[0]).toBe(D);
+    expect(reader.network.sizes[reader.network.sizes.length - 1]).toBe(LINE_CLASSES);
+  });
+});
+
+describe('reading numbers with the line reader (the committed default model and the bundled reader, mnist TEST digits)', () => {
+  const { test } = loadMnist();
+  const source = (i: number) => ({ image: test.images.subarray(i * D, (i + 1) * D), label: test.labels[i] });
+  const predictor = predictorFor(DEFAULT_MODEL);
+  /** `count` lines of 2–6 test digits with gaps in `gaps` (share of their height), as dark ink on paper */
+  const lines = (count: number, gaps: [number, number], seed: number) => {
+    const rng = createRng(seed);
+    return Array.from({ length: count }, () => {
+      const line = numberLine(source, test.count, 2 + rng.int(5), rng, gaps);
+      return { picture: { width: line.width, height: line.height, gray: line.ink.map((v) => 255 - v), alpha: null }, text: line.text.join('') };
+    });
+  };
+  const exact = async (set: ReturnType<typeof lines>, withReader: boolean) => {
+    const lineReader = withReader ? await bundledLineReader() : null;
+    const readers = { predictPacked: (p: Float32Array, B: number) => predictor.predictPacked(p, B), lineReader };
+    return set.filter(({ picture, text }) => readPicture(picture, readers).text === text).length;
+  };
+
+  it('reads more numbers of overlapping digits exactly than cutting them apart does', async () => {
+    const touching = lines(60, [-0.15, -0.02], 17);
+    const [cut, read] = [await exact(touching, false), await exact(touching, true)];
+    expect(read).toBeGreaterThanOrEqual(cut + TOUCHING_GAIN);
+  });
+
+  it('reads digits written apart as the cuts do', async () => {
+    const apart = lines(60, [0.1, 0.4], 18);
+    const [cut, read] = [await exact(apart, false), await exact(apart, true)];
+    expect(read).toBeGreaterThanOrEqual(cut - 1);
+    expect(read).toBeGreaterThanOrEqual(54);
+  });
+});
