@@ -11,7 +11,7 @@ import { ADAM_DEFAULTS, adamUpdate, createAdamState } from '../../shared/train/o
 
 // the line reader's training: every window of a batch of lines through the network at once, each
 // line's frames scored by CTC against its label (shared/model/kernels/ctc.ts), Adam with a cosine
-// learning rate. one thread: a run of the default size takes about half an hour.
+// learning rate. one thread: a run of the default size takes about 20 minutes.
 
 export interface ReaderConfig {
   hidden: number[];
@@ -21,7 +21,12 @@ export interface ReaderConfig {
   batchWindows: number;
 }
 
-export const READER_DEFAULTS: ReaderConfig = { hidden: [256, 128], epochs: 6, lr: 1e-3, batchWindows: 256 };
+/**
+ * [128, 64]: what the free plan can pay for. [256, 128] reads 2 points more of the dev numbers when
+ * every group of touching digits is read (scripts/dev/read-lines.ts: 77.5% against 75.2%) but costs
+ * ~1.75× the CPU a window, so within the free plan's budget it reads fewer groups and no more numbers
+ */
+export const READER_DEFAULTS: ReaderConfig = { hidden: [128, 64], epochs: 6, lr: 1e-3, batchWindows: 256 };
 
 export interface ReaderEpoch {
   epoch: number;

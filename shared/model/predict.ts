@@ -36,8 +36,8 @@ export class InkBudgetError extends Error {
   }
 }
 
-/** non-zero values of x[0, n) */
-function countNonZero(x: Float32Array, n: number): number {
+/** non-zero values of x[0, n): the inked inputs a first layer's work grows with */
+export function countNonZero(x: Float32Array, n: number): number {
   let count = 0;
   for (let i = 0; i < n; i++) if (x[i] !== 0) count++;
   return count;

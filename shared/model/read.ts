@@ -9,7 +9,7 @@ import {
 } from '../image/segment';
 import { lineImage, windowCentre, type LineImage } from '../image/line';
 import { readerWindows, readLine, type LineReader, type LineReading } from './line-reader';
-import type { Prediction, Predictor } from './predict';
+import { countNonZero, type Prediction, type Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
 // reading a number: the ink of the picture, its marks joined into digits and touching digits cut
@@ -434,13 +434,6 @@ function lineFill(ink: Float32Array, width: number, marks: Mark[]): number {
   return inked / ((right - left + 1) * (bottom - top + 1));
 }
 
-/** non-zero values of x[0, n) */
-function countInked(x: Float32Array, n: number): number {
-  let count = 0;
-  for (let i = 0; i < n; i++) if (x[i] !== 0) count++;
-  return count;
-}
-
 /** how many candidates the cut points `at` make: the whole, and every stretch up to maxSpan wide */
 function spans(at: number[], maxSpan: number): number {
   let n = 1;
@@ -467,7 +460,7 @@ export const readPicture = (picture: DecodedImage, readers: NumberReaders, facto
   readInk(pictureInk(picture, factor, sentWidth, sentHeight), readers);
 
 /** a group this much wider than tall may be several digits touching: the line reader reads it */
-const LINE_READ_ASPECT = 0.9;
+const LINE_READ_ASPECT = 1.1;
 /** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its windows would cost more */
 const LINE_READ_MAX_ASPECT = 10;
 /**
@@ -476,7 +469,7 @@ const LINE_READ_MAX_ASPECT = 10;
  * one), the line reader digits that overlap. within LINE_SURE more the number is flagged
  * ambiguous_split. tuned on the dev numbers (scripts/dev/read-lines.ts, mnist TRAINING digits).
  */
-const LINE_MARGIN = 8;
+const LINE_MARGIN = 6;
 const LINE_SURE = 12;
 
 /** the lattice's crop area past which a picture gets no line reading (speckled noise reaches MAX_CROP_AREA) */
@@ -508,7 +501,7 @@ function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkP
     }
     const line = lineImage(picture.ink, labels, group.marks);
     const windows = readerWindows(reader, line);
-    const ink = countInked(windows.x, windows.T * D);
+    const ink = countNonZero(windows.x, windows.T * D);
     if (inked + ink > maxInk) {
       out.push(...cut);
       continue;
