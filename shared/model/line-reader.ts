@@ -1,4 +1,4 @@
-import { D, K } from '../dims';
+import { K } from '../dims';
 import { lineWindows, type LineImage, type LineWindows } from '../image/line';
 import { createWorkspace, forward, type Workspace } from './forward';
 import { decodeModel } from './format';
@@ -22,8 +22,9 @@ export interface LineReader {
 
 export interface LineReading {
   digits: number[];
-  /** each digit's frames: its first window, and the most likely it was in any of them */
+  /** each digit's first window on the best path */
   frames: number[];
+  /** each digit's highest probability over its run of windows */
   confidence: number[];
   /** how well the frames fit another reading of the same line (natural log; ≤ 0) */
   logProbability(digits: readonly number[]): number;
@@ -64,9 +65,6 @@ export function readLine(reader: LineReader, windows: LineWindows): LineReading 
   const logProbability = (label: readonly number[]) => (label.length === 0 ? -Infinity : ctcLogProbability(probs, T, LINE_CLASSES, label));
   return { digits, frames, confidence, logProbability, ownLogProbability: logProbability(digits) };
 }
-
-/** inputs of D values per window: what a file's network must read */
-export const LINE_READER_INPUTS = D;
 
 /** a line reader's model file, checked as a digit model's is (checksum, sizes, finite weights) */
 export async function decodeLineReader(bytes: Uint8Array): Promise<LineReader> {
