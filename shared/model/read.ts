@@ -270,14 +270,23 @@ function predictCandidates(candidates: Candidate[], predictor: Pick<Predictor, '
 }
 
 /**
+ * the marks of an ink map that can belong to digits (rulings removed and specks cleared in place),
+ * labelled: what the lattice cuts, and what the line reader's training lines are found as
+ */
+export function inkMarks(picture: InkPicture): { labels: Labels; marks: Mark[] } {
+  const { ink, width, height } = picture;
+  removeRulings(ink, width, height); // lined paper: the digits written on it would be one mark with each line
+  const labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
+  return { labels, marks: digitMarks(labels) };
+}
+
+/**
  * the candidates of an ink map before the classifier speaks (its specks are cleared in place), with
  * the labelled marks they were cropped from; throws no_digit, several_lines or too_many_digits (422)
  */
 export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labels } {
-  const { ink, width, height } = picture;
-  removeRulings(ink, width, height); // lined paper: the digits written on it would be one mark with each line
-  const labels: Labels = labelMarks(ink, width, height, READ_SPECK_FRACTION); // specks dropped while labelling
-  const marks = digitMarks(labels);
+  const { ink, width } = picture;
+  const { labels, marks } = inkMarks(picture);
   if (marks.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   checkOneLine(marks);
   if (lineFill(ink, width, marks) > MAX_LINE_FILL) {
@@ -487,7 +496,7 @@ const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
  */
 function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxInk: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
   const out: DigitReading[] = [];
-  let confirmed = false, disputed = false, reread = 0, inked = 0;
+  let disputed = false, replaced = false, reread = 0, inked = 0;
   for (let i = 0; i < path.length;) {
     const group = path[i].piece.group;
     let j = i;
@@ -517,14 +526,14 @@ function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkP
     const gain = read.ownLogProbability - read.logProbability(cutDigits);
     if (read.digits.length > 0 && gain > LINE_MARGIN) {
       out.push(...lineDigits(read, line, group, picture));
+      replaced = true;
       if (gain < LINE_SURE) disputed = true;
     } else {
       out.push(...cut);
       disputed = true;
     }
   }
-  confirmed = reread > 0 && !disputed && out.length === digits.length && out.every((d, k) => d.digit === digits[k].digit);
-  return { digits: out, confirmed, disputed };
+  return { digits: out, confirmed: reread > 0 && !disputed && !replaced, disputed };
 }
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */

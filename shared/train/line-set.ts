@@ -1,8 +1,6 @@
 import { ImageError, type DecodedImage } from '../image/decoded';
 import { lineImage, type LineImage } from '../image/line';
-import { digitMarks, labelMarks } from '../image/segment';
-import { removeRulings } from '../image/rulings';
-import { pictureInk } from '../model/read';
+import { inkMarks, pictureInk } from '../model/read';
 import type { Rng } from '../rng';
 import { numberLine, type DigitSource } from './number-pieces';
 
@@ -19,8 +17,6 @@ const GAPS: readonly [number, number][] = [[-0.15, 0.02], [0.03, 0.22], [0.22, 0
 const MAX_TURN_DEG = 4.5;
 /** the share of single digits among the lines: the rest have 2–8 */
 const SINGLES = 0.08;
-/** the same speck share as POST /read's (shared/model/read.ts READ_SPECK_FRACTION) */
-const SPECK_FRACTION = 0.04;
 
 export interface TrainingLine {
   line: LineImage;
@@ -45,11 +41,9 @@ export function trainingLines(source: DigitSource, available: number, count: num
 /** the line POST /read would read in a picture: all its digit marks straightened, or null when it finds none */
 export function readableLine(picture: DecodedImage): LineImage | null {
   try {
-    const { ink, width, height } = pictureInk(picture);
-    removeRulings(ink, width, height);
-    const labels = labelMarks(ink, width, height, SPECK_FRACTION);
-    const marks = digitMarks(labels);
-    return marks.length === 0 ? null : lineImage(ink, labels, marks.map((m) => m.id));
+    const ink = pictureInk(picture);
+    const { labels, marks } = inkMarks(ink);
+    return marks.length === 0 ? null : lineImage(ink.ink, labels, marks.map((m) => m.id));
   } catch (e) {
     if (e instanceof ImageError) return null;
     throw e;
