@@ -1,4 +1,4 @@
-// npm run train:reader -- [--lines N] [--epochs N] [--hidden 256,128] [--seed N] [--out FILE] [--no-embed]
+// npm run train:reader -- [--lines N] [--epochs N] [--channels 8,16] [--hidden 64] [--seed N] [--out FILE] [--no-embed]
 // trains the line reader POST /read asks about digits that touch (shared/model/line-reader.ts) on lines
 // of MNIST training digits and training fonts (never the evaluation sets), writes its model file and
 // the module the Worker bundles it from (shared/model/line-reader-file.ts): deploy to serve it.
@@ -19,11 +19,12 @@ import { fontTrainingSet } from './synth/font-set';
 const USAGE = `usage: npm run train:reader -- [options]
   --lines N      training lines (default 70000; 1,000 more are held out to report on)
   --epochs N     passes over them (default ${READER_DEFAULTS.epochs})
-  --hidden LIST  hidden layer sizes (default ${READER_DEFAULTS.hidden.join(',')})
+  --channels LIST  channels of each 3×3 stride-2 convolution (default ${READER_DEFAULTS.channels.join(',')})
+  --hidden LIST  dense hidden layer sizes after them (default ${READER_DEFAULTS.hidden.join(',')})
   --seed N       seeds the lines, the initialisation and the order (default 1)
   --out FILE     the model file (default models/line-reader.bin)
   --no-embed     do not rewrite shared/model/line-reader-file.ts, the copy the Worker bundles
-the default takes about 20 minutes on one core: ~5 to draw the lines, ~2.5 an epoch (--hidden 256,128: ~5).`;
+the default takes about 15 minutes on one core: ~3 to draw the lines, ~2 an epoch.`;
 
 /** MNIST training images the lines are drawn from: the digit model's own (its calibration images, the last 5,000, are left out) */
 const MNIST_TRAINABLE = 55000;
@@ -35,15 +36,17 @@ const EMBEDDED_MODULE = 'shared/model/line-reader-file.ts';
 runCli(async () => {
   const { values } = parseArgs({
     options: {
-      lines: { type: 'string', default: '70000' }, epochs: { type: 'string', default: String(READER_DEFAULTS.epochs) }, hidden: { type: 'string', default: READER_DEFAULTS.hidden.join(',') },
+      lines: { type: 'string', default: '70000' }, epochs: { type: 'string', default: String(READER_DEFAULTS.epochs) }, hidden: { type: 'string', default: READER_DEFAULTS.hidden.join(',') }, channels: { type: 'string', default: READER_DEFAULTS.channels.join(',') },
       seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'models/line-reader.bin' }, 'no-embed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const lines = Number(values.lines), epochs = Number(values.epochs), seed = Number(values.seed);
   const hidden = values.hidden!.split(',').map(Number);
-  const bad = !(Number.isInteger(lines) && lines > 0) || !(Number.isInteger(epochs) && epochs > 0) || !Number.isInteger(seed) || hidden.some((h) => !(Number.isInteger(h) && h > 0 && h <= 4096));
+  const channels = values.channels!.split(',').map(Number);
+  const size = (h: number) => Number.isInteger(h) && h > 0 && h <= 4096;
+  const bad = !(Number.isInteger(lines) && lines > 0) || !(Number.isInteger(epochs) && epochs > 0) || !Number.isInteger(seed) || !hidden.every(size) || !(channels.length >= 1 && channels.length <= 2 && channels.every(size));
   if (values.help || bad) {
-    if (bad) console.error('error: --lines and --epochs must be whole numbers > 0, --seed a whole number, --hidden sizes 1..4096');
+    if (bad) console.error('error: --lines and --epochs must be whole numbers > 0, --seed a whole number, --hidden sizes 1..4096, --channels one or two sizes 1..4096');
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
@@ -58,9 +61,9 @@ runCli(async () => {
   console.log(`drawing ${lines + HELD_OUT} lines of MNIST training digits and ${fonts.fonts} training fonts…`);
   const all = trainingLines(source, MNIST_TRAINABLE + fonts.count, lines + HELD_OUT, rng);
   const heldOut = all.slice(0, HELD_OUT), trainSet = all.slice(HELD_OUT);
-  console.log(`${trainSet.length} lines in ${((performance.now() - started) / 1000).toFixed(0)} s; training [${[D, ...hidden, LINE_CLASSES].join(', ')}] for ${epochs} epochs`);
+  console.log(`${trainSet.length} lines in ${((performance.now() - started) / 1000).toFixed(0)} s; training convolutions of ${channels.join(', ')} channels, then [${[...hidden, LINE_CLASSES].join(', ')}], for ${epochs} epochs`);
   let last = 0;
-  const { network, epochs: report } = trainReader(trainSet, heldOut, { ...READER_DEFAULTS, hidden, epochs }, rng, PLAIN_INPUT.scale,
+  const { network, epochs: report } = trainReader(trainSet, heldOut, { ...READER_DEFAULTS, channels, hidden, epochs }, rng, PLAIN_INPUT.scale,
     (e) => console.log(`epoch ${e.epoch}: CTC loss ${e.loss.toFixed(3)} per line, held-out lines read exactly ${(100 * e.heldOutExact).toFixed(1)}%, ${e.seconds.toFixed(0)} s`),
     (done, total, loss) => {
       if (!process.stdout.isTTY || performance.now() - last < 1000) return;
@@ -74,7 +77,7 @@ runCli(async () => {
     epochs,
     trainSeconds: Math.round(final.seconds),
     heldOutLinesExact: final.heldOutExact,
-    training: { lines, epochs, hidden: hidden.join(','), seed },
+    training: { lines, epochs, channels: channels.join(','), hidden: hidden.join(','), seed },
   };
   const file = await encodeLineReader(network, metadata, 'int8', PLAIN_INPUT);
   const { version } = await decodeModel(file, 'line');

@@ -32,10 +32,10 @@ export interface Limits {
    */
   batchInkedInputs: number;
   /**
-   * non-zero inputs over all the windows POST /read's line reader reads for one picture (its first
-   * layer's work, shared/model/read.ts): groups of touching digits past it keep the cuts' reading
+   * columns of all the lines POST /read's line reader reads for one picture, each scaled to 28 rows
+   * (its work grows with them, shared/model/line-frames.ts): groups of touching digits past it keep the cuts' reading
    */
-  readLineInk: number;
+  readLineColumns: number;
 }
 
 /**
@@ -64,8 +64,8 @@ export interface Limits {
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineInk: 12_000 },
-  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784, readLineInk: 100_000 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 400 },
+  paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784, readLineColumns: 4000 },
 };
 
 /** the limits for the WORKERS_PLAN setting; anything but "paid" gets the free plan's */

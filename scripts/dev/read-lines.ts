@@ -9,7 +9,7 @@ import { ImageError } from '../../shared/image/decoded';
 import { lineImage } from '../../shared/image/line';
 import { boxHeight, boxWidth, type Group } from '../../shared/image/segment';
 import { decodeModel } from '../../shared/model/format';
-import { decodeLineReader, readerWindows, readLine } from '../../shared/model/line-reader';
+import { decodeLineReader, readLine } from '../../shared/model/line-reader';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { predictorFor } from '../../shared/model/predict';
 import { bestPath, latticeCandidates, pictureInk } from '../../shared/model/read';
@@ -48,7 +48,7 @@ for (const r of NUMBER_RECIPES) {
         groups[groups.length - 1].cuts += c.prediction!.digit;
       }
       parts = groups.map(({ group, cuts }) => {
-        const read = readLine(reader, readerWindows(reader, lineImage(picture.ink, lattice.labels, group.marks)));
+        const read = readLine(reader, lineImage(picture.ink, lattice.labels, group.marks));
         return { cuts, aspect: boxWidth(group) / boxHeight(group), line: read.digits.join(''), gain: read.ownLogProbability - read.logProbability([...cuts].map(Number)) };
       });
     } catch (e) {

@@ -1,16 +1,11 @@
-import { D, IMAGE_SIDE } from '../dims';
+import { IMAGE_SIDE } from '../dims';
 import type { Labels } from './segment';
 
 // a line of writing as the line reader (shared/model/line-reader.ts) sees it: some marks of an ink
-// map, straightened (a photo taken askew tilts the whole line) and scaled to LINE_ROWS rows, then
-// read through windows as wide as they are tall, every WINDOW_STRIDE columns.
+// map, straightened (a photo taken askew tilts the whole line) and scaled to LINE_ROWS rows.
 
 /** rows of a line once scaled: an mnist digit's side, so a window holds about one digit and its neighbours' edges */
 export const LINE_ROWS = IMAGE_SIDE;
-/** columns between two windows: a digit ~18 columns wide is seen by ~6 windows */
-export const WINDOW_STRIDE = 3;
-/** empty columns before and after the line, so its first and last digits are centred in some window */
-export const WINDOW_PAD = IMAGE_SIDE / 2;
 /** the most a line is straightened: a slope of 0.15 is ~8.5°, beyond what askew photos of a line show */
 const MAX_SLOPE = 0.15;
 
@@ -110,35 +105,4 @@ function scaleRows(img: Float32Array, w: number, top: number, rows: number): Omi
     }
   }
   return { pixels, width: W, scale: 1 / s };
-}
-
-/** how many windows a line `width` columns wide gives, starting `phase` columns in */
-export const windowCount = (width: number, phase = 0): number => Math.max(1, Math.floor((width + 2 * WINDOW_PAD - IMAGE_SIDE - phase) / WINDOW_STRIDE) + 1);
-
-/** the line column at the centre of window t */
-export const windowCentre = (t: number, phase = 0): number => t * WINDOW_STRIDE + phase - WINDOW_PAD + IMAGE_SIDE / 2;
-
-/**
- * the windows of a line (T, D), times `inputScale`, into `out` (allocated when too small); `phase`
- * (0..WINDOW_STRIDE-1) shifts them all, which training draws at random
- */
-export interface LineWindows {
-  x: Float32Array; // (T, D)
-  T: number;
-}
-
-export function lineWindows(line: LineImage, inputScale: number, phase = 0, out?: Float32Array): LineWindows {
-  const { pixels, width } = line;
-  const T = windowCount(width, phase);
-  const x = out && out.length >= T * D ? out : new Float32Array(T * D);
-  x.fill(0, 0, T * D);
-  for (let t = 0; t < T; t++) {
-    const first = t * WINDOW_STRIDE + phase - WINDOW_PAD;
-    const from = Math.max(0, -first), to = Math.min(IMAGE_SIDE, width - first);
-    for (let r = 0; r < LINE_ROWS; r++) {
-      const src = r * width + first, dst = t * D + r * IMAGE_SIDE;
-      for (let c = from; c < to; c++) x[dst + c] = pixels[src + c] * inputScale;
-    }
-  }
-  return { x, T };
 }

@@ -30,7 +30,8 @@ import { dequantizeLayer, quantizeNetwork, type QuantizedLayer } from './quantiz
 //                row-major, which is the (ROWS, COLS) matrix the payload and int8 rows describe).
 //                absent: every layer is dense, as in every file written before convolutions existed.
 //   architecture.task  "line": the file is a line reader (shared/model/line-reader.ts), its network
-//                reading windows of a line as a blank or a digit (K + 1 classes). absent: a digit
+//                (convolutions, then dense layers, over a 28×28 window) read over a whole line as a
+//                blank or a digit every few columns (K + 1 classes: line-frames.ts). absent: a digit
 //                model. a reader asks decodeModel for one or the other and refuses the wrong one.
 
 export const MODEL_MAGIC = 'MNISTMLP';

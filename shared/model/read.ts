@@ -7,9 +7,9 @@ import { LIMITS } from '../limits';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
 } from '../image/segment';
-import { lineImage, windowCentre, type LineImage } from '../image/line';
-import { readerWindows, readLine, type LineReader, type LineReading } from './line-reader';
-import { countNonZero, type Prediction, type Predictor } from './predict';
+import { lineImage, type LineImage } from '../image/line';
+import { readLine, type LineReader, type LineReading } from './line-reader';
+import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
 // reading a number: the ink of the picture, its marks joined into digits and touching digits cut
@@ -389,8 +389,8 @@ export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labe
  */
 export type NumberReaders = Pick<Predictor, 'predictPacked'> & {
   lineReader?: LineReader | null;
-  /** non-zero inputs the line reader may read over one picture (shared/limits.ts readLineInk; the free plan's when absent) */
-  lineInk?: number;
+  /** line columns the line reader may read over one picture (shared/limits.ts readLineColumns; the free plan's when absent) */
+  lineColumns?: number;
 };
 
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
@@ -404,7 +404,7 @@ export function readInk(picture: InkPicture, readers: NumberReaders): NumberRead
   // a picture whose cutting already cost more than LINE_READ_MAX_AREA of crops (speckled noise reaches
   // MAX_CROP_AREA; 6 touching digits on the 600×200 canvas ~23,000) gets no more work: its cuts' reading stands
   if (readers.lineReader && lattice.cropArea <= LINE_READ_MAX_AREA) {
-    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineInk ?? LIMITS.free.readLineInk);
+    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineColumns ?? LIMITS.free.readLineColumns);
     digits = reread.digits;
     // where the line reader and the cuts agree on every group of touching digits, the cutting did not guess
     guessed = capped || reread.disputed || (guessed && !reread.confirmed);
@@ -490,13 +490,12 @@ const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
  * every one; `disputed`: they disagreed on one and neither was clearly better.
  */
 /**
- * `maxInk`: non-zero inputs of all the windows read (the first layer's work, as MAX_INPUT_INK is the
- * lattice's): 6 touching digits on the 600×200 canvas hold ~10,000, 12 ~24,000, speckled noise
- * ~16,000 (inked windows, not writing). groups past it keep the cuts' reading.
+ * `maxColumns`: columns of all the lines read (each scaled to 28 rows), which the reader's work
+ * follows: 6 touching digits on the 600×200 canvas make ~150, 12 ~300. groups past it keep the cuts' reading.
  */
-function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxInk: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
+function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxColumns: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
   const out: DigitReading[] = [];
-  let disputed = false, replaced = false, reread = 0, inked = 0;
+  let disputed = false, replaced = false, reread = 0, columns = 0;
   for (let i = 0; i < path.length;) {
     const group = path[i].piece.group;
     let j = i;
@@ -509,15 +508,13 @@ function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkP
       continue;
     }
     const line = lineImage(picture.ink, labels, group.marks);
-    const windows = readerWindows(reader, line);
-    const ink = countNonZero(windows.x, windows.T * D);
-    if (inked + ink > maxInk) {
+    if (columns + line.width > maxColumns) {
       out.push(...cut);
       continue;
     }
-    inked += ink;
+    columns += line.width;
     reread++;
-    const read = readLine(reader, windows);
+    const read = readLine(reader, line);
     const cutDigits = cut.map((d) => d.digit);
     if (read.digits.length > 0 && read.digits.join('') === cutDigits.join('')) {
       out.push(...cut);
@@ -538,7 +535,7 @@ function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkP
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
 function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {
-  const centres = read.frames.map((t) => windowCentre(t));
+  const centres = read.columns;
   return read.digits.map((digit, k) => {
     const from = k === 0 ? 0 : (centres[k - 1] + centres[k]) / 2;
     const to = k === centres.length - 1 ? line.width : (centres[k] + centres[k + 1]) / 2;

@@ -38,8 +38,8 @@ describe('the line reader\'s training', () => {
   it('learns: the CTC loss falls epoch after epoch, to under 80% of the first epoch\'s by the fourth', () => {
     const lines = trainingLines(source, 1000, 120, createRng(6));
     const epochs: number[] = [];
-    const { network, epochs: report } = trainReader(lines, lines.slice(0, 40), { ...READER_DEFAULTS, hidden: [64], epochs: 4, lr: 3e-3 }, createRng(7), 1 / 255, (e) => epochs.push(e.loss));
-    expect(network.sizes).toEqual([D, 64, LINE_CLASSES]);
+    const { network, epochs: report } = trainReader(lines, lines.slice(0, 40), { ...READER_DEFAULTS, channels: [4, 8], hidden: [32], epochs: 4, batchLines: 4, lr: 3e-3 }, createRng(7), 1 / 255, (e) => epochs.push(e.loss));
+    expect(network.sizes).toEqual([D, 14 * 14 * 4, 7 * 7 * 8, 32, LINE_CLASSES]);
     expect(report.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
     for (let e = 1; e < epochs.length; e++) expect(epochs[e]).toBeLessThan(epochs[e - 1]);
     expect(epochs[3]).toBeLessThan(0.8 * epochs[0]);
