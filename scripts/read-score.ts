@@ -35,7 +35,7 @@ runCli(async () => {
   const plan: Plan = values.plan;
   // the line reader the Worker bundles, another file (--reader), or none: touching digits cut apart as before it existed
   const lineReader = values['no-reader'] ? null : values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
-  console.error(lineReader ? `line reader ${lineReader.version}, the ${plan} plan's budget (${LIMITS[plan].readLineColumns} line columns)` : 'no line reader: touching digits are cut apart');
+  console.error(lineReader ? `line reader ${lineReader.version}, the ${plan} plan's budget (${LIMITS[plan].readLineColumns} line columns, ${LIMITS[plan].readLinePhases} phase(s) a line)` : 'no line reader: touching digits are cut apart');
   const model = await decodeModel(new Uint8Array(readFileSync(values.model!)));
   const predictor = predictorFor(model);
   const sources = loadSources(loadMnist().test);
@@ -48,7 +48,7 @@ runCli(async () => {
     const start = performance.now();
     const set = generateNumberSet(recipe, sources);
     const made = performance.now();
-    const { tally, results } = scoreNumberSet(set, predictor, readNumberText, true, { lineReader, lineColumns: LIMITS[plan].readLineColumns });
+    const { tally, results } = scoreNumberSet(set, predictor, readNumberText, true, { lineReader, lineColumns: LIMITS[plan].readLineColumns, linePhases: LIMITS[plan].readLinePhases });
     console.error(`${recipe.name}: generated in ${((made - start) / 1000).toFixed(1)} s, read in ${((performance.now() - made) / 1000).toFixed(1)} s`);
     tallies.push(tally);
     all.push(...results);

@@ -155,7 +155,7 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
     const loaded = await model(c);
     const lineReader = await lineReaderOrNone();
     // through predictWith: a non-finite answer is a 503, never a 200, as for /classify
-    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B), lineReader, lineColumns: limits.readLineColumns });
+    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B), lineReader, lineColumns: limits.readLineColumns, linePhases: limits.readLinePhases });
     return c.json({ ...reading, model: { version: loaded.model.version, lineReader: lineReader?.version ?? null } }, 200);
   });
 

@@ -23,7 +23,7 @@ const all: ItemResult[] = [];
 const start = performance.now();
 for (const r of NUMBER_RECIPES.filter((r) => !names || names.some((n) => r.name.includes(n)))) {
   const set = generateNumberSet({ ...r, name: r.name.replace('numbers', 'dev'), count: Number(values.count), seed: r.seed ^ 0xde7 }, sources);
-  const { tally, results } = scoreNumberSet(set, predictor, undefined, false, { lineReader, lineColumns: values['line-columns'] ? Number(values['line-columns']) : LIMITS[values.plan as Plan].readLineColumns });
+  const { tally, results } = scoreNumberSet(set, predictor, undefined, false, { lineReader, lineColumns: values['line-columns'] ? Number(values['line-columns']) : LIMITS[values.plan as Plan].readLineColumns, linePhases: LIMITS[values.plan as Plan].readLinePhases });
   tallies.push(tally);
   all.push(...results);
 }

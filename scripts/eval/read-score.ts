@@ -33,10 +33,11 @@ export interface ItemResult {
 }
 
 /** the number in a picture as POST /read reads it: with the line reader it bundles, or without one (null) */
-/** what reads touching digits besides the cuts: the line reader (null: none) and its budget (shared/limits.ts readLineColumns) */
+/** what reads touching digits besides the cuts: the line reader (null: none) and its budget (shared/limits.ts readLineColumns, readLinePhases) */
 export interface LineReading {
   lineReader: LineReader | null;
   lineColumns?: number;
+  linePhases?: number;
 }
 
 export function readNumberText(image: DecodedImage, predictor: Predictor, line: LineReading = { lineReader: null }): { text: string | null; uncertain: boolean; error: string | null } {

@@ -34,6 +34,9 @@ export function convLayers(net: Network): number {
   return n;
 }
 
+/** line columns from one frame to the next: the convolutions' strides multiplied */
+export const lineStride = (net: Network): number => net.layers.slice(0, convLayers(net)).reduce((s, l) => s * l.conv!.stride, 1);
+
 /** how `net` reads a line `width` columns wide; `phase` (0..S-1) shifts every frame left by that many columns */
 export function lineGeometry(net: Network, width: number, phase = 0): LineGeometry {
   const n = convLayers(net);

@@ -3,7 +3,7 @@ import type { LineImage } from '../image/line';
 import { decodeModel, ModelFormatError } from './format';
 import { ctcGreedy, ctcLogProbability } from './kernels/ctc';
 import { linearForwardBatched } from './kernels/linear';
-import { convLayers, createLineWorkspace, frameCentre, lineForward, type LineWorkspace } from './line-frames';
+import { convLayers, createLineWorkspace, frameCentre, lineForward, lineStride, type LineWorkspace } from './line-frames';
 import type { Network } from './network';
 
 // the line reader: digits that touch or overlap read without cutting them apart. a small
@@ -35,11 +35,17 @@ export interface LineReading {
 
 const workspaces = new WeakMap<Network, LineWorkspace>();
 
-/** the best path's digits of a line, and how to score other readings of it */
-export function readLine(reader: LineReader, line: LineImage): LineReading {
-  let ws = workspaces.get(reader.network);
-  if (!ws) workspaces.set(reader.network, (ws = createLineWorkspace()));
-  const read = lineForward(reader.network, line, reader.inputScale, ws, 0, linearForwardBatched);
+/** one reading of a line's frames at one phase: its best path, where each digit's run starts, and its frames */
+interface PhaseReading {
+  probs: Float32Array;
+  T: number;
+  digits: number[];
+  columns: number[];
+  confidence: number[];
+}
+
+function readPhase(reader: LineReader, line: LineImage, ws: LineWorkspace, phase: number): PhaseReading {
+  const read = lineForward(reader.network, line, reader.inputScale, ws, phase, linearForwardBatched);
   const probs = read.probs.slice();
   const T = read.geometry.T;
   const frames: number[] = [];
@@ -54,9 +60,35 @@ export function readLine(reader: LineReader, line: LineImage): LineReading {
     }
     return best;
   });
-  const logProbability = (label: readonly number[]) => (label.length === 0 ? -Infinity : ctcLogProbability(probs, T, LINE_CLASSES, label));
-  const columns = frames.map((t) => frameCentre(read.geometry, t));
-  return { digits, columns, confidence, logProbability, ownLogProbability: logProbability(digits) };
+  return { probs, T, digits, columns: frames.map((t) => frameCentre(read.geometry, t)), confidence };
+}
+
+/**
+ * the digits of a line, and how to score other readings of it. with `phases` > 1 the frames are read
+ * again with the line shifted by stride / phases columns each time (line-frames.ts: a frame every 4
+ * columns sees a digit from where it happens to fall): each reading's best path is a candidate, and
+ * the one the phases together find likeliest (mean log-probability) wins. on the dev numbers' lines, 2
+ * phases read 66.5% exactly against 60.8% for one, 4 phases 68.8%; each costs one more pass.
+ */
+export function readLine(reader: LineReader, line: LineImage, phases = 1): LineReading {
+  let ws = workspaces.get(reader.network);
+  if (!ws) workspaces.set(reader.network, (ws = createLineWorkspace()));
+  const stride = lineStride(reader.network);
+  const reads: PhaseReading[] = [];
+  for (let k = 0; k < phases; k++) reads.push(readPhase(reader, line, ws, Math.floor((k * stride) / phases)));
+  const logProbability = (label: readonly number[]) => {
+    if (label.length === 0) return -Infinity;
+    let sum = 0;
+    for (const r of reads) sum += ctcLogProbability(r.probs, r.T, LINE_CLASSES, label);
+    return sum / reads.length;
+  };
+  let best = reads[0], bestScore = logProbability(best.digits);
+  for (const r of reads.slice(1)) {
+    if (r.digits.join('') === best.digits.join('')) continue;
+    const score = logProbability(r.digits);
+    if (score > bestScore) [best, bestScore] = [r, score];
+  }
+  return { digits: best.digits, columns: best.columns, confidence: best.confidence, logProbability, ownLogProbability: bestScore };
 }
 
 /** a line reader's model file, checked as a digit model's is (checksum, sizes, finite weights) */

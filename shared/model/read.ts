@@ -389,8 +389,10 @@ export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labe
  */
 export type NumberReaders = Pick<Predictor, 'predictPacked'> & {
   lineReader?: LineReader | null;
-  /** line columns the line reader may read over one picture (shared/limits.ts readLineColumns; the free plan's when absent) */
+  /** line columns the line reader may read over one picture, each phase counted (shared/limits.ts readLineColumns; the free plan's when absent) */
   lineColumns?: number;
+  /** how many phases of its frames it reads each line at (shared/limits.ts readLinePhases; the free plan's when absent) */
+  linePhases?: number;
 };
 
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
@@ -404,7 +406,7 @@ export function readInk(picture: InkPicture, readers: NumberReaders): NumberRead
   // a picture whose cutting already cost more than LINE_READ_MAX_AREA of crops (speckled noise reaches
   // MAX_CROP_AREA; 6 touching digits on the 600×200 canvas ~23,000) gets no more work: its cuts' reading stands
   if (readers.lineReader && lattice.cropArea <= LINE_READ_MAX_AREA) {
-    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineColumns ?? LIMITS.free.readLineColumns);
+    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineColumns ?? LIMITS.free.readLineColumns, readers.linePhases ?? LIMITS.free.readLinePhases);
     digits = reread.digits;
     // where the line reader and the cuts agree on every group of touching digits, the cutting did not guess
     guessed = capped || reread.disputed || (guessed && !reread.confirmed);
@@ -497,7 +499,7 @@ const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
  * `maxColumns`: columns of all the lines read (each scaled to 28 rows), which the reader's work
  * follows: 6 touching digits on the 600×200 canvas make ~150, 12 ~300. groups past it keep the cuts' reading.
  */
-function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxColumns: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
+function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxColumns: number, phases: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
   const out: DigitReading[] = [];
   let disputed = false, replaced = false, reread = 0, columns = 0;
   for (let i = 0; i < path.length;) {
@@ -512,13 +514,13 @@ function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkP
       continue;
     }
     const line = lineImage(picture.ink, labels, group.marks);
-    if (columns + line.width > maxColumns) {
+    if (columns + phases * line.width > maxColumns) {
       out.push(...cut);
       continue;
     }
-    columns += line.width;
+    columns += phases * line.width;
     reread++;
-    const read = readLine(reader, line);
+    const read = readLine(reader, line, phases);
     const cutDigits = cut.map((d) => d.digit);
     if (read.digits.length > 0 && read.digits.join('') === cutDigits.join('')) {
       out.push(...cut);

@@ -5,7 +5,7 @@ import { lineImage, LINE_ROWS } from '../../shared/image/line';
 import { labelMarks } from '../../shared/image/segment';
 import { decodeModel, encodeLineReader } from '../../shared/model/format';
 import { PLAIN_INPUT } from '../../shared/model/input';
-import { decodeLineReader, LINE_CLASSES } from '../../shared/model/line-reader';
+import { decodeLineReader, LINE_CLASSES, readLine } from '../../shared/model/line-reader';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { LINE_READER_VERSION } from '../../shared/model/line-reader-file';
 import { createNetwork, initHe } from '../../shared/model/network';
@@ -13,6 +13,7 @@ import { readerNetwork } from '../../scripts/reader/train';
 import { predictorFor } from '../../shared/model/predict';
 import { readPicture } from '../../shared/model/read';
 import { createRng } from '../../shared/rng';
+import { readableLine } from '../../shared/train/line-set';
 import { numberLine } from '../../shared/train/number-pieces';
 import { loadMnist } from '../../scripts/lib/mnist';
 
@@ -104,6 +105,14 @@ describe('reading numbers with the line reader (the committed default model and 
     const readers = { predictPacked: (p: Float32Array, B: number) => predictor.predictPacked(p, B), lineReader };
     return set.filter(({ picture, text }) => readPicture(picture, readers).text === text).length;
   };
+
+  it('reads a line better at 4 phases of its frames than at 1', async () => {
+    // of the same 120 overlapping lines read whole, 85 exactly at one phase, 93 at four (87 at two)
+    const reader = await bundledLineReader();
+    const touching = lines(120, [-0.15, -0.05], 17).map(({ picture, text }) => ({ line: readableLine(picture)!, text }));
+    const exactAt = (phases: number) => touching.filter(({ line, text }) => readLine(reader, line, phases).digits.join('') === text).length;
+    expect(exactAt(4)).toBeGreaterThanOrEqual(exactAt(1) + 5);
+  });
 
   it('reads more numbers of overlapping digits exactly than cutting them apart does', async () => {
     const touching = lines(120, [-0.15, -0.05], 17);
