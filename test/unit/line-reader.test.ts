@@ -20,12 +20,12 @@ import { loadMnist } from '../../scripts/lib/mnist';
 const DEFAULT_MODEL = await decodeModel(new Uint8Array(readFileSync('models/default.bin')));
 /**
  * of 120 lines of 3–7 overlapping mnist test digits the cuts alone read 46 exactly and with the bundled
- * line reader 66 (58 with the dense-only reader before it): it must read at least TOUCHING_GAIN more
- * (none without it). of 120 lines written apart the cuts read 112 and with the reader 110 (it is asked
- * about groups from 0.9 of their height, and splits a wide digit or two): at least APART_EXACT, and at
+ * line reader 68 (58 with the dense-only reader before it): it must read at least TOUCHING_GAIN more
+ * (none without it). of 120 lines written apart the cuts read 112 and with the reader 111 (it is asked
+ * about groups from 0.9 of their height, and may split a wide digit): at least APART_EXACT, and at
  * most APART_LOSS fewer than the cuts
  */
-const TOUCHING_GAIN = 14;
+const TOUCHING_GAIN = 16;
 const APART_EXACT = 108;
 const APART_LOSS = 3;
 
@@ -107,11 +107,11 @@ describe('reading numbers with the line reader (the committed default model and 
   };
 
   it('reads a line better at 4 phases of its frames than at 1', async () => {
-    // of the same 120 overlapping lines read whole, 85 exactly at one phase, 93 at four (87 at two)
+    // of the same 120 overlapping lines read whole, 84 exactly at one phase, 94 at four (92 at two)
     const reader = await bundledLineReader();
     const touching = lines(120, [-0.15, -0.05], 17).map(({ picture, text }) => ({ line: readableLine(picture)!, text }));
     const exactAt = (phases: number) => touching.filter(({ line, text }) => readLine(reader, line, phases).digits.join('') === text).length;
-    expect(exactAt(4)).toBeGreaterThanOrEqual(exactAt(1) + 5);
+    expect(exactAt(4)).toBeGreaterThanOrEqual(exactAt(1) + 6);
   });
 
   it('reads more numbers of overlapping digits exactly than cutting them apart does', async () => {
