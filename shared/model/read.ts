@@ -475,7 +475,7 @@ export const readPicture = (picture: DecodedImage, readers: NumberReaders, facto
  * with the margins below on two draws of the dev numbers: scripts/dev/read-lines.ts, read-dev.ts --salt)
  */
 const LINE_READ_ASPECT = 0.9;
-/** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its windows would cost more */
+/** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its frames would cost more */
 const LINE_READ_MAX_ASPECT = 10;
 /**
  * the line reader's digits replace the cuts' when they fit its frames this much better (natural
