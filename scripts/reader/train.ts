@@ -1,6 +1,6 @@
 import { D, IMAGE_SIDE } from '../../shared/dims';
 import { ctcGreedy, ctcLoss } from '../../shared/model/kernels/ctc';
-import { createLineWorkspace, lineForward } from '../../shared/model/line-frames';
+import { createLineWorkspace, lineForward, lineStride } from '../../shared/model/line-frames';
 import { LINE_CLASSES } from '../../shared/model/line-reader';
 import { createNetwork, initHe, type LayerKind, type Network } from '../../shared/model/network';
 import type { Rng } from '../../shared/rng';
@@ -71,7 +71,7 @@ export function trainReader(train: TrainingLine[], heldOut: readonly TrainingLin
   const ws = createLineWorkspace();
   const order = Int32Array.from(train, (_, i) => i);
   const total = config.epochs * train.length;
-  const stride = 2 ** config.channels.length; // a frame every 2^convs columns: the phases training draws
+  const stride = lineStride(net); // columns from one frame to the next: the phases training draws
   const epochs: ReaderEpoch[] = [];
   const start = performance.now();
   let step = 0;

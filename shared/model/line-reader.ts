@@ -23,7 +23,7 @@ export interface LineReader {
 
 export interface LineReading {
   digits: number[];
-  /** the line column where each digit's run of frames starts on the best path */
+  /** the line column at the centre of each digit's first frame on the best path */
   columns: number[];
   /** each digit's highest probability over its run of frames */
   confidence: number[];
