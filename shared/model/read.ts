@@ -503,7 +503,7 @@ const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
  */
 /**
  * `maxColumns`: columns of all the lines read (each scaled to 28 rows), which the reader's work
- * follows: 6 touching digits on the 600×200 canvas make ~150, 12 ~300. groups past it keep the cuts' reading.
+ * follows, each phase counted: 6 touching digits on the 600×200 canvas make ~90, 12 ~220. groups past it keep the cuts' reading.
  */
 function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxColumns: number, phases: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
   const out: DigitReading[] = [];
