@@ -17,14 +17,14 @@ import { READER_DEFAULTS, trainReader } from './reader/train';
 import { fontTrainingSet } from './synth/font-set';
 
 const USAGE = `usage: npm run train:reader -- [options]
-  --lines N      training lines (default 70000; 1,000 more are held out to report on)
+  --lines N      training lines (default 90000; 1,000 more are held out to report on)
   --epochs N     passes over them (default ${READER_DEFAULTS.epochs})
   --channels LIST  channels of each 3×3 stride-2 convolution (default ${READER_DEFAULTS.channels.join(',')})
   --hidden LIST  dense hidden layer sizes after them (default ${READER_DEFAULTS.hidden.join(',')})
   --seed N       seeds the lines, the initialisation and the order (default 1)
   --out FILE     the model file (default models/line-reader.bin)
   --no-embed     do not rewrite shared/model/line-reader-file.ts, the copy the Worker bundles
-the default takes about 15 minutes on one core: ~3 to draw the lines, ~2 an epoch.`;
+the default takes about 22 minutes on one core: ~4 to draw the lines, ~2.5 an epoch.`;
 
 /** MNIST training images the lines are drawn from: the digit model's own (its calibration images, the last 5,000, are left out) */
 const MNIST_TRAINABLE = 55000;
@@ -36,7 +36,7 @@ const EMBEDDED_MODULE = 'shared/model/line-reader-file.ts';
 runCli(async () => {
   const { values } = parseArgs({
     options: {
-      lines: { type: 'string', default: '70000' }, epochs: { type: 'string', default: String(READER_DEFAULTS.epochs) }, hidden: { type: 'string', default: READER_DEFAULTS.hidden.join(',') }, channels: { type: 'string', default: READER_DEFAULTS.channels.join(',') },
+      lines: { type: 'string', default: '90000' }, epochs: { type: 'string', default: String(READER_DEFAULTS.epochs) }, hidden: { type: 'string', default: READER_DEFAULTS.hidden.join(',') }, channels: { type: 'string', default: READER_DEFAULTS.channels.join(',') },
       seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'models/line-reader.bin' }, 'no-embed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
