@@ -1,8 +1,8 @@
-import { D, IMAGE_SIDE } from '../../shared/dims';
+import { IMAGE_SIDE } from '../../shared/dims';
 import { ctcGreedy, ctcLoss } from '../../shared/model/kernels/ctc';
 import { createLineWorkspace, lineForward, lineStride } from '../../shared/model/line-frames';
 import { LINE_CLASSES } from '../../shared/model/line-reader';
-import { createNetwork, initHe, type LayerKind, type Network } from '../../shared/model/network';
+import { convSizes, createNetwork, initHe, type ConvSpec, type LayerKind, type Network } from '../../shared/model/network';
 import type { Rng } from '../../shared/rng';
 import { lineBackward, lineLogitGradient } from '../../shared/train/line-backward';
 import type { TrainingLine } from '../../shared/train/line-set';
@@ -33,15 +33,9 @@ export const READER_DEFAULTS: ReaderConfig = { channels: [8, 16], hidden: [64], 
 
 /** the reader's network over a 28×28 window: 3×3 stride-2 convolutions, then dense layers, LINE_CLASSES out */
 export function readerNetwork(channels: readonly number[], hidden: readonly number[]): Network {
-  const kinds: LayerKind[] = channels.map((c) => ({ kind: 'conv', channels: c, kernel: 3, stride: 2, pad: 1 }));
-  const sizes = [D];
-  let side = IMAGE_SIDE;
-  for (const c of channels) {
-    side = Math.floor((side + 2 - 3) / 2) + 1;
-    sizes.push(side * side * c);
-  }
-  sizes.push(...hidden, LINE_CLASSES);
-  for (let k = 0; k <= hidden.length; k++) kinds.push('dense');
+  const convs: ConvSpec[] = channels.map((c) => ({ kind: 'conv', channels: c, kernel: 3, stride: 2, pad: 1 }));
+  const sizes = [...convSizes(IMAGE_SIDE, convs), ...hidden, LINE_CLASSES];
+  const kinds: LayerKind[] = [...convs, ...Array<LayerKind>(hidden.length + 1).fill('dense')];
   return createNetwork(sizes, undefined, kinds);
 }
 

@@ -42,18 +42,16 @@ export function lineGeometry(net: Network, width: number, phase = 0): LineGeomet
   const n = convLayers(net);
   if (n === 0 || n === net.layers.length) throw new Error('a line reader reads with convolutions, then dense layers');
   let W = width + 2 * LINE_PAD + phase;
-  let stride = 1;
   const convs = net.layers.slice(0, n).map(({ conv }) => {
     const c = conv!;
     const OW = convOutSide(W, c.KW, c.stride, c.pad);
     const shape = { ...c, W, OW };
     W = OW;
-    stride *= c.stride;
     return shape;
   });
   const last = net.layers[n - 1].conv!;
   const span = last.OW;
-  return { convs, stride, span, features: last.OH * span * last.OC, T: Math.max(0, W - span + 1), phase };
+  return { convs, stride: lineStride(net), span, features: last.OH * span * last.OC, T: Math.max(0, W - span + 1), phase };
 }
 
 /** the line column at the centre of frame t's window */
