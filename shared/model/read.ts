@@ -34,7 +34,7 @@ const MAX_INPUT_INK = 8000;
  * more pieces are tried: a line of digits on the 600×200 canvas reduces to 256×85, and its pieces
  * cover a few times that; noise of many wide marks would cover several times more
  */
-const MAX_CROP_AREA = 100000;
+export const MAX_CROP_AREA = 100000;
 /** no candidate spans more than this share of its group's height (two digits, with room): wider ones are never the answer */
 const MAX_SPAN = 1.6;
 
@@ -397,20 +397,11 @@ export type NumberReaders = Pick<Predictor, 'predictPacked'> & {
 
 /** the number in an ink map (its specks are cleared in place); throws no_digit, several_lines or too_many_digits (422) */
 export function readInk(picture: InkPicture, readers: NumberReaders): NumberReading {
-  const lattice = latticeCandidates(picture);
-  predictCandidates(lattice.candidates, readers);
-  const { nodes, candidates, capped, alternatives, labels } = lattice;
-  const { path, margin } = bestPath(nodes, candidates);
-  let digits = path.map((c) => reading(c, picture));
-  let guessed = capped || (alternatives && margin < GUESS_MARGIN);
-  // a picture whose cutting already cost more than LINE_READ_MAX_AREA of crops (speckled noise reaches
-  // MAX_CROP_AREA; 6 touching digits on the 600×200 canvas ~23,000) gets no more work: its cuts' reading stands
-  if (readers.lineReader && lattice.cropArea <= LINE_READ_MAX_AREA) {
-    const reread = rereadTouching(path, digits, picture, labels, readers.lineReader, readers.lineColumns ?? LIMITS.free.readLineColumns, readers.linePhases ?? LIMITS.free.readLinePhases);
-    digits = reread.digits;
-    // where the line reader and the cuts agree on every group of touching digits, the cutting did not guess
-    guessed = capped || reread.disputed || (guessed && !reread.confirmed);
-  }
+  const read = readGroups(picture, readers);
+  const chosen = arbitrate(read.groups);
+  const digits = chosen.digits;
+  // where the line reader and the cuts agree on every group it read, the cutting did not guess
+  const guessed = read.capped || chosen.disputed || (read.guessed && !chosen.confirmed);
   if (digits.length === 0) throw noDigit('it looks blank (uniform colour or fully transparent)');
   if (digits.length > MAX_DIGITS) throw tooManyDigits(`found ${digits.length} digits`);
   const anyUncertain = digits.some((d) => d.uncertain);
@@ -420,6 +411,169 @@ export function readInk(picture: InkPicture, readers: NumberReaders): NumberRead
     uncertain: anyUncertain || guessed,
     reason: anyUncertain ? 'uncertain_digit' : guessed ? 'ambiguous_split' : null,
   };
+}
+
+/** one group of ink on the lattice's path: what the cuts read of it, and what the line reader read when asked */
+export interface GroupReading {
+  cut: DigitReading[];
+  /** the line reader's digits, when it read the group and they differ from the cuts' */
+  line: DigitReading[] | null;
+  /** what the arbiter weighs when they differ */
+  dispute: Dispute | null;
+  /** the line reader read it and agreed with the cuts */
+  agreed: boolean;
+}
+
+/**
+ * every group on the lattice's best path, read by the cuts and (within the budget) by the line reader.
+ * `guessed`: the lattice's own doubt (a close second reading with another number of digits); `capped`:
+ * the work bounds left some pieces untried
+ */
+export function readGroups(picture: InkPicture, readers: NumberReaders): { groups: GroupReading[]; guessed: boolean; capped: boolean } {
+  const lattice = latticeCandidates(picture);
+  predictCandidates(lattice.candidates, readers);
+  const { nodes, candidates, capped, alternatives, labels } = lattice;
+  const { path, margin } = bestPath(nodes, candidates);
+  const groups: GroupReading[] = [];
+  const spans: { group: Group; from: number; to: number; path: Candidate[] }[] = [];
+  for (let i = 0; i < path.length;) {
+    let j = i;
+    while (j < path.length && path[j].piece.group === path[i].piece.group) j++;
+    const cut = path.slice(i, j);
+    spans.push({ group: cut[0].piece.group, from: cut[0].from, to: cut[cut.length - 1].to, path: cut });
+    groups.push({ cut: cut.map((c) => reading(c, picture)), line: null, dispute: null, agreed: false });
+    i = j;
+  }
+  const reader = readers.lineReader;
+  if (reader) {
+    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea), phases = readers.linePhases ?? LIMITS.free.readLinePhases;
+    // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
+    const order = spans.map((_, k) => k).sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
+    let columns = 0;
+    for (const k of order) {
+      const { group, from, to, path: cut } = spans[k];
+      const aspect = aspectOf(group);
+      if (aspect <= LINE_READ_ASPECT || aspect > LINE_READ_MAX_ASPECT) continue;
+      const line = lineImage(picture.ink, labels, group.marks);
+      if (columns + phases * line.width > maxColumns) continue;
+      columns += phases * line.width;
+      const read = readLine(reader, line, phases);
+      const cutDigits = cut.map((c) => c.prediction!.digit);
+      if (read.digits.length === 0) continue;
+      if (read.digits.join('') === cutDigits.join('')) {
+        groups[k].agreed = true;
+        continue;
+      }
+      const lineFit = pathScore(candidates, from, to, read.digits), cutFit = pathScore(candidates, from, to, cutDigits);
+      groups[k].line = lineDigits(read, line, group, picture);
+      groups[k].dispute = {
+        gain: read.ownLogProbability - read.logProbability(cutDigits),
+        latticeGap: lineFit === -Infinity ? null : cutFit - lineFit,
+        aspect,
+        moreDigits: read.digits.length - cutDigits.length,
+        cutDoubt: -Math.log(Math.max(1e-9, Math.min(...cut.map((c) => c.prediction!.confidence)))),
+      };
+    }
+  }
+  return { groups, guessed: capped || (alternatives && margin < GUESS_MARGIN), capped };
+}
+
+const aspectOf = (g: Group) => boxWidth(g) / boxHeight(g);
+
+/**
+ * the best score (as bestPath scores) of a path of candidates from node `from` to node `to` that reads
+ * exactly `digits`, each candidate counted at its probability of the digit it must read; -Infinity
+ * when no path of that many candidates joins them
+ */
+export function pathScore(candidates: readonly Candidate[], from: number, to: number, digits: readonly number[], w: ScoreWeights = SCORE_WEIGHTS): number {
+  const N = to - from + 1, L = digits.length;
+  const best = new Float64Array(N * (L + 1)).fill(-Infinity);
+  best[0] = 0;
+  const inside = candidates.filter((c) => c.from >= from && c.to <= to).sort((a, b) => a.to - b.to);
+  for (const c of inside) {
+    const p = c.prediction!;
+    // what the candidate's shape costs, apart from how sure the classifier is of its top digit
+    const shape = score(c, w) - Math.log(Math.max(p.confidence, 1e-9));
+    const f = c.from - from, t = c.to - from;
+    for (let k = 0; k < L; k++) {
+      const at = best[f * (L + 1) + k];
+      if (at === -Infinity) continue;
+      const v = at + Math.log(Math.max(p.probabilities[digits[k]], PATH_FLOOR)) + shape;
+      if (v > best[t * (L + 1) + k + 1]) best[t * (L + 1) + k + 1] = v;
+    }
+  }
+  return best[(N - 1) * (L + 1) + L];
+}
+/** a candidate's probability of a digit it must read counts at least this: one unlikely digit is a doubt, not a veto */
+const PATH_FLOOR = 1e-4;
+
+/** what the arbiter weighs of a group the line reader and the cuts read differently */
+export interface Dispute {
+  /** how much better (natural log) the line reader's frames fit its own reading than the cuts' */
+  gain: number;
+  /** how much better the lattice scores the cuts' reading than the line reader's (pathScore), or null when no path of its pieces reads it */
+  latticeGap: number | null;
+  /** the group's width / height */
+  aspect: number;
+  /** digits the line reader reads beyond the cuts' */
+  moreDigits: number;
+  /** -log of the classifier's probability of the cuts' least sure digit */
+  cutDoubt: number;
+}
+
+/**
+ * the arbiter: a logistic regression over a dispute's measures, the log-odds that the line reader's
+ * reading is the right one. fitted on the dev numbers (mnist TRAINING digits, four draws never scored
+ * on: scripts/dev/fit-arbiter.ts), so it follows the bundled line reader and digit model; refit it when either changes.
+ */
+export interface ArbiterWeights {
+  gain: number;
+  latticeGap: number;
+  noLatticePath: number;
+  wide: number;
+  moreDigits: number;
+  cutDoubt: number;
+  bias: number;
+}
+
+export const ARBITER: ArbiterWeights = { gain: 0.315, latticeGap: -0.091, noLatticePath: -0.71, wide: 1.23, moreDigits: 1.03, cutDoubt: 2.04, bias: -2.44 };
+
+/** gains and lattice gaps beyond these (log-units) say nothing more: one wild frame should not decide */
+const GAIN_CLIP = 60;
+const LATTICE_CLIP = 40;
+const clip = (v: number, m: number) => Math.max(-m, Math.min(m, v));
+
+/** the log-odds that the line reader read a disputed group right */
+export function arbiterLogit(d: Dispute, w: ArbiterWeights = ARBITER): number {
+  return (
+    w.gain * clip(d.gain, GAIN_CLIP) +
+    (d.latticeGap === null ? w.noLatticePath : w.latticeGap * clip(d.latticeGap, LATTICE_CLIP)) +
+    (d.aspect > LINE_WIDE_ASPECT ? w.wide : 0) +
+    w.moreDigits * d.moreDigits +
+    w.cutDoubt * d.cutDoubt +
+    w.bias
+  );
+}
+
+/**
+ * each group's reading, the line reader's where the arbiter prefers it. `confirmed`: the line reader
+ * read some group and agreed with the cuts on every one; `disputed`: on some group the arbiter was not
+ * sure (log-odds within ARBITER_SURE), so the number is flagged ambiguous_split
+ */
+export function arbitrate(groups: readonly GroupReading[], w: ArbiterWeights = ARBITER): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
+  const digits: DigitReading[] = [];
+  let disputed = false, agreed = false;
+  for (const g of groups) {
+    agreed ||= g.agreed;
+    if (!g.dispute || !g.line) {
+      digits.push(...g.cut);
+      continue;
+    }
+    const logit = arbiterLogit(g.dispute, w);
+    if (Math.abs(logit) < ARBITER_SURE) disputed = true;
+    digits.push(...(logit > 0 ? g.line : g.cut));
+  }
+  return { digits, confirmed: agreed && !disputed && groups.every((g) => !g.dispute), disputed };
 }
 
 /**
@@ -471,79 +625,30 @@ export const readPicture = (picture: DecodedImage, readers: NumberReaders, facto
   readInk(pictureInk(picture, factor, sentWidth, sentHeight), readers);
 
 /**
- * a group this much wider than tall may be several digits touching: the line reader reads it (tuned
- * with the margins below on two draws of the dev numbers: scripts/dev/read-lines.ts, read-dev.ts --salt)
+ * a group this much wider than tall may be several digits touching, or one the classifier misread: the
+ * line reader reads it too (dev numbers, six draws: reading groups from 0.5 rather than 0.9 of their
+ * height, the arbiter then reads 1.5 points more numbers exactly)
  */
-const LINE_READ_ASPECT = 0.9;
+const LINE_READ_ASPECT = 0.5;
 /** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its frames would cost more */
 const LINE_READ_MAX_ASPECT = 10;
-/**
- * the line reader's digits replace the cuts' when they fit its frames this much better (natural
- * log) than the cuts' digits do: the cuts read digits apart better (their classifier is the stronger
- * one), the line reader digits that overlap. within LINE_SURE more the number is flagged
- * ambiguous_split. tuned on the dev numbers (scripts/dev/read-lines.ts, mnist TRAINING digits).
- */
-const LINE_MARGIN = 8;
-const LINE_SURE = 12;
-/**
- * a group wider than this is several digits, whatever the cuts make of it: there the line reader's
- * reading needs to fit only LINE_WIDE_MARGIN better (dev numbers, two draws: 77.5 / 76.5% exact
- * against 75.8 / 76.0% with LINE_MARGIN everywhere, the short numbers apart read as well)
- */
+/** a group wider than this is several digits, whatever the cuts make of it: the arbiter weighs that */
 const LINE_WIDE_ASPECT = 1.3;
-const LINE_WIDE_MARGIN = 4;
-
-/** the lattice's crop area past which a picture gets no line reading (speckled noise reaches MAX_CROP_AREA) */
-const LINE_READ_MAX_AREA = MAX_CROP_AREA / 2;
+/** the arbiter's log-odds within which a disputed group makes the number ambiguous_split */
+const ARBITER_SURE = 2;
 
 /**
- * each group of touching digits on the path read again by the line reader: its reading replaces the
- * cuts' when it is clearly the better fit. `confirmed`: there was such a group and the two agreed on
- * every one; `disputed`: they disagreed on one and neither was clearly better.
+ * the line columns a picture may still read once its cutting has cost `cropArea` of crops: all of
+ * `columns` up to LINE_FULL_AREA (6 touching digits on the 600×200 canvas cost ~23,000), then fewer,
+ * none at MAX_CROP_AREA (speckled noise reaches it), so cutting and reading together stay within the
+ * plan's CPU. dev numbers: a photographed line of 2–3 digits often costs 50,000–70,000, and reading it
+ * there too read 1.5 points more numbers exactly than no reading past 50,000 did
  */
-/**
- * `maxColumns`: columns of all the lines read (each scaled to 28 rows), which the reader's work
- * follows, each phase counted: 6 touching digits on the 600×200 canvas make ~90, 12 ~220. groups past it keep the cuts' reading.
- */
-function rereadTouching(path: Candidate[], digits: DigitReading[], picture: InkPicture, labels: Labels, reader: LineReader, maxColumns: number, phases: number): { digits: DigitReading[]; confirmed: boolean; disputed: boolean } {
-  const out: DigitReading[] = [];
-  let disputed = false, replaced = false, reread = 0, columns = 0;
-  for (let i = 0; i < path.length;) {
-    const group = path[i].piece.group;
-    let j = i;
-    while (j < path.length && path[j].piece.group === group) j++;
-    const cut = digits.slice(i, j);
-    i = j;
-    const aspect = boxWidth(group) / boxHeight(group);
-    if (aspect <= LINE_READ_ASPECT || aspect > LINE_READ_MAX_ASPECT) {
-      out.push(...cut);
-      continue;
-    }
-    const line = lineImage(picture.ink, labels, group.marks);
-    if (columns + phases * line.width > maxColumns) {
-      out.push(...cut);
-      continue;
-    }
-    columns += phases * line.width;
-    reread++;
-    const read = readLine(reader, line, phases);
-    const cutDigits = cut.map((d) => d.digit);
-    if (read.digits.length > 0 && read.digits.join('') === cutDigits.join('')) {
-      out.push(...cut);
-      continue;
-    }
-    const gain = read.ownLogProbability - read.logProbability(cutDigits);
-    if (read.digits.length > 0 && gain > (aspect > LINE_WIDE_ASPECT ? LINE_WIDE_MARGIN : LINE_MARGIN)) {
-      out.push(...lineDigits(read, line, group, picture));
-      replaced = true;
-      if (gain < LINE_SURE) disputed = true;
-    } else {
-      out.push(...cut);
-      disputed = true;
-    }
-  }
-  return { digits: out, confirmed: reread > 0 && !disputed && !replaced, disputed };
+export function lineBudget(columns: number, cropArea: number): number {
+  const share = Math.min(1, Math.max(0, (MAX_CROP_AREA - cropArea) / (MAX_CROP_AREA - LINE_FULL_AREA)));
+  return Math.floor(columns * share);
 }
+const LINE_FULL_AREA = MAX_CROP_AREA / 2;
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
 function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {

@@ -1,7 +1,11 @@
+import { D, IMAGE_SIDE, PIXEL_MAX } from '../dims';
 import { ImageError, type DecodedImage } from '../image/decoded';
 import { lineImage, type LineImage } from '../image/line';
 import { inkMarks, pictureInk } from '../model/read';
 import type { Rng } from '../rng';
+import { createAugmenter, DEFAULT_AUGMENT } from './augment';
+import { DEFAULT_DEGRADE } from './degrade';
+import { morphBy } from './morph';
 import { numberLine, type DigitSource } from './number-pieces';
 
 // the line reader's training lines (npm run train:reader): training digits side by side as
@@ -127,4 +131,26 @@ function shrink(p: DecodedImage, f: number): DecodedImage {
     }
   }
   return { width: w, height: h, gray, alpha: null };
+}
+
+/**
+ * a digit source whose digits are varied as the digit model's training varies its own (augment.ts:
+ * shift, turn, scale, shear, elastic warp, stroke jitter; then a pen-width change half the time, as
+ * degrade.ts draws it), so the reader meets the strokes of fonts and phones the raw images lack.
+ * `share` of the digits are varied; the rest come as they are. deterministic for a seeded rng.
+ */
+export function variedSource(source: DigitSource, rng: Rng, share: number): DigitSource {
+  const augment = createAugmenter(DEFAULT_AUGMENT);
+  const plain = new Float32Array(D), varied = new Float32Array(D), scratch = new Float32Array(D);
+  const { penWidth, minPenSteps, maxPenSteps } = DEFAULT_DEGRADE;
+  return (i) => {
+    const digit = source(i);
+    if (rng.uniform() >= share) return digit;
+    for (let k = 0; k < D; k++) plain[k] = digit.image[k] / PIXEL_MAX;
+    augment(varied, plain, rng);
+    if (rng.uniform() < penWidth) morphBy(varied, scratch, IMAGE_SIDE, IMAGE_SIDE, minPenSteps + rng.uniform() * (maxPenSteps - minPenSteps));
+    const image = new Uint8Array(D);
+    for (let k = 0; k < D; k++) image[k] = Math.round(PIXEL_MAX * Math.min(1, Math.max(0, varied[k])));
+    return { image, label: digit.label };
+  };
 }

@@ -106,3 +106,43 @@ export function ctcGreedy(probs: Float32Array, T: number, C: number, frames?: nu
   }
   return out;
 }
+
+/**
+ * the likeliest readings by prefix beam search: unlike the best path, it sums each reading's
+ * alignments as it goes, so a reading that many paths share beats one a single sharp path gives.
+ * keeps `beam` prefixes per frame; returns them best first with their log-probabilities (exact
+ * for the prefixes kept: every alignment of a kept prefix is counted).
+ */
+export function ctcBeam(probs: Float32Array, T: number, C: number, beam: number): { label: number[]; logP: number }[] {
+  // each prefix: log-probability of the frames so far ending in a blank (b) or in its last label (nb)
+  interface Prefix { label: number[]; b: number; nb: number }
+  let prefixes = new Map<string, Prefix>([['', { label: [], b: 0, nb: NONE }]]);
+  for (let t = 0; t < T; t++) {
+    const next = new Map<string, Prefix>();
+    const at = (label: number[], key: string) => {
+      let p = next.get(key);
+      if (!p) next.set(key, (p = { label, b: NONE, nb: NONE }));
+      return p;
+    };
+    const blank = logProb(probs, C, t, BLANK);
+    for (const [key, p] of prefixes) {
+      const total = logAdd(p.b, p.nb);
+      // a blank keeps the prefix
+      const same = at(p.label, key);
+      same.b = logAdd(same.b, total + blank);
+      const last = p.label.length > 0 ? p.label[p.label.length - 1] : -1;
+      if (last >= 0) same.nb = logAdd(same.nb, p.nb + logProb(probs, C, t, last + 1)); // the last label goes on
+      for (let c = 1; c < C; c++) {
+        const l = c - 1;
+        const lp = logProb(probs, C, t, c);
+        if (lp < -12) continue; // too unlikely to matter within a beam
+        const label = [...p.label, l];
+        const grown = at(label, key === '' ? `${l}` : `${key},${l}`);
+        // the same label again needs a blank between: only the prefix that ended in one grows
+        grown.nb = logAdd(grown.nb, (l === last ? p.b : total) + lp);
+      }
+    }
+    prefixes = new Map([...next].sort((a, b) => logAdd(b[1].b, b[1].nb) - logAdd(a[1].b, a[1].nb)).slice(0, beam));
+  }
+  return [...prefixes.values()].map((p) => ({ label: p.label, logP: logAdd(p.b, p.nb) })).sort((a, b) => b.logP - a.logP);
+}
