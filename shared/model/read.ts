@@ -446,14 +446,13 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
   }
   const reader = readers.lineReader;
   if (reader) {
-    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea), phases = readers.linePhases ?? LIMITS.free.readLinePhases;
+    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk), phases = readers.linePhases ?? LIMITS.free.readLinePhases;
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
-    const order = spans.map((_, k) => k).sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
+    const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
+    order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
     let columns = 0;
     for (const k of order) {
       const { group, from, to, path: cut } = spans[k];
-      const aspect = aspectOf(group);
-      if (aspect <= LINE_READ_ASPECT || aspect > LINE_READ_MAX_ASPECT) continue;
       const line = lineImage(picture.ink, labels, group.marks);
       if (columns + phases * line.width > maxColumns) continue;
       columns += phases * line.width;
@@ -469,7 +468,7 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
       groups[k].dispute = {
         gain: read.ownLogProbability - read.logProbability(cutDigits),
         latticeGap: lineFit === -Infinity ? null : cutFit - lineFit,
-        aspect,
+        aspect: aspectOf(group),
         moreDigits: read.digits.length - cutDigits.length,
         cutDoubt: -Math.log(Math.max(1e-9, Math.min(...cut.map((c) => c.prediction!.confidence)))),
       };
@@ -629,7 +628,7 @@ export const readPicture = (picture: DecodedImage, readers: NumberReaders, facto
  * line reader reads it too (dev numbers, six draws: reading groups from 0.5 rather than 0.9 of their
  * height, the arbiter then reads 1.5 points more numbers exactly)
  */
-const LINE_READ_ASPECT = 0.5;
+const LINE_READ_ASPECT = 0.35;
 /** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its frames would cost more */
 const LINE_READ_MAX_ASPECT = 10;
 /** a group wider than this is several digits, whatever the cuts make of it: the arbiter weighs that */
@@ -638,17 +637,17 @@ const LINE_WIDE_ASPECT = 1.3;
 const ARBITER_SURE = 2;
 
 /**
- * the line columns a picture may still read once its cutting has cost `cropArea` of crops: all of
- * `columns` up to LINE_FULL_AREA (6 touching digits on the 600×200 canvas cost ~23,000), then fewer,
- * none at MAX_CROP_AREA (speckled noise reaches it), so cutting and reading together stay within the
- * plan's CPU. dev numbers: a photographed line of 2–3 digits often costs 50,000–70,000, and reading it
- * there too read 1.5 points more numbers exactly than no reading past 50,000 did
+ * the line columns a picture may still read once its cutting has cost `cropArea` of crops and its
+ * forward pass `inputInk` inked inputs: all of `columns` while both are under half their caps
+ * (MAX_CROP_AREA, MAX_INPUT_INK), then fewer, none at either cap, so cutting and reading together stay
+ * within the plan's CPU (12 touching digits on the 600×200 pad ink ~7,000 inputs; speckled noise takes
+ * the whole crop area). dev numbers: a photographed line of 2–3 digits often costs 50,000–70,000 of
+ * crops, and reading it there too read 1.5 points more numbers exactly than no reading past 50,000 did
  */
-export function lineBudget(columns: number, cropArea: number): number {
-  const share = Math.min(1, Math.max(0, (MAX_CROP_AREA - cropArea) / (MAX_CROP_AREA - LINE_FULL_AREA)));
-  return Math.floor(columns * share);
+export function lineBudget(columns: number, cropArea: number, inputInk = 0): number {
+  const left = (spent: number, cap: number, from: number) => Math.min(1, Math.max(0, (cap - spent) / (cap * (1 - from))));
+  return Math.floor(columns * Math.min(left(cropArea, MAX_CROP_AREA, 0.5), left(inputInk, MAX_INPUT_INK, 0.8)));
 }
-const LINE_FULL_AREA = MAX_CROP_AREA / 2;
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
 function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {
