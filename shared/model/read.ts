@@ -446,14 +446,19 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
   }
   const reader = readers.lineReader;
   if (reader) {
-    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk), phases = readers.linePhases ?? LIMITS.free.readLinePhases;
+    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk);
+    let phases = readers.linePhases ?? LIMITS.free.readLinePhases;
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
+    const lines = order.map((k) => lineImage(picture.ink, labels, spans[k].group.marks));
+    // a picture whose lines are short reads them at more phases, within the same budget of columns
+    const width = lines.reduce((sum, line) => sum + line.width, 0);
+    while (phases < MAX_LINE_PHASES && 2 * phases * width <= maxColumns) phases *= 2;
     let columns = 0;
-    for (const k of order) {
+    for (const [n, k] of order.entries()) {
       const { group, path: cut } = spans[k];
-      const line = lineImage(picture.ink, labels, group.marks);
+      const line = lines[n];
       if (columns + phases * line.width > maxColumns) continue;
       columns += phases * line.width;
       const read = readLine(reader, line, phases);
@@ -600,6 +605,8 @@ const LINE_READ_ASPECT = 0.35;
 const LINE_READ_MAX_ASPECT = 10;
 /** a group wider than this is several digits, whatever the cuts make of it: the arbiter weighs that */
 const LINE_WIDE_ASPECT = 1.3;
+/** the most phases a line is read at (the paid plan's): more cost as much again and read little more */
+const MAX_LINE_PHASES = 4;
 /** the arbiter's log-odds within which a disputed group makes the number ambiguous_split */
 const ARBITER_SURE = 2;
 
