@@ -454,7 +454,8 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     const lines = order.map((k) => lineImage(picture.ink, labels, spans[k].group.marks));
     // a picture whose lines are short reads them at more phases, within the same budget of columns
     const width = lines.reduce((sum, line) => sum + line.width, 0);
-    while (phases < MAX_LINE_PHASES && 2 * phases * width <= maxColumns) phases *= 2;
+    const phaseColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
+    while (phases < MAX_LINE_PHASES && 2 * phases * width <= phaseColumns) phases *= 2;
     let columns = 0;
     for (const [n, k] of order.entries()) {
       const { group, path: cut } = spans[k];
@@ -612,16 +613,24 @@ const ARBITER_SURE = 2;
 
 /**
  * the line columns a picture may still read once its cutting has cost `cropArea` of crops and its
- * forward pass `inputInk` inked inputs: all of `columns` while both are under half their caps
- * (MAX_CROP_AREA, MAX_INPUT_INK), then fewer, none at either cap, so cutting and reading together stay
- * within the plan's CPU (12 touching digits on the 600×200 pad ink ~7,000 inputs; speckled noise takes
- * the whole crop area). dev numbers: a photographed line of 2–3 digits often costs 50,000–70,000 of
- * crops, and reading it there too read 1.5 points more numbers exactly than no reading past 50,000 did
+ * forward pass `inputInk` inked inputs: all of `columns` while the crops are under half MAX_CROP_AREA
+ * and the inked inputs under `inkFrom` of MAX_INPUT_INK, then fewer, none at either cap, so cutting and
+ * reading together stay within the plan's CPU (12 touching digits on the 600×200 pad ink ~7,000 inputs;
+ * speckled noise takes the whole crop area). dev numbers: a photographed line of 2–3 digits often costs
+ * 50,000–70,000 of crops, and reading it there too read 1.5 points more numbers exactly than no reading
+ * past 50,000 did
  */
-export function lineBudget(columns: number, cropArea: number, inputInk: number): number {
+export function lineBudget(columns: number, cropArea: number, inputInk: number, inkFrom = LINE_INK_FROM): number {
   const left = (spent: number, cap: number, from: number) => Math.min(1, Math.max(0, (cap - spent) / (cap * (1 - from))));
-  return Math.floor(columns * Math.min(left(cropArea, MAX_CROP_AREA, 0.5), left(inputInk, MAX_INPUT_INK, 0.8)));
+  return Math.floor(columns * Math.min(left(cropArea, MAX_CROP_AREA, 0.5), left(inputInk, MAX_INPUT_INK, inkFrom)));
 }
+const LINE_INK_FROM = 0.8;
+/**
+ * more phases are read only within a budget that shrinks from half the cap on inked inputs: a photo
+ * of 6 thick digits (~6,500 inked inputs, bench:edge's JPEG) read at 2 phases came within 0.4 ms of the
+ * 10 ms budget
+ */
+const PHASES_INK_FROM = 0.5;
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
 function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {
