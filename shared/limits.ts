@@ -33,12 +33,14 @@ export interface Limits {
   batchInkedInputs: number;
   /**
    * columns of all the lines POST /read's line reader reads for one picture, each scaled to 28 rows
-   * (its work grows with them, shared/model/line-frames.ts): groups of touching digits past it keep the cuts' reading
+   * (its work grows with them, shared/model/line-frames.ts), each phase counted; fewer once cutting the
+   * picture cost much (read.ts lineBudget). groups past it keep the cuts' reading
    */
   readLineColumns: number;
   /**
-   * how many phases of its frames the line reader reads each line at (shared/model/line-reader.ts
-   * readLine), each costing the line's columns again: read:score 75.3% at 1, 75.5% at 2, 75.7% at 4
+   * how many phases of its frames the line reader reads each line at, at least (shared/model/line-reader.ts
+   * readLine), each costing the line's columns again: a picture whose lines fit 2 or 4 times in the
+   * columns is read at that many (read.ts)
    */
   readLinePhases: number;
 }
@@ -66,7 +68,8 @@ export interface Limits {
  * POST /read decodes the same PNGs (a number on a 600×200 pad). its line reader reads at most 200 columns
  * of lines (readLineColumns, each line scaled to 28 rows; ~7–9 µs of CPU a column): the groups of 6
  * overlapping digits on that pad make ~90, of 12 ~220, past the budget the cuts' reading stands (at
- * 240 the 12 measured 9.35 ms main-thread p99, at 200 8.98).
+ * 240 the 12 measured 9.35 ms main-thread p99, at 200 8.98; the budget now shrinks as the forward
+ * pass's inked inputs near their cap, which the 12 reach).
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {

@@ -9,8 +9,8 @@ import type { Network } from './network';
 // the line reader: digits that touch or overlap read without cutting them apart. a small
 // convolutional network reads a line (shared/image/line.ts) as a blank or a digit every few columns
 // (shared/model/line-frames.ts), trained with CTC (kernels/ctc.ts) on whole lines, so it learns where
-// digits are as well as what they are. POST /read asks it about each group of touching digits; the
-// lattice (read.ts) reads the rest.
+// digits are as well as what they are. POST /read asks it about each group of ink wider than a third of
+// its height, and an arbiter chooses between its reading and the lattice's cuts (read.ts).
 
 /** a frame's classes: the blank (no digit centred here), then the digits */
 export const LINE_CLASSES = K + 1;
