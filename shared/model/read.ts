@@ -600,7 +600,7 @@ export const readPicture = (picture: DecodedImage, readers: NumberReaders, facto
  * a group this much wider than tall may be several digits touching, or one the classifier misread: the
  * line reader reads it too (dev numbers, six draws: reading groups from 0.5 rather than 0.9 of their
  * height, the arbiter then read 1.5 points more numbers exactly; from 0.35, two draws, 79.3 / 80.5%
- * against 79.3 / 79.8%; narrower groups are single strokes, a 1, which it never read otherwise)
+ * against 79.3 / 79.8%; from 0.2, which adds the strokes of 1s, the same as from 0.35)
  */
 const LINE_READ_ASPECT = 0.35;
 /** and no wider than this (12 touching digits and room): a longer mark is not a line of digits, and its frames would cost more */
