@@ -7,7 +7,7 @@ import { LIMITS } from '../limits';
 import {
   boxHeight, boxWidth, checkOneLine, cutCandidates, cutPath, digitMarks, groupInk, joinParts, labelMarks, MAX_DIGITS, groupCrop, pieceInk, straightCut, valleyCuts, type GroupCrop, tooManyDigits, type Cut, type Group, type Labels, type Mark,
 } from '../image/segment';
-import { lineImage, type LineImage } from '../image/line';
+import { lineImage, LINE_ROWS, type LineImage } from '../image/line';
 import { readLine, type LineReader, type LineReading } from './line-reader';
 import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
@@ -451,15 +451,16 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
-    const lines = order.map((k) => lineImage(picture.ink, labels, spans[k].group.marks));
     // a picture whose lines are short reads them at more phases, within the same budget of columns
-    const width = lines.reduce((sum, line) => sum + line.width, 0);
+    // (their widths once scaled to LINE_ROWS, from their boxes: straightening changes them little)
+    const width = order.reduce((sum, k) => sum + Math.round((LINE_ROWS * boxWidth(spans[k].group)) / boxHeight(spans[k].group)), 0);
     const phaseColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
     while (phases < MAX_LINE_PHASES && 2 * phases * width <= phaseColumns) phases *= 2;
     let columns = 0;
-    for (const [n, k] of order.entries()) {
+    for (const k of order) {
       const { group, path: cut } = spans[k];
-      const line = lines[n];
+      if (columns + phases * LINE_ROWS * LINE_READ_ASPECT > maxColumns) break; // not even the narrowest fits
+      const line = lineImage(picture.ink, labels, group.marks);
       if (columns + phases * line.width > maxColumns) continue;
       columns += phases * line.width;
       const read = readLine(reader, line, phases);
