@@ -65,15 +65,16 @@ export interface Limits {
  * as json.dumps writes them (", ": 224 KiB). JSON that must go through JSON.parse and the checks
  * (escaped or repeated keys) costs ~0.05 ms more an image and its garbage shows at p99: 32 fully inked
  * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
- * POST /read decodes the same PNGs (a number on a 600×200 pad). its line reader reads at most 200 columns
- * of lines (readLineColumns, each line scaled to 28 rows; ~7–9 µs of CPU a column): the groups of 6
- * overlapping digits on that pad make ~90, of 12 ~220, past the budget the cuts' reading stands (at
- * 240 the 12 measured 9.35 ms main-thread p99, at 200 8.98; the budget now shrinks as the forward
- * pass's inked inputs near their cap, which the 12 reach).
+ * POST /read decodes the same PNGs (a number on a 600×200 pad). its line reader reads at most 320 columns
+ * of lines (readLineColumns: each line scaled to 28 rows, its 28 columns of padding counted, each phase
+ * counted; ~7–9 µs of CPU a column): the groups of 6 overlapping digits on that pad make ~150, of 12 ~300.
+ * the budget shrinks once the cutting's inked inputs pass 70% of their cap (read.ts lineBudget), which
+ * the 12 and a photo of 6 thick digits reach: bench:edge's /read classes then measured at most 8.7 ms
+ * main-thread p99 (12 touching digits), against 9.9 ms when padding went uncounted at 200 columns.
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 200, readLinePhases: 1 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 320, readLinePhases: 1 },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784, readLineColumns: 16_000, readLinePhases: 4 },
 };
 

@@ -9,6 +9,7 @@ import {
 } from '../image/segment';
 import { lineImage, LINE_ROWS, type LineImage } from '../image/line';
 import { readLine, type LineReader, type LineReading } from './line-reader';
+import { LINE_PAD } from './line-frames';
 import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
@@ -453,16 +454,18 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
     // a picture whose lines are short reads them at more phases, within the same budget of columns
     // (their widths once scaled to LINE_ROWS, from their boxes: straightening changes them little)
-    const width = order.reduce((sum, k) => sum + Math.round((LINE_ROWS * boxWidth(spans[k].group)) / boxHeight(spans[k].group)), 0);
+    const width = order.reduce((sum, k) => sum + Math.round((LINE_ROWS * boxWidth(spans[k].group)) / boxHeight(spans[k].group)) + 2 * LINE_PAD, 0);
     const phaseColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
     while (phases < MAX_LINE_PHASES && 2 * phases * width <= phaseColumns) phases *= 2;
     let columns = 0;
     for (const k of order) {
       const { group, path: cut } = spans[k];
-      if (columns + phases * LINE_ROWS * LINE_READ_ASPECT > maxColumns) break; // not even the narrowest fits
+      if (columns + phases * (LINE_ROWS * LINE_READ_ASPECT + 2 * LINE_PAD) > maxColumns) break; // not even the narrowest fits
       const line = lineImage(picture.ink, labels, group.marks);
-      if (columns + phases * line.width > maxColumns) continue;
-      columns += phases * line.width;
+      // the reader's convolutions run over the line and its padding each side: a narrow group costs that too
+      const cost = phases * (line.width + 2 * LINE_PAD);
+      if (columns + cost > maxColumns) continue;
+      columns += cost;
       const read = readLine(reader, line, phases);
       const cutDigits = cut.map((c) => c.prediction!.digit);
       if (read.digits.length === 0) continue;
@@ -620,16 +623,17 @@ const ARBITER_SURE = 2;
  * the line columns a picture may still read once its cutting has cost `cropArea` of crops and its
  * forward pass `inputInk` inked inputs: all of `columns` while the crops are under half MAX_CROP_AREA
  * and the inked inputs under `inkFrom` of MAX_INPUT_INK, then fewer, none at either cap, so cutting and
- * reading together stay within the plan's CPU (12 touching digits on the 600×200 pad ink ~7,000 inputs;
- * speckled noise takes the whole crop area). dev numbers: a photographed line of 2–3 digits often costs
- * 50,000–70,000 of crops, and reading it there too read 1.5 points more numbers exactly than no reading
- * past 50,000 did
+ * reading together stay within the plan's CPU (12 touching digits on the 600×200 pad ink ~6,300 inputs,
+ * a photo of 6 thick digits ~6,500; speckled noise takes the whole crop area). dev numbers: a
+ * photographed line of 2–3 digits often costs 50,000–70,000 of crops, and reading it there too read
+ * 1.5 points more numbers exactly than no reading past 50,000 did; shrinking from 70% of the inked
+ * inputs' cap rather than 80% cost 0.6 points and took 1.2 ms off bench:edge's costliest /read classes
  */
 export function lineBudget(columns: number, cropArea: number, inputInk: number, inkFrom = LINE_INK_FROM): number {
-  const left = (spent: number, cap: number, from: number) => Math.min(1, Math.max(0, (cap - spent) / (cap * (1 - from))));
+  const left = (spent: number, cap: number, from: number) => Math.min(1, Math.max(0, (cap - spent) / (cap - from * cap)));
   return Math.floor(columns * Math.min(left(cropArea, MAX_CROP_AREA, 0.5), left(inputInk, MAX_INPUT_INK, inkFrom)));
 }
-const LINE_INK_FROM = 0.8;
+const LINE_INK_FROM = 0.7;
 /**
  * more phases are read only within a budget that shrinks from half the cap on inked inputs: a photo
  * of 6 thick digits (~6,500 inked inputs, bench:edge's JPEG) read at 2 phases came within 0.4 ms of the

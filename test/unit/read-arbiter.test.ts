@@ -39,12 +39,12 @@ describe("the line reader's budget once cutting has cost its crops", () => {
     expect(lineBudget(200, 3 * MAX_CROP_AREA, 0)).toBe(0);
   });
 
-  it('shrinks too as the forward pass nears its cap on inked inputs (12 touching digits ink ~7,000)', () => {
-    expect(lineBudget(200, 0, 0.8 * MAX_INPUT_INK)).toBe(200);
-    expect(lineBudget(200, 0, 0.9 * MAX_INPUT_INK)).toBe(100);
+  it('shrinks too as the forward pass nears its cap on inked inputs (12 touching digits ink ~6,300)', () => {
+    expect(lineBudget(200, 0, 0.7 * MAX_INPUT_INK)).toBe(200);
+    expect(lineBudget(200, 0, 0.85 * MAX_INPUT_INK)).toBe(100);
     expect(lineBudget(200, 0, MAX_INPUT_INK)).toBe(0);
     // the dearer of the two decides
-    expect(lineBudget(200, 0.75 * MAX_CROP_AREA, 0.9 * MAX_INPUT_INK)).toBe(100);
-    expect(lineBudget(200, 0.9 * MAX_CROP_AREA, 0.9 * MAX_INPUT_INK)).toBe(40);
+    expect(lineBudget(200, 0.75 * MAX_CROP_AREA, 0.85 * MAX_INPUT_INK)).toBe(100);
+    expect(lineBudget(200, 0.9 * MAX_CROP_AREA, 0.85 * MAX_INPUT_INK)).toBe(40);
   });
 });
