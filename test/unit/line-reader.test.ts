@@ -20,7 +20,7 @@ import { loadMnist } from '../../scripts/lib/mnist';
 const DEFAULT_MODEL = await decodeModel(new Uint8Array(readFileSync('models/default.bin')));
 /**
  * of 120 lines of 3–7 overlapping mnist test digits the cuts alone read 46 exactly and with the bundled
- * line reader and the arbiter 84 (68 with fixed margins, 58 with the dense-only reader before it): it
+ * line reader and the arbiter 81 (68 with fixed margins, 58 with the dense-only reader before it): it
  * must read at least TOUCHING_GAIN more (none without it). of 120 lines written apart the cuts read 112
  * and with the reader 110 (it is asked about groups from 0.35 of their height, and may split a wide
  * digit): at least APART_EXACT, and at most APART_LOSS fewer than the cuts
