@@ -4,7 +4,7 @@ import { D } from '../../shared/dims';
 import { LINE_ROWS } from '../../shared/image/line';
 import { LINE_CLASSES } from '../../shared/model/line-reader';
 import { createRng } from '../../shared/rng';
-import { trainingLines } from '../../shared/train/line-set';
+import { trainingLines, variedSource } from '../../shared/train/line-set';
 import { loadMnist } from '../../scripts/lib/mnist';
 import { READER_DEFAULTS, trainReader } from '../../scripts/reader/train';
 
@@ -33,6 +33,24 @@ describe('the line reader\'s training', () => {
     expect(new Set(lines.map((l) => l.label.length)).size).toBeGreaterThan(4);
     expect(hash(trainingLines(source, 1000, 60, createRng(4)))).toBe(hash(lines));
     expect(hash(trainingLines(source, 1000, 60, createRng(5)))).not.toBe(hash(lines));
+  });
+
+  it('varies the share of digits it is asked to (train:reader --vary), keeping their labels, the same for the same seed', () => {
+    const varied = (share: number, seed: number) => {
+      const from = variedSource(source, createRng(seed), share);
+      return Array.from({ length: 200 }, (_, i) => from(i));
+    };
+    const changed = (digits: ReturnType<typeof varied>) => digits.filter((d, i) => d.image.some((v, k) => v !== source(i).image[k])).length;
+    for (const d of varied(0.5, 1)) expect(d.image).toHaveLength(D);
+    expect(varied(0.5, 1).map((d) => d.label)).toEqual(Array.from({ length: 200 }, (_, i) => source(i).label));
+    expect(changed(varied(0, 1))).toBe(0);
+    expect(changed(varied(1, 1))).toBeGreaterThan(190);
+    const half = changed(varied(0.5, 1));
+    expect(half).toBeGreaterThan(70);
+    expect(half).toBeLessThan(130);
+    const bytes = (digits: ReturnType<typeof varied>) => createHash('sha256').update(Buffer.concat(digits.map((d) => Buffer.from(d.image)))).digest('hex');
+    expect(bytes(varied(1, 1))).toBe(bytes(varied(1, 1)));
+    expect(bytes(varied(1, 2))).not.toBe(bytes(varied(1, 1)));
   });
 
   it('learns: the CTC loss falls epoch after epoch, to under 80% of the first epoch\'s by the fourth', () => {
