@@ -18,6 +18,9 @@ import type { Network } from './network';
 /** empty columns before and after the line, so its first and last digits are centred in some window */
 export const LINE_PAD = IMAGE_SIDE / 2;
 
+/** the columns the convolutions run over for a line `width` wide (its padding too): what reading it costs, per phase */
+export const paddedWidth = (width: number): number => width + 2 * LINE_PAD;
+
 export interface LineGeometry {
   convs: ConvShape[]; // each convolution over the padded line
   stride: number; // S: line columns from one frame to the next
@@ -41,7 +44,7 @@ export const lineStride = (net: Network): number => net.layers.slice(0, convLaye
 export function lineGeometry(net: Network, width: number, phase = 0): LineGeometry {
   const n = convLayers(net);
   if (n === 0 || n === net.layers.length) throw new Error('a line reader reads with convolutions, then dense layers');
-  let W = width + 2 * LINE_PAD + phase;
+  let W = paddedWidth(width) + phase;
   const convs = net.layers.slice(0, n).map(({ conv }) => {
     const c = conv!;
     const OW = convOutSide(W, c.KW, c.stride, c.pad);

@@ -9,7 +9,7 @@ import {
 } from '../image/segment';
 import { lineImage, LINE_ROWS, type LineImage } from '../image/line';
 import { readLine, type LineReader, type LineReading } from './line-reader';
-import { LINE_PAD } from './line-frames';
+import { paddedWidth } from './line-frames';
 import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
@@ -447,23 +447,24 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
   }
   const reader = readers.lineReader;
   if (reader) {
-    const maxColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk);
+    const columnsAsked = readers.lineColumns ?? LIMITS.free.readLineColumns;
+    const maxColumns = lineBudget(columnsAsked, lattice.cropArea, lattice.inputInk);
     let phases = readers.linePhases ?? LIMITS.free.readLinePhases;
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
     // a picture whose lines are short reads them at more phases, within the same budget of columns
     // (their widths once scaled to LINE_ROWS, from their boxes: straightening changes them little)
-    const width = order.reduce((sum, k) => sum + Math.round((LINE_ROWS * boxWidth(spans[k].group)) / boxHeight(spans[k].group)) + 2 * LINE_PAD, 0);
-    const phaseColumns = lineBudget(readers.lineColumns ?? LIMITS.free.readLineColumns, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
+    const width = order.reduce((sum, k) => sum + paddedWidth(Math.round(LINE_ROWS * aspectOf(spans[k].group))), 0);
+    const phaseColumns = lineBudget(columnsAsked, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
     while (phases < MAX_LINE_PHASES && 2 * phases * width <= phaseColumns) phases *= 2;
     let columns = 0;
     for (const k of order) {
       const { group, path: cut } = spans[k];
-      if (columns + phases * (LINE_ROWS * LINE_READ_ASPECT + 2 * LINE_PAD) > maxColumns) break; // not even the narrowest fits
+      if (columns + phases * paddedWidth(LINE_ROWS * LINE_READ_ASPECT) > maxColumns) break; // not even the narrowest fits
       const line = lineImage(picture.ink, labels, group.marks);
       // the reader's convolutions run over the line and its padding each side: a narrow group costs that too
-      const cost = phases * (line.width + 2 * LINE_PAD);
+      const cost = phases * paddedWidth(line.width);
       if (columns + cost > maxColumns) continue;
       columns += cost;
       const read = readLine(reader, line, phases);
@@ -549,7 +550,7 @@ export function arbitrate(groups: readonly GroupReading[], w: ArbiterWeights = A
     if (Math.abs(logit) < ARBITER_SURE) disputed = true;
     digits.push(...(logit > 0 ? g.line : g.cut));
   }
-  return { digits, confirmed: agreed && !disputed && groups.every((g) => !g.dispute), disputed };
+  return { digits, confirmed: agreed && groups.every((g) => !g.dispute), disputed };
 }
 
 /**
