@@ -32,9 +32,10 @@ export interface Limits {
    */
   batchInkedInputs: number;
   /**
-   * columns of all the lines POST /read's line reader reads for one picture, each scaled to 28 rows
-   * (its work grows with them, shared/model/line-frames.ts), each phase counted; fewer once cutting the
-   * picture cost much (read.ts lineBudget). groups past it keep the cuts' reading
+   * POST /read's budget for one picture, in line columns (one column of a line scaled to 28 rows, read
+   * at one phase: shared/model/line-frames.ts): decoding and cutting spend their share of it first
+   * (shared/model/read-cost.ts), and the line reader reads its lines, each phase counted, within the
+   * rest. groups past it keep the cuts' reading
    */
   readLineColumns: number;
   /**
@@ -65,16 +66,16 @@ export interface Limits {
  * as json.dumps writes them (", ": 224 KiB). JSON that must go through JSON.parse and the checks
  * (escaped or repeated keys) costs ~0.05 ms more an image and its garbage shows at p99: 32 fully inked
  * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
- * POST /read decodes the same PNGs (a number on a 600×200 pad). its line reader reads at most 320 columns
- * of lines (readLineColumns: each line scaled to 28 rows, its 28 columns of padding counted, each phase
- * counted; ~7–9 µs of CPU a column): the groups of 6 overlapping digits on that pad make ~150, of 12 ~300.
- * the budget shrinks once the cutting's inked inputs pass 70% of their cap (read.ts lineBudget), which
- * the 12 and a photo of 6 thick digits reach: bench:edge's /read classes then measured at most 8.7 ms
- * main-thread p99 (12 touching digits), against 9.9 ms when padding went uncounted at 200 columns.
+ * POST /read decodes the same PNGs (a number on a 600×200 pad) and JPEG photos. one picture's reading
+ * may spend 1,050 line columns (readLineColumns; ~7 µs of CPU a column, so ~7.4 ms in all): decoding a
+ * 600×200 gray PNG is charged ~460 of them, a 512² JPEG ~880, cutting 12 touching digits ~410, and
+ * the line reader reads within what is left (the groups of 6 overlapping digits on that pad make ~150
+ * columns a phase, of 12 ~300): a small picture cut cheaply reads its lines at 2 or 4 phases, and the
+ * dearest accepted pictures read about as many columns as the fixed 320 did.
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 320, readLinePhases: 1 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 1050, readLinePhases: 1 },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784, readLineColumns: 16_000, readLinePhases: 4 },
 };
 

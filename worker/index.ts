@@ -146,16 +146,16 @@ export function createApp(loader: ModelLoader, limits: Limits = LIMITS.free) {
 
   app.openapi(routes.readRoute(limits), async (c) => {
     const kind = bodyKind(c.req.header('content-type'));
-    let picture;
-    if (kind === 'json') picture = inkFromRows((c.req.valid('json') as z.infer<ReturnType<typeof readJson>>).pixels);
+    let input;
+    if (kind === 'json') input = inkFromRows((c.req.valid('json') as z.infer<ReturnType<typeof readJson>>).pixels);
     else {
       const { bytes, claimed } = await uploadedImage(c, kind);
-      picture = await inkFromImage(bytes, limits, claimed);
+      input = await inkFromImage(bytes, limits, claimed);
     }
     const loaded = await model(c);
     const lineReader = await lineReaderOrNone();
     // through predictWith: a non-finite answer is a 503, never a 200, as for /classify
-    const reading = readInk(picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B), lineReader, lineColumns: limits.readLineColumns, linePhases: limits.readLinePhases });
+    const reading = readInk(input.picture, { predictPacked: (pixels, B) => predictWith(loaded, pixels, B), lineReader, lineColumns: limits.readLineColumns, decodeColumns: input.decodeColumns, linePhases: limits.readLinePhases });
     return c.json({ ...reading, model: { version: loaded.model.version, lineReader: lineReader?.version ?? null } }, 200);
   });
 

@@ -1,5 +1,6 @@
 import { decodeImageReduced, readImageSize, type ImageFormat, type JpegDetail } from '../shared/image/decode';
 import { pictureInk, rawInk, READ_SIDE, type InkPicture } from '../shared/model/read';
+import { decodeColumns } from '../shared/model/read-cost';
 import type { Limits } from '../shared/limits';
 import { bundledLineReader } from '../shared/model/line-reader-bundled';
 import type { LineReader } from '../shared/model/line-reader';
@@ -17,22 +18,30 @@ import { imageLimits } from './images';
  */
 export const READ_JPEG: JpegDetail = { coarseRefinement: true };
 
+/** a picture to read, and what decoding it spent of the plan's reading budget (shared/model/read-cost.ts) */
+export interface ReadInput {
+  picture: InkPicture;
+  decodeColumns: number;
+}
+
 /** `declared`: the format the upload claimed, named in the 415 when the bytes are neither */
-export async function inkFromImage(bytes: Uint8Array, limits: Limits, declared?: ImageFormat): Promise<InkPicture> {
+export async function inkFromImage(bytes: Uint8Array, limits: Limits, declared?: ImageFormat): Promise<ReadInput> {
   const max = imageLimits(limits);
-  const { width, height } = readImageSize(bytes, max, declared);
-  const picture = await decodeImageReduced(bytes, READ_SIDE, max, declared, READ_JPEG);
+  const { format, width, height, dataBytes } = readImageSize(bytes, max, declared);
+  const decoded = await decodeImageReduced(bytes, READ_SIDE, max, declared, READ_JPEG);
   // how much the decoder reduced it: a PNG by whole boxes, a JPEG partly inside its 8×8 blocks
-  const factor = Math.max(width / picture.width, height / picture.height);
-  return pictureInk(picture, factor, width, height);
+  const factor = Math.max(width / decoded.width, height / decoded.height);
+  const spent = decodeColumns({ format, bytes: bytes.length, sentPixels: width * height, dataBytes, decodedPixels: decoded.width * decoded.height });
+  return { picture: pictureInk(decoded, factor, width, height), decodeColumns: spent };
 }
 
 /** JSON rows (checked by worker/pixels.ts checkRows): ink bright on dark already */
-export function inkFromRows(rows: number[][]): InkPicture {
+export function inkFromRows(rows: number[][]): ReadInput {
   const height = rows.length, width = rows[0].length;
   const pixels = new Float32Array(width * height);
   for (let y = 0; y < height; y++) pixels.set(rows[y], y * width);
-  return rawInk(pixels, width, height);
+  const spent = decodeColumns({ format: 'rows', bytes: 0, sentPixels: width * height, dataBytes: 0, decodedPixels: width * height });
+  return { picture: rawInk(pixels, width, height), decodeColumns: spent };
 }
 
 let readerFailure: string | null = null;

@@ -1,6 +1,6 @@
 // npm-less dev scorer for /read tuning: the number recipes with other seeds, made from MNIST TRAINING
 // digits (the first 10,000), so cut and scoring changes are tuned away from the evaluation sets.
-// npx tsx scripts/dev/read-dev.ts [--count 60] [--salt N: other dev numbers] [--sets a,b] [--reader FILE | --no-reader] [--plan free|paid | --line-columns N]
+// npx tsx scripts/dev/read-dev.ts [--count 60] [--salt N: other dev numbers] [--sets a,b] [--reader FILE | --no-reader] [--plan free|paid | --line-columns N] [--line-phases N]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeModel } from '../../shared/model/format';
@@ -13,7 +13,7 @@ import { generateNumberSet, NUMBER_RECIPES } from '../eval/numbers';
 import { formatTallies, mnistShortApart, scoreNumberSet, type ItemResult } from '../eval/read-score';
 import { loadSources } from '../eval/set';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, salt: { type: 'string', default: '0' }, sets: { type: 'string' }, model: { type: 'string', default: 'models/default.bin' }, reader: { type: 'string' }, 'no-reader': { type: 'boolean' }, plan: { type: 'string', default: 'free' }, 'line-columns': { type: 'string' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, salt: { type: 'string', default: '0' }, sets: { type: 'string' }, model: { type: 'string', default: 'models/default.bin' }, reader: { type: 'string' }, 'no-reader': { type: 'boolean' }, plan: { type: 'string', default: 'free' }, 'line-columns': { type: 'string' }, 'line-phases': { type: 'string' } } });
 const lineReader = values['no-reader'] ? null : values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
 const predictor = predictorFor(await decodeModel(new Uint8Array(readFileSync(values.model!))));
 const sources = loadSources(loadMnist().train);
@@ -23,7 +23,7 @@ const all: ItemResult[] = [];
 const start = performance.now();
 for (const r of NUMBER_RECIPES.filter((r) => !names || names.some((n) => r.name.includes(n)))) {
   const set = generateNumberSet({ ...r, name: r.name.replace('numbers', 'dev'), count: Number(values.count), seed: r.seed ^ 0xde7 ^ Number(values.salt) }, sources);
-  const { tally, results } = scoreNumberSet(set, predictor, undefined, false, { lineReader, lineColumns: values['line-columns'] ? Number(values['line-columns']) : LIMITS[values.plan as Plan].readLineColumns, linePhases: LIMITS[values.plan as Plan].readLinePhases });
+  const { tally, results } = scoreNumberSet(set, predictor, undefined, false, { lineReader, lineColumns: values['line-columns'] ? Number(values['line-columns']) : LIMITS[values.plan as Plan].readLineColumns, linePhases: values['line-phases'] ? Number(values['line-phases']) : LIMITS[values.plan as Plan].readLinePhases });
   tallies.push(tally);
   all.push(...results);
 }

@@ -41,7 +41,7 @@ for (const [name, bytes] of Object.entries(cases)) {
   const all: number[] = [];
   for (let i = 0; i < N; i++) {
     let t = process.cpuUsage();
-    const ink = await inkFromImage(bytes, limits, undefined);
+    const ink = (await inkFromImage(bytes, limits, undefined)).picture;
     dec.push(ms(t));
     size = `${ink.width}x${ink.height}/${ink.factor}`;
     forward = 0;

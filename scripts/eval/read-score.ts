@@ -6,7 +6,9 @@ import { ImageError } from '../../shared/image/decoded';
 import { preprocessImage } from '../../shared/image/preprocess';
 import type { Predictor } from '../../shared/model/predict';
 import type { LineReader } from '../../shared/model/line-reader';
-import { readPicture } from '../../shared/model/read';
+import { readPicture, READ_SIDE } from '../../shared/model/read';
+import { decodeColumns } from '../../shared/model/read-cost';
+import { LIMITS } from '../../shared/limits';
 import { GAPS, generateNumberSet, NUMBER_RECIPES, type NumberItem, type NumberSet } from './numbers';
 import type { Sources } from './set';
 
@@ -32,7 +34,6 @@ export interface ItemResult {
   error: string | null;
 }
 
-/** the number in a picture as POST /read reads it: with the line reader it bundles, or without one (null) */
 /** what reads touching digits besides the cuts: the line reader (null: none) and its budget (shared/limits.ts readLineColumns, readLinePhases) */
 export interface LineReading {
   lineReader: LineReader | null;
@@ -40,9 +41,23 @@ export interface LineReading {
   linePhases?: number;
 }
 
+/**
+ * what decoding a picture would spend of the reading budget (shared/model/read-cost.ts) had it been
+ * sent as a PNG, 8-bit gray or RGBA (a canvas) when it has alpha, scaled to fit the plan's imageSide:
+ * the scorers read decoded pictures, and charge them what the Worker would
+ */
+export function sentAsPng(image: DecodedImage, imageSide = LIMITS.free.imageSide): number {
+  const scale = Math.min(1, imageSide / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale)), height = Math.max(1, Math.round(image.height * scale));
+  const box = Math.ceil(Math.max(width, height) / READ_SIDE); // decodePngReduced's whole boxes
+  const sentPixels = width * height;
+  return decodeColumns({ format: 'png', bytes: 0, sentPixels, dataBytes: sentPixels * (image.alpha ? 4 : 1), decodedPixels: Math.ceil(width / box) * Math.ceil(height / box) });
+}
+
+/** the number in a picture as POST /read reads it: with the line reader it bundles, or without one (null) */
 export function readNumberText(image: DecodedImage, predictor: Predictor, line: LineReading = { lineReader: null }): { text: string | null; uncertain: boolean; error: string | null } {
   try {
-    const r = readPicture(image, { predictPacked: (pixels, B) => predictor.predictPacked(pixels, B), ...line });
+    const r = readPicture(image, { predictPacked: (pixels, B) => predictor.predictPacked(pixels, B), decodeColumns: sentAsPng(image), ...line });
     return { text: r.text, uncertain: r.uncertain, error: null };
   } catch (e) {
     if (e instanceof ImageError) return { text: null, uncertain: true, error: e.code };

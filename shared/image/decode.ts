@@ -28,11 +28,15 @@ export async function decodeImageReduced(bytes: Uint8Array, maxSide: number, lim
   return format === 'png' ? decodePngReduced(bytes, maxSide, limits.png) : decodeJpegReduced(bytes, maxSide, limits.jpeg, jpeg);
 }
 
-/** the upright size from the header alone, checked against the limits */
-export function readImageSize(bytes: Uint8Array, limits: ImageLimits, declared?: ImageFormat): { format: ImageFormat; width: number; height: number } {
+/** the upright size from the header alone, checked against the limits; dataBytes: a PNG's inflated pixel data (0 for a JPEG) */
+export function readImageSize(bytes: Uint8Array, limits: ImageLimits, declared?: ImageFormat): { format: ImageFormat; width: number; height: number; dataBytes: number } {
   const format = formatOf(bytes, declared);
-  const { width, height } = format === 'png' ? readPngInfo(bytes, limits.png) : readJpegInfo(bytes, limits.jpeg);
-  return { format, width, height };
+  if (format === 'png') {
+    const { width, height, dataBytes } = readPngInfo(bytes, limits.png);
+    return { format, width, height, dataBytes };
+  }
+  const { width, height } = readJpegInfo(bytes, limits.jpeg);
+  return { format, width, height, dataBytes: 0 };
 }
 
 function formatOf(bytes: Uint8Array, declared: ImageFormat | undefined): ImageFormat {

@@ -35,6 +35,8 @@ export interface PngInfo {
   height: number;
   bitDepth: number;
   colorType: number;
+  /** the inflated pixel data: height × each row's bytes (without its filter byte) */
+  dataBytes: number;
 }
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -73,8 +75,8 @@ export async function decodePngReduced(bytes: Uint8Array, maxSide: number, limit
 
 /** the checked header alone: size, signature, chunk CRCs and limits, without inflating anything */
 export function readPngInfo(bytes: Uint8Array, limits: Partial<PngLimits> = {}): PngInfo {
-  const { width, height, bitDepth, colorType } = openPng(bytes, limits).header;
-  return { width, height, bitDepth, colorType };
+  const { width, height, bitDepth, colorType, channels } = openPng(bytes, limits).header;
+  return { width, height, bitDepth, colorType, dataBytes: height * Math.ceil((width * channels * bitDepth) / 8) };
 }
 
 /** a png whose container is checked and whose image data is ready to inflate */

@@ -10,6 +10,7 @@ import {
 import { lineImage, LINE_ROWS, type LineImage } from '../image/line';
 import { readLine, type LineReader, type LineReading } from './line-reader';
 import { paddedWidth } from './line-frames';
+import { columnsLeft } from './read-cost';
 import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
@@ -390,8 +391,10 @@ export function latticeCandidates(picture: InkPicture): Lattice & { labels: Labe
  */
 export type NumberReaders = Pick<Predictor, 'predictPacked'> & {
   lineReader?: LineReader | null;
-  /** line columns the line reader may read over one picture, each phase counted (shared/limits.ts readLineColumns; the free plan's when absent) */
+  /** line columns one picture's reading may spend, each phase counted, decoding and cutting included (shared/limits.ts readLineColumns; the free plan's when absent) */
   lineColumns?: number;
+  /** what decoding the picture spent of them (read-cost.ts decodeColumns; 0 when absent) */
+  decodeColumns?: number;
   /** how many phases of its frames it reads each line at (shared/limits.ts readLinePhases; the free plan's when absent) */
   linePhases?: number;
 };
@@ -448,7 +451,7 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
   const reader = readers.lineReader;
   if (reader) {
     const columnsAsked = readers.lineColumns ?? LIMITS.free.readLineColumns;
-    const maxColumns = lineBudget(columnsAsked, lattice.cropArea, lattice.inputInk);
+    const maxColumns = columnsLeft(columnsAsked, readers.decodeColumns ?? 0, lattice.cropArea, lattice.inputInk);
     let phases = readers.linePhases ?? LIMITS.free.readLinePhases;
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
@@ -456,8 +459,7 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     // a picture whose lines are short reads them at more phases, within the same budget of columns
     // (their widths once scaled to LINE_ROWS, from their boxes: straightening changes them little)
     const width = order.reduce((sum, k) => sum + paddedWidth(Math.round(LINE_ROWS * aspectOf(spans[k].group))), 0);
-    const phaseColumns = lineBudget(columnsAsked, lattice.cropArea, lattice.inputInk, PHASES_INK_FROM);
-    while (phases < MAX_LINE_PHASES && 2 * phases * width <= phaseColumns) phases *= 2;
+    while (phases < MAX_LINE_PHASES && 2 * phases * width <= maxColumns) phases *= 2;
     let columns = 0;
     for (const k of order) {
       const { group, path: cut } = spans[k];
@@ -619,28 +621,6 @@ const LINE_WIDE_ASPECT = 1.3;
 const MAX_LINE_PHASES = 4;
 /** the arbiter's log-odds within which a disputed group makes the number ambiguous_split */
 const ARBITER_SURE = 2;
-
-/**
- * the line columns a picture may still read once its cutting has cost `cropArea` of crops and its
- * forward pass `inputInk` inked inputs: all of `columns` while the crops are under half MAX_CROP_AREA
- * and the inked inputs under `inkFrom` of MAX_INPUT_INK, then fewer, none at either cap, so cutting and
- * reading together stay within the plan's CPU (12 touching digits on the 600×200 pad ink ~6,300 inputs,
- * a photo of 6 thick digits ~6,500; speckled noise takes the whole crop area). dev numbers: a
- * photographed line of 2–3 digits often costs 50,000–70,000 of crops, and reading it there too read
- * 1.5 points more numbers exactly than no reading past 50,000 did; shrinking from 70% of the inked
- * inputs' cap rather than 80% cost 0.6 points and took 1.2 ms off bench:edge's costliest /read classes
- */
-export function lineBudget(columns: number, cropArea: number, inputInk: number, inkFrom = LINE_INK_FROM): number {
-  const left = (spent: number, cap: number, from: number) => Math.min(1, Math.max(0, (cap - spent) / (cap - from * cap)));
-  return Math.floor(columns * Math.min(left(cropArea, MAX_CROP_AREA, 0.5), left(inputInk, MAX_INPUT_INK, inkFrom)));
-}
-const LINE_INK_FROM = 0.7;
-/**
- * more phases are read only within a budget that shrinks from half the cap on inked inputs: a photo
- * of 6 thick digits (~6,500 inked inputs, bench:edge's JPEG) read at 2 phases came within 0.4 ms of the
- * 10 ms budget
- */
-const PHASES_INK_FROM = 0.5;
 
 /** a line reading's digits as the answer states them: each box spans its frames' columns, halfway to its neighbours', over the group's rows */
 function lineDigits(read: LineReading, line: LineImage, group: Group, picture: InkPicture): DigitReading[] {

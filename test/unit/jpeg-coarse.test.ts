@@ -117,7 +117,7 @@ describe('reading a photographed number as POST /read decodes it', () => {
   it('reads 305218 from the 640×480 photo, baseline and progressive, boxes in the photo\'s pixels', async () => {
     const predictor = predictorFor(await decodeModel(read('../../models/default.bin')));
     for (const file of ['jpeg/number-640x480.jpg', 'jpeg/number-640x480-progressive.jpg']) {
-      const reading = readInk(await inkFromImage(read(file), LIMITS.free), predictor);
+      const reading = readInk((await inkFromImage(read(file), LIMITS.free)).picture, predictor);
       expect(reading.text, file).toBe('305218');
       // drawn 80 px wide from x = 60 + 90k
       reading.digits.forEach((d, k) => {

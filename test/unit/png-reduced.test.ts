@@ -103,7 +103,7 @@ describe('decodePngReduced', () => {
 describe('readPngInfo', () => {
   it('reads the checked header without decoding', () => {
     const png = encodePng({ width: 9, height: 4, bitDepth: 16, colorType: 2, samples: noise(9 * 4 * 3, 65535, 2) });
-    expect(readPngInfo(png)).toEqual({ width: 9, height: 4, bitDepth: 16, colorType: 2 });
+    expect(readPngInfo(png)).toEqual({ width: 9, height: 4, bitDepth: 16, colorType: 2, dataBytes: 4 * 54 }); // 4 rows of 9 × 6 bytes
   });
 
   it('applies the limits, including the one on pixel data', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ARBITER, arbiterLogit, arbitrate, lineBudget, MAX_CROP_AREA, MAX_INPUT_INK, type DigitReading, type Dispute, type GroupReading } from '../../shared/model/read';
+import { ARBITER, arbiterLogit, arbitrate, MAX_CROP_AREA, MAX_INPUT_INK, type DigitReading, type Dispute, type GroupReading } from '../../shared/model/read';
+import { columnsLeft, cutColumns, decodeColumns } from '../../shared/model/read-cost';
+import { LIMITS } from '../../shared/limits';
 
 describe('the arbiter between the line reader and the cuts', () => {
   const dispute: Dispute = { gain: 5, aspect: 1.5, moreDigits: 1, cutDoubt: 0.5 };
@@ -30,21 +32,39 @@ describe('the arbiter between the line reader and the cuts', () => {
   });
 });
 
-describe("the line reader's budget once cutting has cost its crops", () => {
-  it('is whole while cutting was cheap, then shrinks to nothing where speckled noise takes the crop budget', () => {
-    expect(lineBudget(200, 0, 0)).toBe(200);
-    expect(lineBudget(200, MAX_CROP_AREA / 2, 0)).toBe(200);
-    expect(lineBudget(200, 0.75 * MAX_CROP_AREA, 0)).toBe(100);
-    expect(lineBudget(200, MAX_CROP_AREA, 0)).toBe(0);
-    expect(lineBudget(200, 3 * MAX_CROP_AREA, 0)).toBe(0);
+describe("one picture's reading budget: decoding, then cutting, then the line reader (shared/model/read-cost.ts)", () => {
+  const png = (width: number, height: number, channels: number, box: number) =>
+    decodeColumns({ format: 'png', bytes: 0, sentPixels: width * height, dataBytes: width * height * channels, decodedPixels: Math.ceil(width / box) * Math.ceil(height / box) });
+  const jpeg = (bytes: number, decodedWidth: number, decodedHeight: number) => decodeColumns({ format: 'jpeg', bytes, sentPixels: 0, dataBytes: 0, decodedPixels: decodedWidth * decodedHeight });
+
+  it('charges decoding by what the decoder did: more pixels, more channels, more bytes cost more', () => {
+    expect(png(600, 200, 4, 3)).toBeGreaterThan(png(600, 200, 1, 3));
+    expect(png(600, 200, 1, 3)).toBeGreaterThan(png(300, 100, 1, 2));
+    expect(jpeg(73_000, 256, 256)).toBeGreaterThan(jpeg(75_000, 160, 120)); // 512² decoded at 4×4 a block against 640×480 at 2×2
+    expect(jpeg(177_000, 240, 135)).toBeGreaterThan(jpeg(75_000, 240, 135));
+    // the measured costs it was fitted to, in ms of CPU at 7 µs a column: never charged less
+    expect(jpeg(73_214, 256, 256) * 0.007).toBeGreaterThanOrEqual(6.1);
+    expect(jpeg(176_916, 240, 135) * 0.007).toBeGreaterThanOrEqual(5.45);
+    expect(png(600, 200, 4, 3) * 0.007).toBeGreaterThanOrEqual(3.83);
+    expect(png(400, 400, 1, 2) * 0.007).toBeGreaterThanOrEqual(4.4);
   });
 
-  it('shrinks too as the forward pass nears its cap on inked inputs (12 touching digits ink ~6,300)', () => {
-    expect(lineBudget(200, 0, 0.7 * MAX_INPUT_INK)).toBe(200);
-    expect(lineBudget(200, 0, 0.85 * MAX_INPUT_INK)).toBe(100);
-    expect(lineBudget(200, 0, MAX_INPUT_INK)).toBe(0);
-    // the dearer of the two decides
-    expect(lineBudget(200, 0.75 * MAX_CROP_AREA, 0.85 * MAX_INPUT_INK)).toBe(100);
-    expect(lineBudget(200, 0.9 * MAX_CROP_AREA, 0.85 * MAX_INPUT_INK)).toBe(40);
+  it('leaves the line reader what decoding and cutting did not spend, and nothing below zero', () => {
+    expect(columnsLeft(1000, 0, 0, 0)).toBe(Math.floor(1000 - cutColumns(0, 0)));
+    expect(columnsLeft(1000, 300, 0, 0)).toBe(columnsLeft(1000, 0, 0, 0) - 300);
+    // cutting 12 touching digits (~6,300 inked inputs) costs more than cutting 6 apart (~900)
+    expect(columnsLeft(1000, 0, 9_000, 6_300)).toBeLessThan(columnsLeft(1000, 0, 2_400, 900));
+    // speckled noise at both caps, after the dearest PNG: no columns
+    expect(columnsLeft(LIMITS.free.readLineColumns, png(600, 200, 4, 3), MAX_CROP_AREA, MAX_INPUT_INK)).toBe(0);
+  });
+
+  it('gives the free plan\'s dearest pictures about the columns the fixed 320-column budget gave them, and small ones more', () => {
+    const free = LIMITS.free.readLineColumns;
+    // 12 touching digits on the 600×200 gray pad: ~226 columns under the old budget
+    const touching = columnsLeft(free, png(600, 200, 1, 3), 8_600, 6_300);
+    expect(touching).toBeGreaterThan(150);
+    expect(touching).toBeLessThan(320);
+    // a 300×100 number of 4 digits, cheap to cut: room for its lines at 2 phases or more
+    expect(columnsLeft(free, png(300, 100, 1, 2), 5_000, 2_000)).toBeGreaterThan(500);
   });
 });

@@ -87,7 +87,8 @@ describe('POST /read', () => {
     expect(res.status).toBe(200);
     const body = await res.json<any>();
     const predictor = predictorFor(await decodeModel(DEFAULT_MODEL));
-    const expected = readInk(await inkFromImage(JPEGS.number640Progressive, WIDE, 'jpeg'), { predictPacked: (p, B) => predictor.predictPacked(p, B), lineReader: await bundledLineReader() });
+    const input = await inkFromImage(JPEGS.number640Progressive, WIDE, 'jpeg');
+    const expected = readInk(input.picture, { predictPacked: (p, B) => predictor.predictPacked(p, B), lineReader: await bundledLineReader(), lineColumns: WIDE.readLineColumns, decodeColumns: input.decodeColumns, linePhases: WIDE.readLinePhases });
     expect(body.text).toBe(expected.text);
     // the confidences differ from the exact decode's in the fourth decimal: equal ones mean the same decode
     expect(body.digits).toEqual(JSON.parse(JSON.stringify(expected.digits)));
