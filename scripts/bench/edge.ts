@@ -478,10 +478,7 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
     const rows = Array.from({ length: rowsH }, (_, y) => Array.from(ink.subarray(y * rowsW, (y + 1) * rowsW), Math.round));
     return { bytes: text(JSON.stringify({ pixels: rows })), type: 'application/json' };
   }), 200));
-  // the most pixels a PNG may have (gray, grained paper: the costliest inflate and ink map), and the
-  // costliest JPEGs to decode at READ_SIDE: /read's decoding spends what reading then cannot
-  const S = limits.imageSide;
-  png(`PNG ${S}² gray, 6 MNIST digits apart (the most pixels accepted)`, () => numberPng(numberInk(mnist, 6, S, S, 12, 3.5), S, S, 0), S * S <= limits.imageDataBytes ? 200 : 413);
+  // the costliest JPEGs to decode at READ_SIDE: /read's decoding spends what reading then cannot
   for (const file of ['photo-1920x1080.jpg', 'photo-512x512.jpg']) {
     out.push(post('POST /read', `JPEG ${file.slice(6, -4)} photo of a digit (the costliest to decode)`, '/read', lazy(() => ({ bytes: new Uint8Array(readFileSync(`test/fixtures/jpeg/${file}`)), type: 'image/jpeg' })), 200));
   }
