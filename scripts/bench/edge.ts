@@ -422,15 +422,18 @@ function cases(limits: Limits, mnist: Uint8Array): Case[] {
 
 // ---------------------------------------------------------------- POST /read
 
-/** an 8-bit PNG of an ink map: dark ink on paper (gray, with ±3 grain) or strokes on a transparent canvas (RGBA) */
-function numberPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6): Uint8Array {
+/**
+ * an 8-bit PNG of an ink map: dark ink on paper (gray, with ±3 grain) or strokes on a transparent canvas
+ * (RGBA; `grain`: 0..6 more alpha everywhere, a canvas that barely compresses)
+ */
+function numberPng(ink: Float32Array, W: number, H: number, colorType: 0 | 6, grain = false): Uint8Array {
   const channels = CHANNELS[colorType];
   const samples = new Uint16Array(W * H * channels);
   const rng = createRng(W + H);
   for (let i = 0; i < W * H; i++) {
     const v = ink[i] / 255;
     if (colorType === 0) samples[i] = Math.round(Math.min(255, Math.max(0, 235 - 205 * v + rng.int(7) - 3)));
-    else samples.set([20, 30, 120, Math.round(255 * v)], i * 4);
+    else samples.set([20, 30, 120, Math.min(255, Math.round(255 * v) + (grain ? rng.int(7) : 0))], i * 4);
   }
   return encodeAnyPng({ width: W, height: H, bitDepth: 8, colorType, samples, filter: 4 });
 }
@@ -440,6 +443,8 @@ function readCases(out: Case[], limits: Limits, mnist: Uint8Array): void {
   const fits = (colorType: number) => (W <= limits.imageSide && H * W * CHANNELS[colorType] <= limits.imageDataBytes ? 200 : 413);
   const png = (what: string, bytes: () => Uint8Array, expect: number) => out.push(post('POST /read', what, '/read', lazy(() => ({ bytes: bytes(), type: 'image/png' })), expect));
   png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6), fits(6));
+  // the same canvas grained: ~110 KiB to inflate instead of 15 (the dearest PNG to decode the free plan takes at this size)
+  png(`PNG ${W}×${H} RGBA canvas, 6 MNIST digits apart, grained (the most bytes to inflate)`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 6, true), fits(6));
   png(`PNG ${W}×${H} gray, 6 MNIST digits apart`, () => numberPng(numberInk(mnist, 6, W, H, 12, 3.5), W, H, 0), fits(0));
   png(`PNG ${W}×${H} gray, 6 MNIST digits touching`, () => numberPng(numberInk(mnist, 6, W, H, -6, 3.5), W, H, 0), fits(0));
   png(`PNG ${W}×${H} gray, 12 MNIST digits touching (most cuts)`, () => numberPng(numberInk(mnist, 12, W, H, -4, 1.8), W, H, 0), fits(0));

@@ -13,7 +13,7 @@ import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { predictorFor } from '../../shared/model/predict';
 import { ARBITER, arbiterLogit, arbitrate, pictureInk, readGroups, type ArbiterWeights, type Dispute, type GroupReading } from '../../shared/model/read';
 import { loadMnist } from '../lib/mnist';
-import { digitsRight, sentAsPng } from '../eval/read-score';
+import { digitsRight, sentCharge } from '../eval/read-score';
 import { generateNumberSet, NUMBER_RECIPES } from '../eval/numbers';
 import { loadSources } from '../eval/set';
 
@@ -32,7 +32,7 @@ for (const salt of [...FIT_SALTS, ...CHECK_SALTS]) {
     for (const it of set.items) {
       let groups: GroupReading[] | null = null;
       try {
-        groups = readGroups(pictureInk(it.image), { predictPacked: (p, B) => predictor.predictPacked(p, B), lineReader, decodeColumns: sentAsPng(it.image), lineColumns: values['line-columns'] ? Number(values['line-columns']) : plan.readLineColumns, linePhases: plan.readLinePhases }).groups;
+        groups = readGroups(pictureInk(it.image), { predictPacked: (p, B) => predictor.predictPacked(p, B), lineReader, decodeColumns: sentCharge(it.image), lineColumns: values['line-columns'] ? Number(values['line-columns']) : plan.readLineColumns, linePhases: plan.readLinePhases }).groups;
       } catch (e) {
         if (!(e instanceof ImageError)) throw e;
       }

@@ -5,12 +5,13 @@
 // to decode, or a picture whose cutting spent much, reads fewer columns or none, and every accepted
 // picture costs about the same at most.
 //
-// the weights are linear fits of main-thread CPU in V8 (Node 22, this project's 2-core machine, medians
-// of 7–31 runs; scripts/dev/read-cost.ts and read-stages.ts time the stages):
+// the weights come from main-thread CPU in V8 (Node 22, this project's 2-core machine, medians of 7–31
+// runs; scripts/dev/read-cost.ts and read-stages.ts time the stages):
 // - a line column: 7 µs (the line reader's forward pass over a 320-column line, 2.24 ms);
-// - the cutting: 0.12 ms + 0.158 ms per 10,000 crop pixels + 0.384 ms per 1,000 inked inputs;
-// - decoding and the ink map: per format, over the bench's photos and canvases, plus 0.6 ms, the fit's
-//   largest shortfall, so that no measured picture costs more than it is charged.
+// - the cutting: 0.12 ms + 0.158 ms per 10,000 crop pixels + 0.384 ms per 1,000 inked inputs (a fit);
+// - decoding and the ink map: per format, the cheapest linear charge that is at least 1.1 times the CPU of
+//   every file measured (83 JPEGs from 31×54 to 1920×1080, 71 PNGs from 31×54 to 600², gray, RGB and
+//   RGBA, flat or grained), so that no measured picture costs more than it is charged.
 
 /** CPU of one line column at one phase (ms): what turns the fits below into columns */
 const COLUMN_MS = 0.007;
@@ -21,7 +22,7 @@ export const cutColumns = (cropArea: number, inputInk: number): number => (0.12 
 /** what the decoder did to a picture: the figures its cost follows */
 export interface DecodeWork {
   format: 'png' | 'jpeg' | 'rows';
-  /** the file's bytes (a JPEG's entropy-coded data is most of its decoding) */
+  /** the file's bytes (what is entropy-decoded or inflated) */
   bytes: number;
   /** width × height as sent */
   sentPixels: number;
@@ -32,17 +33,17 @@ export interface DecodeWork {
 }
 
 /**
- * what decoding a picture and mapping its ink cost, in line columns. a JPEG decoded to 256² (each block
- * to 4×4) costs more than one twice as large decoded to 160×120; a PNG follows its inflated bytes and its
- * pixels. measured (ms, charged → spent): JPEG 512² 6.2 → 6.1, 1920×1080 5.5 → 5.5, 640×480 3.8 → 2.8;
- * PNG 600×200 RGBA 4.1 → 3.8, gray 3.4 → 2.9, 300×100 gray 1.4 → 0.9, 400² gray 4.4 → 4.5
+ * what decoding a picture and mapping its ink cost, in line columns. a JPEG's follows its bytes (the
+ * entropy-coded data) and the pixels it decodes to (a 512² photo decoded to 256², each block to 4×4,
+ * costs more than a 640×480 one decoded to 160×120); a PNG's its bytes (inflating), its inflated data,
+ * its pixels and its decoded pixels. measured → charged (ms): JPEG 512² 5.8 → 6.3, 1920×1080 5.6 → 6.2,
+ * 640×480 2.9 → 3.2, 300×100 ~0.5 → 1.1; PNG 600×200 RGBA grained (111 KB) 6.4 → 7.0, flat (15 KB) 3.8 → 4.4
  */
 export function decodeColumns(w: DecodeWork): number {
-  const ink = 5.1e-5 * w.decodedPixels;
   const ms = w.format === 'jpeg'
-    ? 1.46 + 1.0e-5 * w.bytes + ink
-    : 0.24 + 1.8e-6 * w.dataBytes + 1.24e-5 * w.sentPixels + ink;
-  return (ms + 0.6) / COLUMN_MS;
+    ? 0.26 + 2.08e-5 * w.bytes + 6.96e-5 * w.decodedPixels
+    : 0.43 + 2.77e-5 * w.bytes + 5.08e-6 * w.dataBytes + 4.79e-6 * w.sentPixels + 3.91e-5 * w.decodedPixels;
+  return ms / COLUMN_MS;
 }
 
 /**

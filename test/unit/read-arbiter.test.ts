@@ -33,20 +33,26 @@ describe('the arbiter between the line reader and the cuts', () => {
 });
 
 describe("one picture's reading budget: decoding, then cutting, then the line reader (shared/model/read-cost.ts)", () => {
-  const png = (width: number, height: number, channels: number, box: number) =>
-    decodeColumns({ format: 'png', bytes: 0, sentPixels: width * height, dataBytes: width * height * channels, decodedPixels: Math.ceil(width / box) * Math.ceil(height / box) });
+  const png = (width: number, height: number, channels: number, box: number, bytes: number) =>
+    decodeColumns({ format: 'png', bytes, sentPixels: width * height, dataBytes: width * height * channels, decodedPixels: Math.ceil(width / box) * Math.ceil(height / box) });
   const jpeg = (bytes: number, decodedWidth: number, decodedHeight: number) => decodeColumns({ format: 'jpeg', bytes, sentPixels: 0, dataBytes: 0, decodedPixels: decodedWidth * decodedHeight });
 
-  it('charges decoding by what the decoder did: more pixels, more channels, more bytes cost more', () => {
-    expect(png(600, 200, 4, 3)).toBeGreaterThan(png(600, 200, 1, 3));
-    expect(png(600, 200, 1, 3)).toBeGreaterThan(png(300, 100, 1, 2));
+  it('charges decoding by what the decoder did: more pixels, channels and bytes cost more', () => {
+    expect(png(600, 200, 4, 3, 15_000)).toBeGreaterThan(png(600, 200, 1, 3, 15_000));
+    expect(png(600, 200, 4, 3, 110_000)).toBeGreaterThan(png(600, 200, 4, 3, 15_000));
+    expect(png(600, 200, 1, 3, 58_000)).toBeGreaterThan(png(300, 100, 1, 2, 15_000));
     expect(jpeg(73_000, 256, 256)).toBeGreaterThan(jpeg(75_000, 160, 120)); // 512² decoded at 4×4 a block against 640×480 at 2×2
     expect(jpeg(177_000, 240, 135)).toBeGreaterThan(jpeg(75_000, 240, 135));
-    // the measured costs it was fitted to, in ms of CPU at 7 µs a column: never charged less
-    expect(jpeg(73_214, 256, 256) * 0.007).toBeGreaterThanOrEqual(6.1);
-    expect(jpeg(176_916, 240, 135) * 0.007).toBeGreaterThanOrEqual(5.45);
-    expect(png(600, 200, 4, 3) * 0.007).toBeGreaterThanOrEqual(3.83);
-    expect(png(400, 400, 1, 2) * 0.007).toBeGreaterThanOrEqual(4.4);
+  });
+
+  it('never charges a measured picture less than its CPU (ms, at 7 µs a column)', () => {
+    const ms = (columns: number) => columns * 0.007;
+    expect(ms(jpeg(73_214, 256, 256))).toBeGreaterThanOrEqual(5.76); // test/fixtures/jpeg/photo-512x512.jpg
+    expect(ms(jpeg(176_916, 240, 135))).toBeGreaterThanOrEqual(5.62); // photo-1920x1080.jpg
+    expect(ms(jpeg(74_730, 160, 120))).toBeGreaterThanOrEqual(2.85); // number-640x480.jpg
+    expect(ms(png(600, 200, 4, 3, 15_496))).toBeGreaterThanOrEqual(3.83); // bench:edge's RGBA canvas
+    expect(ms(png(600, 200, 4, 3, 111_063))).toBeGreaterThanOrEqual(6.4); // the same, grained
+    expect(ms(png(400, 400, 1, 2, 76_046))).toBeGreaterThanOrEqual(4.52);
   });
 
   it('leaves the line reader what decoding and cutting did not spend, and nothing below zero', () => {
@@ -55,16 +61,16 @@ describe("one picture's reading budget: decoding, then cutting, then the line re
     // cutting 12 touching digits (~6,300 inked inputs) costs more than cutting 6 apart (~900)
     expect(columnsLeft(1000, 0, 9_000, 6_300)).toBeLessThan(columnsLeft(1000, 0, 2_400, 900));
     // speckled noise at both caps, after the dearest PNG: no columns
-    expect(columnsLeft(LIMITS.free.readLineColumns, png(600, 200, 4, 3), MAX_CROP_AREA, MAX_INPUT_INK)).toBe(0);
+    expect(columnsLeft(LIMITS.free.readLineColumns, png(600, 200, 4, 3, 111_000), MAX_CROP_AREA, MAX_INPUT_INK)).toBe(0);
   });
 
   it('gives the free plan\'s dearest pictures about the columns the fixed 320-column budget gave them, and small ones more', () => {
     const free = LIMITS.free.readLineColumns;
     // 12 touching digits on the 600×200 gray pad: ~226 columns under the old budget
-    const touching = columnsLeft(free, png(600, 200, 1, 3), 8_600, 6_300);
+    const touching = columnsLeft(free, png(600, 200, 1, 3, 58_000), 8_600, 6_300);
     expect(touching).toBeGreaterThan(150);
     expect(touching).toBeLessThan(320);
     // a 300×100 number of 4 digits, cheap to cut: room for its lines at 2 phases or more
-    expect(columnsLeft(free, png(300, 100, 1, 2), 5_000, 2_000)).toBeGreaterThan(500);
+    expect(columnsLeft(free, png(300, 100, 1, 2, 15_000), 5_000, 2_000)).toBeGreaterThan(500);
   });
 });
