@@ -11,7 +11,8 @@
 // - the cutting: 0.12 ms + 0.158 ms per 10,000 crop pixels + 0.384 ms per 1,000 inked inputs (a fit);
 // - decoding and the ink map: per format, the cheapest linear charge that is at least 1.1 times the CPU of
 //   every file measured (83 JPEGs from 31×54 to 1920×1080, 71 PNGs from 31×54 to 600², gray, RGB and
-//   RGBA, flat or grained), so that no measured picture costs more than it is charged.
+//   RGBA, flat or grained; linprog over the medians of 21 runs each), so that no measured picture costs
+//   more than it is charged.
 
 /** CPU of one line column at one phase (ms): what turns the fits below into columns */
 const COLUMN_MS = 0.007;
@@ -36,13 +37,13 @@ export interface DecodeWork {
  * what decoding a picture and mapping its ink cost, in line columns. a JPEG's follows its bytes (the
  * entropy-coded data) and the pixels it decodes to (a 512² photo decoded to 256², each block to 4×4,
  * costs more than a 640×480 one decoded to 160×120); a PNG's its bytes (inflating), its inflated data,
- * its pixels and its decoded pixels. measured → charged (ms): JPEG 512² 5.8 → 6.3, 1920×1080 5.6 → 6.2,
- * 640×480 2.9 → 3.2, 300×100 ~0.5 → 1.1; PNG 600×200 RGBA grained (111 KB) 6.4 → 7.0, flat (15 KB) 3.8 → 4.4
+ * its pixels and its decoded pixels. measured → charged (ms, warmed up, a quiet machine): JPEG 512² 5.3 →
+ * 6.2, 1920×1080 5.5 → 6.1, 640×480 2.8 → 3.2; PNG 600×200 RGBA grained (111 KB) 6.2 → 6.9
  */
 export function decodeColumns(w: DecodeWork): number {
   const ms = w.format === 'jpeg'
-    ? 0.26 + 2.08e-5 * w.bytes + 6.96e-5 * w.decodedPixels
-    : 0.43 + 2.77e-5 * w.bytes + 5.08e-6 * w.dataBytes + 4.79e-6 * w.sentPixels + 3.91e-5 * w.decodedPixels;
+    ? 2.14e-5 * w.bytes + 7.04e-5 * w.decodedPixels
+    : 0.01 + 2.98e-5 * w.bytes + 5.22e-6 * w.dataBytes + 4.24e-6 * w.sentPixels + 4.53e-5 * w.decodedPixels;
   return ms / COLUMN_MS;
 }
 
