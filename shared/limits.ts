@@ -74,7 +74,8 @@ export interface Limits {
  * bench:edge's dearest classes read no more columns than the fixed 320 gave them (12 touching: 220
  * against 226), the costliest photos to decode fewer. side by side in one process, every /read class of
  * bench:edge costs the same or less than under that budget (the 512² and 1920×1080 JPEGs 0.7–1.3 ms
- * less, a grained canvas 2 ms less), but the 640×480 photo of 6 thick digits, up to 0.5 ms more.
+ * less, a grained canvas 2 ms less), but the 640×480 photo of 6 thick digits 0.7 ms more (p50 of 41
+ * runs, 3 alternations).
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
