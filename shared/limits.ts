@@ -67,19 +67,19 @@ export interface Limits {
  * (escaped or repeated keys) costs ~0.05 ms more an image and its garbage shows at p99: 32 fully inked
  * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
  * POST /read decodes the same PNGs (a number on a 600×200 pad) and JPEG photos. one picture's reading
- * may spend 1,100 line columns (readLineColumns; ~7 µs of CPU a column): decoding a 600×200 gray PNG is
- * charged ~500 of them, a grained RGBA one ~990, a 512² JPEG ~880, cutting 12 touching digits ~410, and
+ * may spend 1,000 line columns (readLineColumns; ~7 µs of CPU a column): decoding a 600×200 gray PNG is
+ * charged ~500 of them, a grained RGBA one ~990, a 512² JPEG ~880, cutting 12 touching digits ~380, and
  * the line reader reads within what is left (the groups of 6 overlapping digits on that pad make ~150
- * columns a phase, of 12 ~300): a small picture cut cheaply reads its lines at 2 or 4 phases, and
- * bench:edge's dearest classes read no more columns than the fixed 320 gave them (12 touching: 220
- * against 226), the costliest photos to decode fewer. side by side in one process, every /read class of
- * bench:edge costs the same or less than under that budget (the 512² and 1920×1080 JPEGs 0.7–1.3 ms
- * less, a grained canvas 2 ms less), but the 640×480 photo of 6 thick digits 0.7 ms more (p50 of 41
- * runs, 3 alternations).
+ * columns a phase, of 12 ~300): a small picture cut cheaply reads its lines at 2 or 4 phases, and no
+ * /read class of bench:edge reads more columns than the fixed 320 columns and their tapers gave it (the
+ * 640×480 photo of 6 thick digits 193 against 192, 12 touching digits 120 against 226, the costliest
+ * photos to decode fewer). at 1,050 and 1,100 columns that photo read 50–100 more, and measured 0.2–0.9
+ * ms more p50 than under the old budget, side by side in bench:edge; its main-thread p99 reached 10–11 ms
+ * on a busy machine.
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
-  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 1100, readLinePhases: 1 },
+  free: { plan: 'free', jsonBytes: 64 * KiB, imageBytes: 128 * KiB, imageSide: 600, imageDataBytes: 470 * KiB, batchImages: 64, batchJsonBytes: 256 * KiB, batchParsedImages: 24, batchInkedInputs: 32_000, readLineColumns: 1000, readLinePhases: 1 },
   paid: { plan: 'paid', jsonBytes: 64 * KiB, imageBytes: MiB, imageSide: 1024, imageDataBytes: 8 * MiB, batchImages: 256, batchJsonBytes: MiB, batchParsedImages: 256, batchInkedInputs: 256 * 784, readLineColumns: 16_000, readLinePhases: 4 },
 };
 
