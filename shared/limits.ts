@@ -68,14 +68,14 @@ export interface Limits {
  * measured 5.2 ms p50 but 9.9 ms main-thread p99, so the plan takes 24 of those.
  * POST /read decodes the same PNGs (a number on a 600×200 pad) and JPEG photos. one picture's reading
  * may spend 1,000 line columns (readLineColumns; ~7 µs of CPU a column): decoding a 600×200 gray PNG is
- * charged ~500 of them, a grained RGBA one ~990, a 512² JPEG ~880, cutting 12 touching digits ~380, and
- * the line reader reads within what is left (the groups of 6 overlapping digits on that pad make ~150
- * columns a phase, of 12 ~300): a small picture cut cheaply reads its lines at 2 or 4 phases, and no
- * /read class of bench:edge reads more columns than the fixed 320 columns and their tapers gave it (the
- * 640×480 photo of 6 thick digits 193 against 192, 12 touching digits 120 against 226, the costliest
- * photos to decode fewer). at 1,050 and 1,100 columns that photo read 50–100 more, and measured 0.2–0.9
- * ms more p50 than under the old budget, side by side in bench:edge; its main-thread p99 reached 10–11 ms
- * on a busy machine.
+ * charged ~515 of them, a grained RGBA one ~1,010, a 512² JPEG ~960 (each with the cutting's passes over
+ * its ink map), cutting 12 touching digits ~380, and the line reader reads within what is left (the
+ * groups of 6 overlapping digits on that pad make ~150 columns a phase, of 12 ~300): a small picture cut
+ * cheaply reads its lines at 2 or 4 phases, and no /read class of bench:edge reads more columns than the
+ * fixed 320 columns and their tapers gave it (the 640×480 photo of 6 thick digits 171 against 192, 12
+ * touching digits 105 against 226, the 512² JPEG none against 192). at 1,050 and 1,100 columns that
+ * photo read 50–100 more, and measured 0.2–0.9 ms more p50 than under the old budget, side by side in
+ * bench:edge; its main-thread p99 reached 10–11 ms on a busy machine.
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {
