@@ -4,6 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import type { DecodedImage } from '../../shared/image/decoded';
 import { ImageError } from '../../shared/image/decoded';
+import { reduction } from '../../shared/image/jpeg/jpeg';
 import { preprocessImage } from '../../shared/image/preprocess';
 import type { Predictor } from '../../shared/model/predict';
 import type { LineReader } from '../../shared/model/line-reader';
@@ -65,9 +66,9 @@ export function sentCharge(image: DecodedImage, imageSide = LIMITS.free.imageSid
   }
   const box = Math.ceil(Math.max(width, height) / READ_SIDE); // decodePngReduced's whole boxes
   const png = decodeColumns({ format: 'png', bytes: deflateSync(samples).length, sentPixels, dataBytes: samples.length, decodedPixels: Math.ceil(width / box) * Math.ceil(height / box) });
-  let blocks = 1; // a JPEG is decoded at 8, 4, 2 or 1 pixels a block side, the most that stays within READ_SIDE
-  while (blocks < 8 && Math.ceil(Math.max(width, height) / blocks) > READ_SIDE) blocks *= 2;
-  const jpeg = decodeColumns({ format: 'jpeg', bytes: 0.3 * sentPixels, sentPixels, dataBytes: 0, decodedPixels: Math.ceil(width / blocks) * Math.ceil(height / blocks) });
+  const { S, factor } = reduction(Math.max(width, height), READ_SIDE); // as decodeJpegReduced reduces it
+  const decoded = (side: number) => Math.ceil(Math.ceil((side * S) / 8) / factor);
+  const jpeg = decodeColumns({ format: 'jpeg', bytes: 0.3 * sentPixels, sentPixels, dataBytes: 0, decodedPixels: decoded(width) * decoded(height) });
   return Math.max(png, jpeg);
 }
 

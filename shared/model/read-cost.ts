@@ -6,7 +6,7 @@
 // picture costs about the same at most.
 //
 // the weights come from main-thread CPU in V8 (Node 22, this project's 2-core machine, medians of 7–31
-// runs; scripts/dev/read-cost.ts and read-stages.ts time the stages):
+// runs; scripts/dev/read-cost.ts and read-stages.ts time the stages, scripts/dev/decode-cost.ts decoding):
 // - a line column: 7 µs (the line reader's forward pass over a 320-column line, 2.24 ms);
 // - the cutting: 0.12 ms + 0.158 ms per 10,000 crop pixels + 0.384 ms per 1,000 inked inputs (a fit);
 // - decoding and the ink map: per format, the cheapest linear charge that is at least 1.1 times the CPU of
@@ -41,11 +41,12 @@ export interface DecodeWork {
 const INK_MAP_MS = 8e-6;
 
 /**
- * what decoding a picture and mapping its ink cost (and the cutting's passes over that map), in line columns. a JPEG's follows its bytes (the
- * entropy-coded data) and the pixels it decodes to (a 512² photo decoded to 256², each block to 4×4,
- * costs more than a 640×480 one decoded to 160×120); a PNG's its bytes (inflating), its inflated data,
- * its pixels and its decoded pixels. measured → charged (ms, warmed up, a quiet machine): JPEG 512² 5.3 →
- * 6.2, 1920×1080 5.5 → 6.1, 640×480 2.8 → 3.2; PNG 600×200 RGBA grained (111 KB) 6.2 → 6.9
+ * what decoding a picture and mapping its ink cost (and the cutting's passes over that map), in line
+ * columns. a JPEG's follows its bytes (the entropy-coded data) and the pixels it decodes to (a 512² photo
+ * decoded to 256², each block to 4×4, costs more than a 640×480 one decoded to 160×120); a PNG's its bytes
+ * (inflating), its inflated data, its pixels and its decoded pixels. measured → charged (ms, warmed up, a
+ * quiet machine): JPEG 512² 5.3 → 6.2, 1920×1080 5.5 → 6.1, 640×480 2.8 → 3.2; PNG 600×200 RGBA grained
+ * (111 KB) 6.2 → 6.9. scripts/dev/decode-cost.ts measures them again beside their charges
  */
 export function decodeColumns(w: DecodeWork): number {
   const ms = w.format === 'jpeg'
