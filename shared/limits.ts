@@ -32,15 +32,16 @@ export interface Limits {
    */
   batchInkedInputs: number;
   /**
-   * POST /read's budget for one picture, in line columns (one column of a line scaled to 28 rows, read
-   * at one phase: shared/model/line-frames.ts): decoding and cutting spend their share of it first
-   * (shared/model/read-cost.ts), and the line reader reads its lines, each phase counted, within the
-   * rest. groups past it keep the cuts' reading
+   * POST /read's budget for one picture, in line columns (7 µs of CPU: what one column of a line scaled
+   * to 28 rows, read at one phase, cost before blank paper was folded out of the line reader's work,
+   * shared/model/line-fold.ts): decoding and cutting spend their share of it first
+   * (shared/model/read-cost.ts), and the line reader reads its lines, each phase counted and each line
+   * charged for its columns and its inked cells, within the rest. groups past it keep the cuts' reading
    */
   readLineColumns: number;
   /**
    * how many phases of its frames the line reader reads each line at, at least (shared/model/line-reader.ts
-   * readLine), each costing the line's columns again: a picture whose lines fit 2 or 4 times in the
+   * readLine), each costing the line's charge again: a picture whose lines fit 2 or 4 times in the
    * columns is read at that many (read.ts)
    */
   readLinePhases: number;
@@ -70,12 +71,13 @@ export interface Limits {
  * may spend 1,000 line columns (readLineColumns; ~7 µs of CPU a column): decoding a 600×200 gray PNG is
  * charged ~515 of them, a grained RGBA one ~1,010, a 512² JPEG ~960 (each with the cutting's passes over
  * its ink map), cutting 12 touching digits ~380, and the line reader reads within what is left (the
- * groups of 6 overlapping digits on that pad make ~150 columns a phase, of 12 ~300): a small picture cut
- * cheaply reads its lines at 2 or 4 phases, and no /read class of bench:edge reads more columns than the
- * fixed 320 columns and their tapers gave it (the 640×480 photo of 6 thick digits 171 against 192, 12
- * touching digits 105 against 226, the 512² JPEG none against 192). at 1,050 and 1,100 columns that
- * photo read 50–100 more, and measured 0.2–0.9 ms more p50 than under the old budget, side by side in
- * bench:edge; its main-thread p99 reached 10–11 ms on a busy machine.
+ * groups of 6 overlapping digits on that pad are charged ~150 columns a phase, of 12 ~300): a small
+ * picture cut cheaply reads its lines at 2 or 4 phases. the 1,000 were chosen when every column cost
+ * 7 µs: no /read class of bench:edge then read more columns than the fixed 320 columns and their tapers
+ * had given it, and at 1,050 and 1,100 the 640×480 photo of 6 thick digits read 50–100 more and measured
+ * 0.2–0.9 ms more p50, side by side in bench:edge, its main-thread p99 10–11 ms on a busy machine. the
+ * reader has since folded blank paper out of its work, which the charge follows (read-cost.ts
+ * lineColumns): the same budget in CPU reads more of a line's frames where it has blank paper.
  * paid (Workers Paid, 30 s of CPU): 1024² photos and 256-image batches.
  */
 export const LIMITS: Record<Plan, Limits> = {

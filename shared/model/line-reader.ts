@@ -2,8 +2,8 @@ import { K } from '../dims';
 import type { LineImage } from '../image/line';
 import { decodeModel, ModelFormatError } from './format';
 import { ctcGreedy, ctcLogProbability } from './kernels/ctc';
-import { linearForwardBatched } from './kernels/linear';
-import { convLayers, createLineWorkspace, frameCentre, lineForward, lineStride, type LineWorkspace } from './line-frames';
+import { convLayers, createLineWorkspace, frameCentre, lineStride, type LineWorkspace } from './line-frames';
+import { lineForwardRead } from './line-fold';
 import type { Network } from './network';
 
 // the line reader: digits that touch or overlap read without cutting them apart. a small
@@ -45,7 +45,7 @@ interface PhaseReading {
 }
 
 function readPhase(reader: LineReader, line: LineImage, ws: LineWorkspace, phase: number): PhaseReading {
-  const read = lineForward(reader.network, line, reader.inputScale, ws, phase, linearForwardBatched);
+  const read = lineForwardRead(reader.network, line, reader.inputScale, ws, phase);
   const probs = read.probs.slice();
   const T = read.geometry.T;
   const frames: number[] = [];

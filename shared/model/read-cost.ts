@@ -1,5 +1,6 @@
-// what POST /read's stages cost, in line columns: the unit of the line reader's work (one column of a
-// line, its padding counted, read at one phase). a picture's reading has one budget (shared/limits.ts
+// what POST /read's stages cost, in line columns: 7 µs of CPU, what one column of a line (its padding
+// counted, read at one phase) cost the line reader before it folded blank paper out of its work
+// (line-fold.ts); a line is now charged for its columns and its inked cells. a picture's reading has one budget (shared/limits.ts
 // readLineColumns): decoding spends its share first, then the cutting, and the line reader reads within
 // what is left. so a small picture cut cheaply reads its lines at more phases, and a photo that was dear
 // to decode, or a picture whose cutting spent much, reads fewer columns or none, and every accepted
@@ -7,15 +8,25 @@
 //
 // the weights come from main-thread CPU in V8 (Node 22, this project's 2-core machine, medians of 7–31
 // runs; scripts/dev/read-cost.ts and read-stages.ts time the stages, scripts/dev/decode-cost.ts decoding):
-// - a line column: 7 µs (the line reader's forward pass over a 320-column line, 2.24 ms);
+// - a line at one phase: 1.14 µs a column + 4.39 µs a cell that sees ink (a fit: lineColumns);
 // - the cutting: 0.12 ms + 0.158 ms per 10,000 crop pixels + 0.384 ms per 1,000 inked inputs (a fit);
 // - decoding and the ink map: per format, the cheapest linear charge that is at least 1.1 times the CPU of
 //   every file measured (83 JPEGs from 31×54 to 1920×1080, 71 PNGs from 31×54 to 600², gray, RGB and
 //   RGBA, flat or grained; linprog over the medians of 21 runs each), so that no measured picture costs
 //   more than it is charged.
 
-/** CPU of one line column at one phase (ms): what turns the fits below into columns */
+/** the unit (ms): what turns the fits below into line columns */
 const COLUMN_MS = 0.007;
+
+/**
+ * what the line reader's pass over a line costs at one phase, in line columns: `columns` (the line's and
+ * its padding's) and `inkedCells` (line-frames.ts inkedCells). the pass folds blank paper out of its work
+ * (line-fold.ts), so a cell that sees ink costs ~4× a blank column. the least such charge that covers
+ * 1.1× the measured CPU of 278 lines of the dev numbers and 48 drawn to cost the most per cell (noise
+ * of every density, lines inked end to end, stripes; 10 to 400 columns; medians of 21 passes), fitted
+ * as decoding's is (scripts/dev/line-cost.ts): the dev lines are charged 5.1 µs a column, 1.4× their CPU
+ */
+export const lineColumns = (columns: number, inkedCells: number): number => (1.14e-3 * columns + 4.39e-3 * inkedCells) / COLUMN_MS;
 
 /** what cutting a picture into candidates and classifying them costs, in line columns */
 export const cutColumns = (cropArea: number, inputInk: number): number => (0.12 + 0.158e-4 * cropArea + 0.384e-3 * inputInk) / COLUMN_MS;

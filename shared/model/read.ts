@@ -9,8 +9,8 @@ import {
 } from '../image/segment';
 import { lineImage, LINE_ROWS, type LineImage } from '../image/line';
 import { readLine, type LineReader, type LineReading } from './line-reader';
-import { paddedWidth } from './line-frames';
-import { columnsLeft } from './read-cost';
+import { inkedCells, paddedWidth } from './line-frames';
+import { columnsLeft, lineColumns } from './read-cost';
 import type { Prediction, Predictor } from './predict';
 import { MIN_CONFIDENCE, type DoubtReason } from './uncertainty';
 
@@ -456,17 +456,20 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     // the widest groups first: those the cuts most likely read wrong, and the budget may not reach them all
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
-    // a picture whose lines are short reads them at more phases, within the same budget of columns
-    // (their widths once scaled to LINE_ROWS, from their boxes: straightening changes them little)
-    const width = order.reduce((sum, k) => sum + paddedWidth(Math.round(LINE_ROWS * aspectOf(spans[k].group))), 0);
-    while (phases < MAX_LINE_PHASES && 2 * phases * width <= maxColumns) phases *= 2;
+    // each group's line and what reading it costs at one phase: its columns, padding included, and its
+    // cells that see ink (read-cost.ts lineColumns). a picture whose lines cost little reads them at more
+    // phases, within the same budget
+    const narrowest = lineColumns(paddedWidth(LINE_ROWS * LINE_READ_ASPECT), 0);
+    const lines = phases * narrowest > maxColumns ? [] : order.map((k) => {
+      const line = lineImage(picture.ink, labels, spans[k].group.marks);
+      return { k, line, cost: lineColumns(paddedWidth(line.width), inkedCells(reader.network, line)) };
+    });
+    const total = lines.reduce((sum, l) => sum + l.cost, 0);
+    while (phases < MAX_LINE_PHASES && 2 * phases * total <= maxColumns) phases *= 2;
     let columns = 0;
-    for (const k of order) {
+    for (const { k, line, cost: once } of lines) {
       const { group, path: cut } = spans[k];
-      if (columns + phases * paddedWidth(LINE_ROWS * LINE_READ_ASPECT) > maxColumns) break; // not even the narrowest fits
-      const line = lineImage(picture.ink, labels, group.marks);
-      // the reader's convolutions run over the line and its padding each side: a narrow group costs that too
-      const cost = phases * paddedWidth(line.width);
+      const cost = phases * once;
       if (columns + cost > maxColumns) continue;
       columns += cost;
       const read = readLine(reader, line, phases);
