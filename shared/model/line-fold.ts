@@ -10,8 +10,10 @@ import type { Network } from './network';
 // non-zero, so the sparse kernels, which skip zeros, paid more for empty columns than for inked ones.
 // what blank paper contributes is known in advance: folded into extra weight rows, it costs one row
 // where it cost a cell's every channel, and the kernels skip the rest as zeros. the same sums in
-// another order: within float32 rounding of lineForward's (test/unit/line-fold.test.ts), 1.3× faster on
-// the dev numbers' lines, 3× on empty columns, and no dearer on lines inked from end to end.
+// another order: within float32 rounding of lineForward's (test/unit/line-frames.test.ts). on the dev
+// numbers' lines 1.5× faster (6.0 → 3.9 µs a column), on empty columns 6.8×; lines inked end to end cost
+// 3–7% more (an inked pixel or cell reads one more input). so a line is charged for its columns and its
+// inked cells (read-cost.ts lineColumns).
 
 /** what a network's reading folds, computed once per network */
 interface ReadingFold {
