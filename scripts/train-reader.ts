@@ -13,7 +13,6 @@ import { createRng } from '../shared/rng';
 import { trainingLines, variedSource } from '../shared/train/line-set';
 import { runCli } from './lib/cli';
 import { loadMnist } from './lib/mnist';
-import { penSource } from './reader/pen';
 import { READER_DEFAULTS, trainReader } from './reader/train';
 import { fontTrainingSet } from './synth/font-set';
 
@@ -23,7 +22,6 @@ const USAGE = `usage: npm run train:reader -- [options]
   --channels LIST  channels of each 3×3 stride-2 convolution (default ${READER_DEFAULTS.channels.join(',')})
   --hidden LIST  dense hidden layer sizes after them (default ${READER_DEFAULTS.hidden.join(',')})
   --vary SHARE   share of the digits varied as the digit model's training varies its own (default 0)
-  --pen SHARE    share of the digits redrawn along their centre line with a round pen of even width, as on a canvas (default 0)
   --font-weight N  how many times more often a training font's digit is drawn (default 1)
   --seed N       seeds the lines, the initialisation and the order (default 1)
   --out FILE     the model file (default models/line-reader.bin)
@@ -41,16 +39,16 @@ runCli(async () => {
   const { values } = parseArgs({
     options: {
       lines: { type: 'string', default: '90000' }, epochs: { type: 'string', default: String(READER_DEFAULTS.epochs) }, hidden: { type: 'string', default: READER_DEFAULTS.hidden.join(',') }, channels: { type: 'string', default: READER_DEFAULTS.channels.join(',') },
-      seed: { type: 'string', default: '1' }, vary: { type: 'string', default: '0' }, pen: { type: 'string', default: '0' }, 'font-weight': { type: 'string', default: '1' }, out: { type: 'string', default: 'models/line-reader.bin' }, 'no-embed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      seed: { type: 'string', default: '1' }, vary: { type: 'string', default: '0' }, 'font-weight': { type: 'string', default: '1' }, out: { type: 'string', default: 'models/line-reader.bin' }, 'no-embed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
-  const lines = Number(values.lines), epochs = Number(values.epochs), seed = Number(values.seed), vary = Number(values.vary), pen = Number(values.pen), fontWeight = Number(values['font-weight']);
+  const lines = Number(values.lines), epochs = Number(values.epochs), seed = Number(values.seed), vary = Number(values.vary), fontWeight = Number(values['font-weight']);
   const hidden = values.hidden!.split(',').map(Number);
   const channels = values.channels!.split(',').map(Number);
   const size = (h: number) => Number.isInteger(h) && h > 0 && h <= 4096;
-  const bad = !(Number.isInteger(lines) && lines > 0) || !(Number.isInteger(epochs) && epochs > 0) || !Number.isInteger(seed) || !hidden.every(size) || !(vary >= 0 && vary <= 1) || !(pen >= 0 && pen <= 1) || !(Number.isInteger(fontWeight) && fontWeight >= 1 && fontWeight <= 10) || !(channels.length >= 1 && channels.length <= 2 && channels.every(size));
+  const bad = !(Number.isInteger(lines) && lines > 0) || !(Number.isInteger(epochs) && epochs > 0) || !Number.isInteger(seed) || !hidden.every(size) || !(vary >= 0 && vary <= 1) || !(Number.isInteger(fontWeight) && fontWeight >= 1 && fontWeight <= 10) || !(channels.length >= 1 && channels.length <= 2 && channels.every(size));
   if (values.help || bad) {
-    if (bad) console.error('error: --lines and --epochs must be whole numbers > 0, --seed a whole number, --vary and --pen shares 0..1, --font-weight 1..10, --hidden sizes 1..4096, --channels one or two sizes 1..4096');
+    if (bad) console.error('error: --lines and --epochs must be whole numbers > 0, --seed a whole number, --vary a share 0..1, --font-weight 1..10, --hidden sizes 1..4096, --channels one or two sizes 1..4096');
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
@@ -60,8 +58,7 @@ runCli(async () => {
   const fontDigit = (f: number) => ({ image: fonts.images.subarray(f * D, (f + 1) * D), label: fonts.labels[f] });
   // the fonts' digits fill fontWeight times their count of the indices drawn from
   const drawn = (i: number) => (i < MNIST_TRAINABLE ? { image: train.images.subarray(i * D, (i + 1) * D), label: train.labels[i] } : fontDigit((i - MNIST_TRAINABLE) % fonts.count));
-  const varied = vary > 0 ? variedSource(drawn, createRng((seed ^ 0x5a17) >>> 0), vary) : drawn;
-  const source = pen > 0 ? penSource(varied, createRng((seed ^ 0x9e2) >>> 0), pen) : varied;
+  const source = vary > 0 ? variedSource(drawn, createRng((seed ^ 0x5a17) >>> 0), vary) : drawn;
   const rng = createRng(seed >>> 0);
   console.log(`drawing ${lines + HELD_OUT} lines of MNIST training digits and ${fonts.fonts} training fonts…`);
   const all = trainingLines(source, MNIST_TRAINABLE + fontWeight * fonts.count, lines + HELD_OUT, rng);
@@ -82,7 +79,7 @@ runCli(async () => {
     epochs,
     trainSeconds: Math.round(final.seconds),
     heldOutLinesExact: final.heldOutExact,
-    training: { lines, epochs, channels: channels.join(','), hidden: hidden.join(','), seed, vary, pen, fontWeight },
+    training: { lines, epochs, channels: channels.join(','), hidden: hidden.join(','), seed, vary, fontWeight },
   };
   const file = await encodeLineReader(network, metadata, 'int8', PLAIN_INPUT);
   const { version } = await decodeModel(file, 'line');
