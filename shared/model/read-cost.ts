@@ -22,9 +22,10 @@ const COLUMN_MS = 0.007;
  * what the line reader's pass over a line costs at one phase, in line columns: `columns` (the line's and
  * its padding's) and `inkedCells` (line-frames.ts inkedCells). the pass folds blank paper out of its work
  * (line-fold.ts), so a cell that sees ink costs ~4× a blank column. the least such charge that covers
- * 1.1× the measured CPU of 278 lines of the dev numbers and 48 drawn to cost the most per cell (noise
- * of every density, lines inked end to end, stripes; 10 to 400 columns; medians of 21 passes), fitted
- * as decoding's is (scripts/dev/line-cost.ts): the dev lines are charged 5.1 µs a column, 1.4× their CPU
+ * 1.1× the measured CPU of 300 lines as /read finds them (shared/train/line-set.ts, MNIST training
+ * digits) and 48 drawn to cost the most per cell (noise of every density, lines inked end to end,
+ * stripes, dots; 10 to 400 columns; medians of 21 passes), least over the first (scripts/dev/line-cost.ts
+ * measures and refits it). the dev numbers' groups, their padding blank, are charged ~5.1 µs a column
  */
 export const lineColumns = (columns: number, inkedCells: number): number => (1.14e-3 * columns + 4.39e-3 * inkedCells) / COLUMN_MS;
 

@@ -457,14 +457,20 @@ export function readGroups(picture: InkPicture, readers: NumberReaders): { group
     const order = spans.map((_, k) => k).filter((k) => aspectOf(spans[k].group) > LINE_READ_ASPECT && aspectOf(spans[k].group) <= LINE_READ_MAX_ASPECT);
     order.sort((a, b) => aspectOf(spans[b].group) - aspectOf(spans[a].group));
     // each group's line and what reading it costs at one phase: its columns, padding included, and its
-    // cells that see ink (read-cost.ts lineColumns). a picture whose lines cost little reads them at more
-    // phases, within the same budget
+    // cells that see ink (read-cost.ts lineColumns), built until not even the narrowest line would fit
+    // beside those that do. a picture whose lines cost little reads them at more phases, within the
+    // same budget
     const narrowest = lineColumns(paddedWidth(LINE_ROWS * LINE_READ_ASPECT), 0);
-    const lines = phases * narrowest > maxColumns ? [] : order.map((k) => {
+    const lines: { k: number; line: LineImage; cost: number }[] = [];
+    let fitting = 0, total = 0;
+    for (const k of order) {
+      if (phases * (fitting + narrowest) > maxColumns) break;
       const line = lineImage(picture.ink, labels, spans[k].group.marks);
-      return { k, line, cost: lineColumns(paddedWidth(line.width), inkedCells(reader.network, line)) };
-    });
-    const total = lines.reduce((sum, l) => sum + l.cost, 0);
+      const cost = lineColumns(paddedWidth(line.width), inkedCells(reader.network, line));
+      lines.push({ k, line, cost });
+      total += cost;
+      if (phases * (fitting + cost) <= maxColumns) fitting += cost;
+    }
     while (phases < MAX_LINE_PHASES && 2 * phases * total <= maxColumns) phases *= 2;
     let columns = 0;
     for (const { k, line, cost: once } of lines) {
