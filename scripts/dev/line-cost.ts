@@ -4,12 +4,13 @@
 // photographed, some small) and lines drawn to cost the most per inked cell (noise of every density,
 // inked end to end, stripes, sparse dots; 10 to 400 columns). it prints the least charge / CPU (below 1.1:
 // the charge under-prices lines, refit it) and the cheapest charge of the same form that covers 1.1× every
-// line, fitted to charge the lines /read finds the least. npx tsx scripts/dev/line-cost.ts [--lines 300]
+// line, fitted to charge the lines /read finds the least. npx tsx scripts/dev/line-cost.ts [--lines 300] [--reader FILE]
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { D } from '../../shared/dims';
 import { LINE_ROWS, type LineImage } from '../../shared/image/line';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
-import { readLine } from '../../shared/model/line-reader';
+import { decodeLineReader, readLine } from '../../shared/model/line-reader';
 import { inkedCells, paddedWidth } from '../../shared/model/line-frames';
 import { lineColumns } from '../../shared/model/read-cost';
 import { createRng } from '../../shared/rng';
@@ -18,8 +19,8 @@ import { loadMnist } from '../lib/mnist';
 
 const COLUMN_MS = 0.007; // read-cost.ts's
 const MARGIN = 1.1;
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '300' } } });
-const reader = await bundledLineReader();
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '300' }, reader: { type: 'string' } } });
+const reader = values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
 const { train } = loadMnist();
 const source = (i: number) => ({ image: train.images.subarray(i * D, (i + 1) * D), label: train.labels[i] });
 const found = trainingLines(source, 10_000, Number(values.lines), createRng(0x11c0)).map(({ line }) => ({ kind: 'found', line }));
