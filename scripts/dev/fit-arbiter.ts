@@ -1,5 +1,5 @@
 // dev: fits the arbiter of POST /read (shared/model/read.ts ARBITER: whether the line reader's reading of
-// a group or the cuts' is kept) on the dev numbers (mnist TRAINING digits, as scripts/dev/read-dev.ts makes
+// a group or the cuts' is kept) on the dev numbers (MNIST training digits no model trained on, as scripts/dev/read-dev.ts makes
 // them): four draws to fit on, two others (salts 0 and 12345, what read-dev scores) to check it on.
 // refit it when the line reader or the digit model changes, and paste the weights it prints.
 // npx tsx scripts/dev/fit-arbiter.ts [--count 150] [--reader FILE] [--plan free|paid]
@@ -12,6 +12,7 @@ import { decodeLineReader } from '../../shared/model/line-reader';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { predictorFor } from '../../shared/model/predict';
 import { ARBITER, arbiterLogit, arbitrate, pictureInk, readGroups, type ArbiterWeights, type Dispute, type GroupReading } from '../../shared/model/read';
+import { heldOutSplit } from '../lib/calibration';
 import { loadMnist } from '../lib/mnist';
 import { digitsRight, sentCharge } from '../eval/read-score';
 import { generateNumberSet, NUMBER_RECIPES } from '../eval/numbers';
@@ -20,7 +21,9 @@ import { loadSources } from '../eval/set';
 const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, reader: { type: 'string' }, plan: { type: 'string', default: 'free' }, 'line-columns': { type: 'string' } } });
 const predictor = predictorFor(await decodeModel(new Uint8Array(readFileSync('models/default.bin'))));
 const lineReader = values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
-const sources = loadSources(loadMnist().train);
+// the last 5,000 training images: the digit model's calibration images, which neither it nor the line
+// reader trained on (dev numbers of digits a model learned flatter the bigger model)
+const sources = loadSources(heldOutSplit(loadMnist().train, 5000));
 const plan = LIMITS[values.plan as Plan];
 const FIT_SALTS = [1, 2, 3, 4], CHECK_SALTS = [0, 12345];
 

@@ -1,5 +1,6 @@
 // npm-less dev scorer for /read tuning: the number recipes with other seeds, made from MNIST TRAINING
-// digits (the first 10,000), so cut and scoring changes are tuned away from the evaluation sets.
+// digits no model trained on (the digit model's 5,000 calibration images), so cut and scoring changes
+// are tuned away from the evaluation sets.
 // npx tsx scripts/dev/read-dev.ts [--count 60] [--salt N: other dev numbers] [--sets a,b] [--reader FILE | --no-reader] [--plan free|paid | --line-columns N] [--line-phases N]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,7 @@ import { predictorFor } from '../../shared/model/predict';
 import { LIMITS, type Plan } from '../../shared/limits';
 import { decodeLineReader } from '../../shared/model/line-reader';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
+import { heldOutSplit } from '../lib/calibration';
 import { loadMnist } from '../lib/mnist';
 import { generateNumberSet, NUMBER_RECIPES } from '../eval/numbers';
 import { formatTallies, mnistShortApart, scoreNumberSet, type ItemResult } from '../eval/read-score';
@@ -16,7 +18,9 @@ import { loadSources } from '../eval/set';
 const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, salt: { type: 'string', default: '0' }, sets: { type: 'string' }, model: { type: 'string', default: 'models/default.bin' }, reader: { type: 'string' }, 'no-reader': { type: 'boolean' }, plan: { type: 'string', default: 'free' }, 'line-columns': { type: 'string' }, 'line-phases': { type: 'string' } } });
 const lineReader = values['no-reader'] ? null : values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();
 const predictor = predictorFor(await decodeModel(new Uint8Array(readFileSync(values.model!))));
-const sources = loadSources(loadMnist().train);
+// the last 5,000 training images: the digit model's calibration images, which neither it nor the line
+// reader trained on (dev numbers of digits a model learned flatter the bigger model)
+const sources = loadSources(heldOutSplit(loadMnist().train, 5000));
 const names = values.sets?.split(',');
 const tallies = [];
 const all: ItemResult[] = [];

@@ -12,7 +12,7 @@ import { between, chance } from './noise';
 import { boundsOf, drawOnPhone } from './phone';
 import { CLEAN_SCAN, DIM_PHOTO, PHONE_PHOTO, photograph, type PhotoStyle } from './photo';
 import { createRaster, cropToInk, resize, sampleBilinear, type Raster } from './raster';
-import { MNIST_TEST_COUNT, testDigit, type Sources } from './set';
+import { testDigit, type Sources } from './set';
 import { centreLine } from './skeleton';
 
 export const GAPS = ['touching', 'close', 'wide'] as const;
@@ -152,9 +152,10 @@ function makeItem(recipe: NumberRecipe, rng: Rng, nextTestIndex: () => number, s
 
 export function generateNumberSet(recipe: NumberRecipe, sources: Sources): NumberSet {
   const rng = createRng(recipe.seed);
-  const order = createRng(recipe.seed ^ 0x7e57).shuffle(Int32Array.from({ length: MNIST_TEST_COUNT }, (_, i) => i));
+  const available = sources.mnistTest.count;
+  const order = createRng(recipe.seed ^ 0x7e57).shuffle(Int32Array.from({ length: available }, (_, i) => i));
   let next = 0;
-  const nextTestIndex = () => order[next++ % MNIST_TEST_COUNT];
+  const nextTestIndex = () => order[next++ % available];
   const items = Array.from({ length: recipe.count }, (_, i) => makeItem(recipe, rng, nextTestIndex, sources, i));
   return { name: recipe.name, about: recipe.about, items };
 }
