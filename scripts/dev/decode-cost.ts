@@ -5,6 +5,7 @@
 // npx tsx scripts/dev/decode-cost.ts
 import { readdirSync, readFileSync } from 'node:fs';
 import { limitsFor } from '../../shared/limits';
+import { COLUMN_MS } from '../../shared/model/read-cost';
 import { createRng } from '../../shared/rng';
 import { inkFromImage } from '../../worker/read';
 import { CHANNELS, encodeAnyPng } from '../lib/png';
@@ -12,7 +13,6 @@ import { loadMnist } from '../lib/mnist';
 import { numberInk } from '../lib/number-ink';
 
 const limits = limitsFor('free');
-const COLUMN_MS = 0.007; // read-cost.ts's
 const files: [string, Uint8Array][] = readdirSync('test/fixtures/jpeg').filter((f) => f.endsWith('.jpg')).map((f) => [f, new Uint8Array(readFileSync(`test/fixtures/jpeg/${f}`))]);
 const mnist = loadMnist().test.images;
 for (const [W, H] of [[600, 200], [300, 100], [600, 300], [400, 400], [280, 280]]) {

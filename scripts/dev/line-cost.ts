@@ -12,12 +12,11 @@ import { LINE_ROWS, type LineImage } from '../../shared/image/line';
 import { bundledLineReader } from '../../shared/model/line-reader-bundled';
 import { decodeLineReader, readLine } from '../../shared/model/line-reader';
 import { inkedCells, paddedWidth } from '../../shared/model/line-frames';
-import { lineColumns } from '../../shared/model/read-cost';
+import { COLUMN_MS, lineColumns } from '../../shared/model/read-cost';
 import { createRng } from '../../shared/rng';
 import { trainingLines } from '../../shared/train/line-set';
 import { loadMnist } from '../lib/mnist';
 
-const COLUMN_MS = 0.007; // read-cost.ts's
 const MARGIN = 1.1;
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '300' }, reader: { type: 'string' } } });
 const reader = values.reader ? await decodeLineReader(new Uint8Array(readFileSync(values.reader))) : await bundledLineReader();

@@ -1,7 +1,7 @@
 import { LINE_ROWS, type LineImage } from '../image/line';
 import { conv2dForward, type ConvShape } from './kernels/conv2d';
 import { linearForwardBatched } from './kernels/linear';
-import { convLayers, convsForward, createLineWorkspace, denseForward, lineGeometry, room, type ConvStep, type LineGeometry, type LineWorkspace } from './line-frames';
+import { convLayers, convsForward, createLineWorkspace, denseForward, lineGeometry, plainConv, room, type ConvStep, type LineGeometry, type LineWorkspace } from './line-frames';
 import type { Network } from './network';
 
 // reading a line without paying for blank paper. a trained reader's first convolution outputs its ReLU'd
@@ -123,7 +123,7 @@ function foldedFrames(conv: Float32Array, fold: ReadingFold, g: LineGeometry, ws
  * convolutions (none in the bundled reader) read their input unfolded.
  */
 function foldedConv(net: Network): ConvStep {
-  if (convLayers(net) < 2) return (n, l, out, inp, s) => conv2dForward(out, inp, n.layers[l].weight, n.layers[l].bias, 1, s);
+  if (convLayers(net) < 2) return plainConv;
   const { weight, bias, conv } = net.layers[1];
   const { IC, OC, KH, KW } = conv!;
   const blank = net.layers[0].bias.map((b) => Math.max(0, b));
@@ -152,7 +152,7 @@ function foldedConv(net: Network): ConvStep {
     return f;
   };
   return (n, l, out, inp, s, ws) => {
-    if (l !== 1) return conv2dForward(out, inp, n.layers[l].weight, n.layers[l].bias, 1, s);
+    if (l !== 1) return plainConv(n, l, out, inp, s, ws);
     const pixels = s.H * s.W, IC1 = IC + 1;
     const folded = (ws.folded = room(ws.folded, pixels * IC1));
     for (let p = 0; p < pixels; p++) {

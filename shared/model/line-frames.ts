@@ -80,7 +80,8 @@ export const room = (a: Float32Array | undefined, n: number): Float32Array => (a
 /** convolution l of `net` over the line: out = conv(inp) + bias, before its ReLU */
 export type ConvStep = (net: Network, l: number, out: Float32Array, inp: Float32Array, s: ConvShape, ws: LineWorkspace) => void;
 
-const plainConv: ConvStep = (net, l, out, inp, s) => conv2dForward(out, inp, net.layers[l].weight, net.layers[l].bias, 1, s);
+/** convolution l as training runs it: its own weights over its input as it is */
+export const plainConv: ConvStep = (net, l, out, inp, s) => conv2dForward(out, inp, net.layers[l].weight, net.layers[l].bias, 1, s);
 
 /** the line times inputScale in ws.x, padded, then the convolutions over it (each its ReLU): the last one's output (OH, OW, OC) */
 export function convsForward(net: Network, line: LineImage, inputScale: number, ws: LineWorkspace, g: LineGeometry, conv: ConvStep = plainConv): Float32Array {

@@ -16,7 +16,7 @@
 //   more than it is charged.
 
 /** the unit (ms): what turns the fits below into line columns */
-const COLUMN_MS = 0.007;
+export const COLUMN_MS = 0.007;
 
 /**
  * what the line reader's pass over a line costs at one phase, in line columns: `columns` (the line's and
